@@ -1,0 +1,43 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// Release builds drop bounds checks in the hot loops; the kernels use unsafe buffers throughout.
+let fastMath: [SwiftSetting] = [
+  .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))
+]
+
+let package = Package(
+  name: "tailnas",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "tailnas", targets: ["tailnas"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CBLAS",
+      pkgConfig: "openblas",
+      providers: [.apt(["libopenblas-dev"])]
+    ),
+    .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+    .target(name: "Engine", dependencies: ["CBLAS"], swiftSettings: fastMath),
+    .target(name: "Data", dependencies: ["CZlib"], swiftSettings: fastMath),
+    .target(name: "Search", dependencies: ["Engine", "Data"], swiftSettings: fastMath),
+    .target(name: "TestSupport", dependencies: ["Engine"], path: "Tests/TestSupport"),
+    .executableTarget(
+      name: "tailnas",
+      dependencies: [
+        "Engine",
+        "Search",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: fastMath
+    ),
+    .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
+    .testTarget(name: "SearchTests", dependencies: ["Search", "Engine", "TestSupport"]),
+    .testTarget(name: "DataTests", dependencies: ["Data"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

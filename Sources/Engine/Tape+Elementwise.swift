@@ -1,0 +1,275 @@
+import Foundation
+
+extension Tape {
+  /// ReLU: y = max(x, 0); dx = dy where y > 0.
+  public func relu(_ x: Tensor) -> Tensor {
+    let grad = needsGradient(x)
+    let y = output(x.shape, grad: grad)
+    let n = x.count
+    let xp = x.data
+    let yp = y.data
+    parallel.forEachRange(n, minPerPart: 1 << 15) { _, r in
+      for i in r { yp[i] = max(xp[i], 0) }
+    }
+    if grad {
+      record { [parallel] in
+        guard let gy = y.grad else { return }
+        let gx = x.gradient().data
+        let gyp = gy.data
+        parallel.forEachRange(n, minPerPart: 1 << 15) { _, r in
+          for i in r where yp[i] > 0 { gx[i] += gyp[i] }
+        }
+      }
+    }
+    return y
+  }
+
+  /// A linear combination with constant coefficients: y = sum_k c_k x_k (all of one shape).
+  public func combine(_ terms: [(Tensor, Float)]) -> Tensor {
+    precondition(!terms.isEmpty, "combine needs at least one term")
+    let shape = terms[0].0.shape
+    precondition(terms.allSatisfy { $0.0.shape == shape }, "combine: shapes differ")
+    let grad = needsGradient(terms.map(\.0))
+    let y = output(shape, grad: grad)
+    let n = y.count
+    let yp = y.data
+    parallel.forEachRange(n, minPerPart: 1 << 15) { _, r in
+      let (x0, c0) = terms[0]
+      for i in r { yp[i] = c0 * x0.data[i] }
+      for (x, c) in terms.dropFirst() {
+        let xp = x.data
+        for i in r { yp[i] += c * xp[i] }
+      }
+    }
+    if grad {
+      record {
+        guard let gy = y.grad else { return }
+        for (x, c) in terms where x.requiresGrad {
+          let gx = x.gradient().data
+          for i in 0..<n { gx[i] += c * gy.data[i] }
+        }
+      }
+    }
+    return y
+  }
+
+  /// y = a + b.
+  public func add(_ a: Tensor, _ b: Tensor) -> Tensor {
+    combine([(a, 1), (b, 1)])
+  }
+
+  /// Multiplication by one element of a tensor, the architecture weight of a DARTS edge:
+  /// y = s[index] * x; dx = s dy, ds[index] = <dy, x>.
+  public func scale(_ x: Tensor, by s: Tensor, at index: Int = 0) -> Tensor {
+    weightedSum([(x, index)], weights: s, shape: x.shape)
+  }
+
+  /// y = sum_k w[i_k] * x_k: the DARTS mixed op and node sum in one pass over memory.
+  ///
+  /// Gradients: dx_k = w[i_k] dy and dw[i_k] = <dy, x_k>. The dot products are summed per thread
+  /// range and then in range order, so they are deterministic for a fixed thread count.
+  public func weightedSum(_ terms: [(Tensor, Int)], weights w: Tensor, shape: [Int]) -> Tensor {
+    let grad = needsGradient(terms.map(\.0) + [w])
+    let y = output(shape, grad: grad)
+    let n = y.count
+    precondition(terms.allSatisfy { $0.0.count == n }, "weightedSum: sizes differ")
+    let yp = y.data
+    let wp = w.data
+    if terms.isEmpty {
+      yp.update(repeating: 0, count: n)
+      return y
+    }
+    parallel.forEachRange(n, minPerPart: 1 << 14) { _, r in
+      let (x0, i0) = terms[0]
+      let c0 = wp[i0]
+      let x0p = x0.data
+      for i in r { yp[i] = c0 * x0p[i] }
+      for (x, k) in terms.dropFirst() {
+        let c = wp[k]
+        let xp = x.data
+        for i in r { yp[i] += c * xp[i] }
+      }
+    }
+    if grad {
+      record { [parallel] in
+        guard let gy = y.grad else { return }
+        let gyp = gy.data
+        let parts = parallel.parts(n, minPerPart: 1 << 14)
+        var dots = [Double](repeating: 0, count: parts * terms.count)
+        let needW = w.requiresGrad
+        let gradPointers = terms.map { $0.0.requiresGrad ? $0.0.gradient().data : nil }
+        dots.withUnsafeMutableBufferPointer { dotBuffer in
+          let dotp = dotBuffer.baseAddress!
+          parallel.forEachRange(n, minPerPart: 1 << 14) { part, r in
+            for (t, (x, k)) in terms.enumerated() {
+              let xp = x.data
+              if let gx = gradPointers[t] {
+                let c = wp[k]
+                for i in r { gx[i] += c * gyp[i] }
+              }
+              if needW {
+                var s: Float = 0
+                for i in r { s += gyp[i] * xp[i] }
+                dotp[part * terms.count + t] = Double(s)
+              }
+            }
+          }
+        }
+        if needW {
+          let gw = w.gradient().data
+          for (t, (_, k)) in terms.enumerated() {
+            var s = 0.0
+            for part in 0..<parts { s += dots[part * terms.count + t] }
+            gw[k] += Float(s)
+          }
+        }
+      }
+    }
+    return y
+  }
+
+  /// The `none` op: zeros of shape [N, C, ceil(H/stride), ceil(W/stride)]; no gradient flows.
+  public func zero(_ x: Tensor, stride: Int) -> Tensor {
+    let (n, c, h, w) = x.nchw
+    return Tensor(zeros: [n, c, (h + stride - 1) / stride, (w + stride - 1) / stride])
+  }
+
+  /// Concatenation along the channel dimension of NCHW tensors with equal N, H, W.
+  public func concatChannels(_ xs: [Tensor]) -> Tensor {
+    let (n, _, h, w) = xs[0].nchw
+    precondition(xs.allSatisfy { $0.shape.count == 4 && $0.shape[0] == n && $0.shape[2] == h && $0.shape[3] == w })
+    let cs = xs.map { $0.shape[1] }
+    let ctotal = cs.reduce(0, +)
+    let grad = needsGradient(xs)
+    let y = output([n, ctotal, h, w], grad: grad)
+    let hw = h * w
+    parallel.forEachRange(n) { _, r in
+      for b in r {
+        var offset = b * ctotal * hw
+        for (x, c) in zip(xs, cs) {
+          (y.data + offset).update(from: x.data + b * c * hw, count: c * hw)
+          offset += c * hw
+        }
+      }
+    }
+    if grad {
+      record { [parallel] in
+        guard let gy = y.grad else { return }
+        let gxs = xs.map { $0.requiresGrad ? $0.gradient().data : nil }
+        parallel.forEachRange(n) { _, r in
+          for b in r {
+            var offset = b * ctotal * hw
+            for (gx, c) in zip(gxs, cs) {
+              if let gx {
+                let dst = gx + b * c * hw
+                let src = gy.data + offset
+                for i in 0..<(c * hw) { dst[i] += src[i] }
+              }
+              offset += c * hw
+            }
+          }
+        }
+      }
+    }
+    return y
+  }
+
+  /// The spatial slice x[:, :, top:, left:].
+  public func sliceSpatial(_ x: Tensor, top: Int, left: Int) -> Tensor {
+    let (n, c, h, w) = x.nchw
+    let oh = h - top
+    let ow = w - left
+    let grad = needsGradient(x)
+    let y = output([n, c, oh, ow], grad: grad)
+    let planes = n * c
+    for p in 0..<planes {
+      for i in 0..<oh {
+        (y.data + (p * oh + i) * ow).update(from: x.data + (p * h + i + top) * w + left, count: ow)
+      }
+    }
+    if grad {
+      record {
+        guard let gy = y.grad else { return }
+        let gx = x.gradient().data
+        for p in 0..<planes {
+          for i in 0..<oh {
+            let dst = gx + (p * h + i + top) * w + left
+            let src = gy.data + (p * oh + i) * ow
+            for j in 0..<ow { dst[j] += src[j] }
+          }
+        }
+      }
+    }
+    return y
+  }
+
+  /// Global average pooling: [N, C, H, W] to [N, C].
+  public func globalAveragePool(_ x: Tensor) -> Tensor {
+    let (n, c, h, w) = x.nchw
+    let hw = h * w
+    let grad = needsGradient(x)
+    let y = output([n, c], grad: grad)
+    let inv = 1 / Float(hw)
+    for p in 0..<(n * c) {
+      var s: Float = 0
+      let xp = x.data + p * hw
+      for i in 0..<hw { s += xp[i] }
+      y.data[p] = s * inv
+    }
+    if grad {
+      record {
+        guard let gy = y.grad else { return }
+        let gx = x.gradient().data
+        for p in 0..<(n * c) {
+          let g = gy.data[p] * inv
+          let dst = gx + p * hw
+          for i in 0..<hw { dst[i] += g }
+        }
+      }
+    }
+    return y
+  }
+
+  /// Softmax along the last dimension of a 2-D tensor [rows, k]:
+  /// y_j = exp(x_j - max x) / sum_i exp(x_i - max x); dx = y * (dy - <dy, y>).
+  public func softmax(_ x: Tensor) -> Tensor {
+    let k = x.shape.last!
+    let rows = x.count / k
+    let grad = needsGradient(x)
+    let y = output(x.shape, grad: grad)
+    for r in 0..<rows {
+      let xp = x.data + r * k
+      let yp = y.data + r * k
+      var m = -Float.infinity
+      for j in 0..<k { m = max(m, xp[j]) }
+      var s: Float = 0
+      for j in 0..<k {
+        yp[j] = exp(xp[j] - m)
+        s += yp[j]
+      }
+      for j in 0..<k { yp[j] /= s }
+    }
+    if grad {
+      record {
+        guard let gy = y.grad else { return }
+        let gx = x.gradient().data
+        for r in 0..<rows {
+          let yp = y.data + r * k
+          let gyp = gy.data + r * k
+          var dot: Float = 0
+          for j in 0..<k { dot += gyp[j] * yp[j] }
+          for j in 0..<k { gx[r * k + j] += yp[j] * (gyp[j] - dot) }
+        }
+      }
+    }
+    return y
+  }
+}
+
+extension Tensor {
+  /// The four dimensions of an NCHW tensor.
+  public var nchw: (Int, Int, Int, Int) {
+    precondition(shape.count == 4, "expected NCHW, got \(shape)")
+    return (shape[0], shape[1], shape[2], shape[3])
+  }
+}

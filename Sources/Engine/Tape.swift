@@ -1,0 +1,103 @@
+import Foundation
+
+/// Reverse-mode automatic differentiation by a tape of backward closures.
+///
+/// Every op is a method on the tape (see the `Tape+*.swift` files). While `isRecording` is true and an
+/// input requires a gradient, the op appends a closure that maps its output gradient to its inputs'
+/// gradients. `backward(_:)` seeds the loss gradient with 1 and runs the closures in reverse. `reset()`
+/// drops the closures, and with them the intermediate tensors, whose buffers go back to the pool.
+public final class Tape: @unchecked Sendable {
+  private var entries: [() -> Void] = []
+  /// Whether ops record backward closures; false is the no-grad mode.
+  public var isRecording = true
+  /// How work is split over threads.
+  public let parallel: Parallel
+  /// Scratch space reused by kernels across steps.
+  let scratch = Scratch()
+
+  /// A tape whose kernels split work over `threads` threads.
+  public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+    self.parallel = Parallel(threads: threads)
+  }
+
+  /// Runs `body` without recording, as PyTorch's `torch.no_grad()`.
+  public func withoutGradients<R>(_ body: () throws -> R) rethrows -> R {
+    let saved = isRecording
+    isRecording = false
+    defer { isRecording = saved }
+    return try body()
+  }
+
+  /// The number of recorded backward closures.
+  public var recordedCount: Int { entries.count }
+
+  /// Whether an op over `inputs` must record its backward closure.
+  func needsGradient(_ inputs: Tensor...) -> Bool {
+    isRecording && inputs.contains { $0.requiresGrad }
+  }
+
+  func needsGradient(_ inputs: [Tensor]) -> Bool {
+    isRecording && inputs.contains { $0.requiresGrad }
+  }
+
+  /// Appends a backward closure.
+  func record(_ backward: @escaping () -> Void) {
+    entries.append(backward)
+  }
+
+  /// Back-propagates from a scalar `loss`: d loss / d loss = 1, then every closure in reverse order.
+  /// Clears the tape afterwards.
+  public func backward(_ loss: Tensor) {
+    precondition(loss.count == 1, "backward needs a scalar, got \(loss.shape)")
+    loss.gradient().data[0] += 1
+    backward()
+  }
+
+  /// Runs the recorded closures in reverse order, for outputs whose gradients were seeded by the caller.
+  public func backward() {
+    for entry in entries.reversed() { entry() }
+    entries.removeAll(keepingCapacity: true)
+  }
+
+  /// Drops the recorded closures without running them.
+  public func reset() {
+    entries.removeAll(keepingCapacity: true)
+  }
+
+  /// A new output tensor that requires a gradient when `grad` is true.
+  func output(_ shape: [Int], grad: Bool) -> Tensor {
+    Tensor(uninitialized: shape, requiresGrad: grad)
+  }
+}
+
+/// Per-thread scratch buffers that grow to their largest use and are then reused.
+final class Scratch: @unchecked Sendable {
+  private var buffers: [[UnsafeMutablePointer<Float>?]] = []
+  private var sizes: [[Int]] = []
+  private let lock = NSLock()
+
+  /// Buffer `slot` of thread `part`, at least `count` floats.
+  func buffer(part: Int, slot: Int, count: Int) -> UnsafeMutablePointer<Float> {
+    lock.lock()
+    defer { lock.unlock() }
+    while buffers.count <= part {
+      buffers.append([])
+      sizes.append([])
+    }
+    while buffers[part].count <= slot {
+      buffers[part].append(nil)
+      sizes[part].append(0)
+    }
+    if let b = buffers[part][slot], sizes[part][slot] >= count { return b }
+    buffers[part][slot]?.deallocate()
+    let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 16) * 4, alignment: 64)
+    let b = raw.bindMemory(to: Float.self, capacity: max(count, 16))
+    buffers[part][slot] = b
+    sizes[part][slot] = count
+    return b
+  }
+
+  deinit {
+    for row in buffers { for b in row { b?.deallocate() } }
+  }
+}

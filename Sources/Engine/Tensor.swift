@@ -1,0 +1,118 @@
+import Foundation
+
+/// A contiguous float32 tensor in NCHW order with an optional gradient.
+///
+/// Tensors have reference semantics: an op's output and the tape's backward closures share one object,
+/// and gradients accumulate into `grad`. Storage comes from a `BufferPool` and returns to it on `deinit`.
+public final class Tensor: @unchecked Sendable {
+  /// The extent of each dimension, outermost first.
+  public let shape: [Int]
+  /// The number of elements.
+  public let count: Int
+  /// The elements, row-major.
+  public let data: UnsafeMutablePointer<Float>
+  /// Whether gradients flow into this tensor.
+  public var requiresGrad: Bool
+  /// The accumulated gradient, allocated on first use.
+  public var grad: Tensor?
+  private let pool: BufferPool
+
+  /// A tensor with unspecified contents.
+  public init(uninitialized shape: [Int], requiresGrad: Bool = false, pool: BufferPool = .shared) {
+    precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in \(shape)")
+    self.shape = shape
+    self.count = shape.reduce(1, *)
+    self.pool = pool
+    self.data = pool.take(count)
+    self.requiresGrad = requiresGrad
+  }
+
+  /// A tensor filled with `value`.
+  public convenience init(
+    repeating value: Float, shape: [Int], requiresGrad: Bool = false, pool: BufferPool = .shared
+  ) {
+    self.init(uninitialized: shape, requiresGrad: requiresGrad, pool: pool)
+    data.update(repeating: value, count: count)
+  }
+
+  /// A tensor of zeros.
+  public convenience init(zeros shape: [Int], requiresGrad: Bool = false, pool: BufferPool = .shared) {
+    self.init(repeating: 0, shape: shape, requiresGrad: requiresGrad, pool: pool)
+  }
+
+  /// A tensor holding `values` in row-major order.
+  public convenience init(shape: [Int], values: [Float], requiresGrad: Bool = false) {
+    self.init(uninitialized: shape, requiresGrad: requiresGrad)
+    precondition(values.count == count, "\(values.count) values for shape \(shape)")
+    values.withUnsafeBufferPointer { data.update(from: $0.baseAddress!, count: count) }
+  }
+
+  deinit {
+    pool.give(data, count: count)
+  }
+
+  /// The elements as an array.
+  public var scalars: [Float] { Array(UnsafeBufferPointer(start: data, count: count)) }
+
+  /// The elements as a buffer.
+  public var buffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: data, count: count) }
+
+  /// Element access by flat index.
+  public subscript(index: Int) -> Float {
+    get { data[index] }
+    set { data[index] = newValue }
+  }
+
+  /// The gradient buffer, created as zeros when missing.
+  public func gradient() -> Tensor {
+    if let grad { return grad }
+    let g = Tensor(zeros: shape, pool: pool)
+    grad = g
+    return g
+  }
+
+  /// Sets the gradient to zero, keeping its storage.
+  public func zeroGrad() {
+    grad?.data.update(repeating: 0, count: count)
+  }
+
+  /// A copy of the values (no gradient).
+  public func copy() -> Tensor {
+    let t = Tensor(uninitialized: shape, pool: pool)
+    t.data.update(from: data, count: count)
+    return t
+  }
+
+  /// Copies the values of `other`, which must have the same element count.
+  public func assign(_ other: Tensor) {
+    precondition(other.count == count, "assign: \(other.shape) into \(shape)")
+    data.update(from: other.data, count: count)
+  }
+
+  /// Fills with normally distributed values (Box-Muller over `generator`).
+  public func fillNormal<G: RandomNumberGenerator>(std: Float, using generator: inout G) {
+    var i = 0
+    while i < count {
+      let u1 = Float.random(in: Float.ulpOfOne..<1, using: &generator)
+      let u2 = Float.random(in: 0..<1, using: &generator)
+      let r = (-2 * log(u1)).squareRoot() * std
+      data[i] = r * cos(2 * .pi * u2)
+      if i + 1 < count { data[i + 1] = r * sin(2 * .pi * u2) }
+      i += 2
+    }
+  }
+
+  /// The sum of squares of the elements, accumulated in double precision.
+  public func squaredNorm() -> Double {
+    var s = 0.0
+    for i in 0..<count { s += Double(data[i]) * Double(data[i]) }
+    return s
+  }
+}
+
+extension Tensor: CustomStringConvertible {
+  public var description: String {
+    let head = scalars.prefix(8).map { String(format: "%.5g", $0) }.joined(separator: ", ")
+    return "Tensor\(shape)[\(head)\(count > 8 ? ", ..." : "")]"
+  }
+}

@@ -1,0 +1,59 @@
+import Engine
+
+/// One DARTS edge: every primitive applied to the same input, mixed by softmaxed architecture weights,
+/// y = sum_k softmax(alpha)_k op_k(x). Parameters are named `_ops.K.<op params>` as in DARTS.
+public final class MixedOp {
+  /// The primitive layers by position in `Primitive.allCases`; nil for `none`.
+  let layers: [Layer?]
+  let primitives: [Primitive]
+
+  init(channels: Int, stride: Int, primitives: [Primitive] = Primitive.allCases, initializer: inout WeightInitializer) {
+    self.primitives = primitives
+    var built: [Layer?] = []
+    for p in primitives { built.append(p.makeLayer(channels: channels, stride: stride, initializer: &initializer)) }
+    layers = built
+  }
+
+  /// The terms (op output, index into the weights tensor) of this edge; the weights of row `row` of a
+  /// [edges, primitives] weights tensor. `none` contributes no term (its output is zero).
+  func terms(_ x: Tensor, row: Int, _ context: ForwardContext) -> [(Tensor, Int)] {
+    var result: [(Tensor, Int)] = []
+    result.reserveCapacity(layers.count)
+    for (k, layer) in layers.enumerated() {
+      guard let layer else { continue }
+      result.append((layer(x, context), row * primitives.count + k))
+    }
+    return result
+  }
+
+  /// The mixed output for one edge with softmaxed weights `weights` ([primitives] or [edges, primitives]).
+  public func callAsFunction(_ x: Tensor, weights: Tensor, row: Int = 0, stride: Int, _ context: ForwardContext) -> Tensor {
+    let terms = terms(x, row: row, context)
+    let (n, c, h, w) = x.nchw
+    let shape = [n, c, (h + stride - 1) / stride, (w + stride - 1) / stride]
+    return context.tape.weightedSum(terms, weights: weights, shape: shape)
+  }
+
+  func collectParameters(prefix: String, into list: inout [NamedTensor]) {
+    for (k, layer) in layers.enumerated() { layer?.collectParameters(prefix: "\(prefix)_ops.\(k).", into: &list) }
+  }
+
+  func collectBuffers(prefix: String, into list: inout [NamedTensor]) {
+    for (k, layer) in layers.enumerated() { layer?.collectBuffers(prefix: "\(prefix)_ops.\(k).", into: &list) }
+  }
+}
+
+extension MixedOp {
+  /// A stand-alone edge, for tests and the op benchmark.
+  public static func make(channels: Int, stride: Int, seed: UInt64) -> MixedOp {
+    var initializer = WeightInitializer(seed: seed)
+    return MixedOp(channels: channels, stride: stride, initializer: &initializer)
+  }
+
+  /// Trainable tensors named `_ops.K....`.
+  public var namedParameters: [NamedTensor] {
+    var list: [NamedTensor] = []
+    collectParameters(prefix: "", into: &list)
+    return list
+  }
+}

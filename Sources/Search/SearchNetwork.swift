@@ -1,0 +1,229 @@
+import Engine
+
+/// The four searched architecture components and their alpha tensors' names.
+public enum ArchitectureComponent: String, CaseIterable, Sendable, Codable {
+  case normal
+  case reduce
+  case instance
+  case `class`
+
+  /// The conventional parameter name, e.g. `alphas_normal`.
+  public var parameterName: String { "alphas_\(rawValue)" }
+
+  /// A human title for figures and the dashboard.
+  public var title: String {
+    switch self {
+    case .normal: "backbone normal cell"
+    case .reduce: "backbone reduction cell"
+    case .instance: "instance head"
+    case .class: "class head"
+    }
+  }
+}
+
+/// The shape of a search network.
+public struct NetworkShape: Sendable, Codable, Equatable {
+  /// Initial channels C.
+  public var channels: Int
+  public var classes: Int
+  /// Backbone cells L; reductions at L/3 and 2L/3.
+  public var layers: Int
+  public var steps: Int = 4
+  public var multiplier: Int = 4
+  public var stemMultiplier: Int = 3
+  public var inputChannels: Int
+  /// 0 for plain DARTS, 2 for the BBN two-head network.
+  public var heads: Int
+  /// Normal cells per head.
+  public var headCells: Int
+
+  public init(channels: Int, classes: Int, layers: Int, inputChannels: Int, heads: Int = 0, headCells: Int = 1) {
+    self.channels = channels
+    self.classes = classes
+    self.layers = layers
+    self.inputChannels = inputChannels
+    self.heads = heads
+    self.headCells = headCells
+  }
+
+  /// Whether the network has the instance and class heads.
+  public var isTwoHead: Bool { heads == 2 }
+
+  /// The components searched by this network.
+  public var components: [ArchitectureComponent] {
+    isTwoHead ? ArchitectureComponent.allCases : [.normal, .reduce]
+  }
+}
+
+/// The DARTS search network (Liu et al. 2019), optionally with the two BBN heads (Zhou et al. 2020).
+///
+/// Plain: stem (conv3x3 to 3C, BN) - L cells - global pool - `classifier`. Two-head: the backbone's last
+/// two states feed `head_instance` and `head_class`, each `headCells` normal cells + pool + its own
+/// linear classifier, with their own alphas.
+public final class SearchNetwork {
+  public let shape: NetworkShape
+  let stemWeight: Tensor
+  let stemGamma: Tensor
+  let stemBeta: Tensor
+  let stemRunning: RunningStatistics
+  let cells: [SearchCell]
+  let heads: [[SearchCell]]
+  let classifiers: [(weight: Tensor, bias: Tensor)]
+  /// Architecture parameters [edges, primitives] per component.
+  public let alphas: [ArchitectureComponent: Tensor]
+
+  /// A network with PyTorch-default initial weights and alphas 1e-3 * N(0, 1), all from `seed`.
+  public init(shape: NetworkShape, seed: UInt64) {
+    self.shape = shape
+    var initializer = WeightInitializer(seed: seed)
+    let stemChannels = shape.stemMultiplier * shape.channels
+    stemWeight = initializer.uniform([stemChannels, shape.inputChannels, 3, 3])
+    stemGamma = Tensor(repeating: 1, shape: [stemChannels], requiresGrad: true)
+    stemBeta = Tensor(zeros: [stemChannels], requiresGrad: true)
+    stemRunning = RunningStatistics(channels: stemChannels)
+    var cpp = stemChannels
+    var cp = stemChannels
+    var c = shape.channels
+    var reductionPrev = false
+    var built: [SearchCell] = []
+    for i in 0..<shape.layers {
+      let reduction = i == shape.layers / 3 || i == 2 * shape.layers / 3
+      if reduction { c *= 2 }
+      built.append(
+        SearchCell(
+          steps: shape.steps, multiplier: shape.multiplier, prevPrevChannels: cpp, prevChannels: cp, channels: c,
+          reduction: reduction, reductionPrev: reductionPrev, initializer: &initializer))
+      reductionPrev = reduction
+      cpp = cp
+      cp = shape.multiplier * c
+    }
+    cells = built
+    var headCells: [[SearchCell]] = []
+    var classifiers: [(weight: Tensor, bias: Tensor)] = []
+    for _ in 0..<(shape.isTwoHead ? 2 : 1) {
+      var head: [SearchCell] = []
+      var hpp = cpp
+      var hp = cp
+      var headReductionPrev = reductionPrev
+      if shape.isTwoHead {
+        for _ in 0..<shape.headCells {
+          head.append(
+            SearchCell(
+              steps: shape.steps, multiplier: shape.multiplier, prevPrevChannels: hpp, prevChannels: hp, channels: c,
+              reduction: false, reductionPrev: headReductionPrev, initializer: &initializer))
+          headReductionPrev = false
+          hpp = hp
+          hp = shape.multiplier * c
+        }
+        headCells.append(head)
+      }
+      classifiers.append(
+        (initializer.uniform([shape.classes, hp]), initializer.uniform([shape.classes], fanIn: hp)))
+    }
+    heads = headCells
+    self.classifiers = classifiers
+    let edgeCount = SearchCell.edgeCount(steps: shape.steps)
+    var alphas: [ArchitectureComponent: Tensor] = [:]
+    for component in shape.components {
+      let a = Tensor(uninitialized: [edgeCount, Primitive.allCases.count], requiresGrad: true)
+      a.fillNormal(std: 1e-3, using: &initializer.generator)
+      alphas[component] = a
+    }
+    self.alphas = alphas
+  }
+
+  /// The weights (everything but the alphas) with their DARTS names, in a stable order.
+  public var weights: [NamedTensor] {
+    var list = [
+      NamedTensor("stem.0.weight", stemWeight), NamedTensor("stem.1.weight", stemGamma),
+      NamedTensor("stem.1.bias", stemBeta),
+    ]
+    for (i, cell) in cells.enumerated() { cell.collectParameters(prefix: "cells.\(i).", into: &list) }
+    if shape.isTwoHead {
+      for (name, head) in zip(["head_instance", "head_class"], heads) {
+        for (i, cell) in head.enumerated() { cell.collectParameters(prefix: "\(name).\(i).", into: &list) }
+      }
+      for (name, classifier) in zip(["classifier_instance", "classifier_class"], classifiers) {
+        list.append(NamedTensor(name + ".weight", classifier.weight))
+        list.append(NamedTensor(name + ".bias", classifier.bias))
+      }
+    } else {
+      list.append(NamedTensor("classifier.weight", classifiers[0].weight))
+      list.append(NamedTensor("classifier.bias", classifiers[0].bias))
+    }
+    return list
+  }
+
+  /// The architecture parameters with their names, in component order.
+  public var architectureParameters: [NamedTensor] {
+    shape.components.map { NamedTensor($0.parameterName, alphas[$0]!) }
+  }
+
+  /// BN running statistics with their DARTS names.
+  public var buffers: [NamedTensor] {
+    var list = [NamedTensor("stem.1.running_mean", stemRunning.mean), NamedTensor("stem.1.running_var", stemRunning.variance)]
+    for (i, cell) in cells.enumerated() { cell.collectBuffers(prefix: "cells.\(i).", into: &list) }
+    for (name, head) in zip(["head_instance", "head_class"], heads) {
+      for (i, cell) in head.enumerated() { cell.collectBuffers(prefix: "\(name).\(i).", into: &list) }
+    }
+    return list
+  }
+
+  /// Everything a checkpoint stores for the model: weights, alphas and BN statistics.
+  public var stateDict: [NamedTensor] { weights + architectureParameters + buffers }
+
+  /// Softmaxed alphas of each component, recorded on the tape so gradients reach the alphas.
+  func architectureWeights(_ tape: Tape) -> [ArchitectureComponent: Tensor] {
+    var result: [ArchitectureComponent: Tensor] = [:]
+    for (component, a) in alphas { result[component] = tape.softmax(a) }
+    return result
+  }
+
+  /// The backbone's last two states for input `x`.
+  func backbone(_ x: Tensor, weights: [ArchitectureComponent: Tensor], _ context: ForwardContext) -> (Tensor, Tensor) {
+    let tape = context.tape
+    let stem = tape.batchNorm(
+      tape.conv2d(x, weight: stemWeight, padding: 1), weight: stemGamma, bias: stemBeta, running: stemRunning,
+      training: context.training)
+    var s0 = stem
+    var s1 = stem
+    for cell in cells {
+      let w = cell.reduction ? weights[.reduce]! : weights[.normal]!
+      let next = cell(s0, s1, weights: w, context)
+      s0 = s1
+      s1 = next
+    }
+    return (s0, s1)
+  }
+
+  /// Logits of head `index` (0 plain or instance, 1 class) on the backbone states.
+  func head(_ index: Int, states: (Tensor, Tensor), weights: [ArchitectureComponent: Tensor], _ context: ForwardContext) -> Tensor {
+    var (s0, s1) = states
+    if shape.isTwoHead {
+      let w = index == 0 ? weights[.instance]! : weights[.class]!
+      for cell in heads[index] {
+        let next = cell(s0, s1, weights: w, context)
+        s0 = s1
+        s1 = next
+      }
+    }
+    let pooled = context.tape.globalAveragePool(s1)
+    return context.tape.linear(pooled, weight: classifiers[index].weight, bias: classifiers[index].bias)
+  }
+
+  /// Plain DARTS logits.
+  public func logits(_ x: Tensor, _ context: ForwardContext) -> Tensor {
+    let w = architectureWeights(context.tape)
+    return head(0, states: backbone(x, weights: w, context), weights: w, context)
+  }
+
+  /// Two-head logits: the instance head on `instance`, the class head on `classBatch` (the same tensor at
+  /// test time), each through its own backbone pass. Returns (z_instance, z_class).
+  public func headLogits(instance: Tensor, classBatch: Tensor, _ context: ForwardContext) -> (Tensor, Tensor) {
+    precondition(shape.isTwoHead, "headLogits needs the two-head network")
+    let w = architectureWeights(context.tape)
+    let zi = head(0, states: backbone(instance, weights: w, context), weights: w, context)
+    let zc = head(1, states: backbone(classBatch, weights: w, context), weights: w, context)
+    return (zi, zc)
+  }
+}

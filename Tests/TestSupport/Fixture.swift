@@ -1,0 +1,118 @@
+import Engine
+import Foundation
+
+/// One PyTorch-computed case from `../shared/fixtures` (or `$TAILNAS_FIXTURES`).
+public struct Fixture: Sendable {
+  public let name: String
+  public let file: SafeTensors
+  /// The case settings from the manifest.
+  public let settings: [String: FixtureValue]
+
+  /// The fixture directory: `$TAILNAS_FIXTURES`, else `shared/fixtures` beside the repository.
+  public static var directory: URL {
+    if let path = ProcessInfo.processInfo.environment["TAILNAS_FIXTURES"], !path.isEmpty {
+      return URL(fileURLWithPath: path)
+    }
+    let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent()
+    return repository.deletingLastPathComponent().appendingPathComponent("shared/fixtures")
+  }
+
+  /// Every case name of `kind` in the manifest, sorted.
+  public static func names(kind: String) throws -> [String] {
+    try manifest().filter { $0.value["kind"]?.string == kind }.keys.sorted()
+  }
+
+  static func manifest() throws -> [String: [String: FixtureValue]] {
+    let data = try Data(contentsOf: directory.appendingPathComponent("manifest.json"))
+    return try JSONDecoder().decode([String: [String: FixtureValue]].self, from: data)
+  }
+
+  public init(_ name: String) throws {
+    self.name = name
+    file = try SafeTensors(contentsOf: Self.directory.appendingPathComponent("\(name).safetensors"))
+    settings = try Self.manifest()[name] ?? [:]
+  }
+
+  public func tensor(_ key: String) throws -> Tensor { try file.tensor(key) }
+
+  public func has(_ key: String) -> Bool { file.tensors[key] != nil }
+
+  /// Integer setting.
+  public func int(_ key: String, default value: Int = 0) -> Int { settings[key]?.number.map { Int($0) } ?? value }
+
+  public func double(_ key: String, default value: Double = 0) -> Double { settings[key]?.number ?? value }
+
+  public func bool(_ key: String) -> Bool { settings[key]?.bool ?? false }
+
+  public func string(_ key: String) -> String? { settings[key]?.string }
+
+  /// Names of the `param/...` tensors without the prefix.
+  public var parameterNames: [String] {
+    file.tensors.keys.filter { $0.hasPrefix("param/") }.map { String($0.dropFirst(6)) }.sorted()
+  }
+}
+
+/// A JSON value of the manifest.
+public enum FixtureValue: Codable, Sendable {
+  case number(Double)
+  case string(String)
+  case bool(Bool)
+  case other
+
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.singleValueContainer()
+    if let b = try? c.decode(Bool.self) {
+      self = .bool(b)
+    } else if let d = try? c.decode(Double.self) {
+      self = .number(d)
+    } else if let s = try? c.decode(String.self) {
+      self = .string(s)
+    } else {
+      self = .other
+    }
+  }
+
+  public func encode(to encoder: Encoder) throws {}
+
+  public var number: Double? { if case .number(let d) = self { d } else { nil } }
+  public var string: String? { if case .string(let s) = self { s } else { nil } }
+  public var bool: Bool? { if case .bool(let b) = self { b } else { nil } }
+}
+
+/// The first element of `actual` that differs from `expected` by more than `absolute + relative * |expected|`,
+/// described, or nil when all match.
+public func mismatch(_ actual: Tensor, _ expected: Tensor, relative: Float = 1e-4, absolute: Float = 1e-5) -> String? {
+  guard actual.count == expected.count else { return "shape \(actual.shape) vs expected \(expected.shape)" }
+  var worst: (Int, Float)? = nil
+  for i in 0..<actual.count {
+    let a = actual[i]
+    let e = expected[i]
+    let excess = abs(a - e) - (absolute + relative * abs(e))
+    if !(excess <= 0) && (worst == nil || excess > worst!.1 || excess.isNaN) { worst = (i, excess) }
+  }
+  guard let (i, _) = worst else { return nil }
+  return "element \(i): \(actual[i]) vs expected \(expected[i]) (max |diff| \(maxAbsDifference(actual, expected)))"
+}
+
+/// The largest |a - e| over the elements.
+public func maxAbsDifference(_ a: Tensor, _ e: Tensor) -> Float {
+  var m: Float = 0
+  for i in 0..<min(a.count, e.count) { m = max(m, abs(a[i] - e[i])) }
+  return m
+}
+
+/// Whether `actual` is within `relative` of the largest |expected| entry, the second-order tolerance.
+public func mismatchRelativeToMax(_ actual: Tensor, _ expected: Tensor, relative: Float) -> String? {
+  var scale: Float = 0
+  for i in 0..<expected.count { scale = max(scale, abs(expected[i])) }
+  let d = maxAbsDifference(actual, expected)
+  return d <= relative * scale ? nil : "max |diff| \(d) exceeds \(relative) x \(scale)"
+}
+
+extension Fixture {
+  /// nil when `actual` matches tensor `key` within the fixture tolerances, else a message naming the key.
+  public func compare(_ actual: Tensor, _ key: String) throws -> String? {
+    try mismatch(actual, tensor(key)).map { "\(name) \(key): \($0)" }
+  }
+}
