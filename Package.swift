@@ -37,7 +37,7 @@ let package = Package(
     ),
     .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
     .testTarget(name: "SearchTests", dependencies: ["Search", "Engine", "TestSupport"]),
-    .testTarget(name: "DataTests", dependencies: ["Data"]),
+    // .testTarget(name: "DataTests", dependencies: ["Data"]),
   ],
   swiftLanguageModes: [.v6]
 )

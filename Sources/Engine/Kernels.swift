@@ -102,7 +102,9 @@ func depthwisePlaneFilterGradient(
 
 /// Gathers every s-th row and column of each h x w plane.
 @inline(__always)
-func subsample(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, planes: Int, h: Int, w: Int, stride s: Int) {
+func subsample(
+  _ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, planes: Int, h: Int, w: Int, stride s: Int
+) {
   let oh = (h - 1) / s + 1
   let ow = (w - 1) / s + 1
   for p in 0..<planes {
@@ -116,7 +118,9 @@ func subsample(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float
 
 /// The adjoint of `subsample`: adds each value back at its strided position.
 @inline(__always)
-func scatterAdd(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, planes: Int, h: Int, w: Int, stride s: Int) {
+func scatterAdd(
+  _ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, planes: Int, h: Int, w: Int, stride s: Int
+) {
   let oh = (h - 1) / s + 1
   let ow = (w - 1) / s + 1
   for p in 0..<planes {

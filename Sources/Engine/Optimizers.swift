@@ -12,7 +12,9 @@ public final class SGD: @unchecked Sendable {
   /// Momentum buffers, one per parameter; nil before the first step.
   public var momentumBuffers: [Tensor?]
 
-  public init(parameters: [Tensor], learningRate: Float, momentum: Float = 0, weightDecay: Float = 0, nesterov: Bool = false) {
+  public init(
+    parameters: [Tensor], learningRate: Float, momentum: Float = 0, weightDecay: Float = 0, nesterov: Bool = false
+  ) {
     self.parameters = parameters
     self.learningRate = learningRate
     self.momentum = momentum

@@ -51,7 +51,9 @@ public struct SafeTensors: Sendable {
       SafeTensorsError(description: "\(name): \(message)")
     }
     guard bytes.count >= 8 else { throw fail("file is \(bytes.count) bytes, shorter than the 8-byte header length") }
-    let headerLength = bytes.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+    let headerLength = bytes.prefix(8).enumerated().reduce(UInt64(0)) {
+      $0 | UInt64($1.element) << (8 * UInt64($1.offset))
+    }
     guard headerLength <= UInt64(bytes.count - 8) else {
       throw fail("header length \(headerLength) exceeds the file size \(bytes.count)")
     }
@@ -93,7 +95,8 @@ public struct SafeTensors: Sendable {
         let values = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
           slice.withUnsafeBytes { raw in
             for i in 0..<count {
-              buffer[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
+              buffer[i] = Float(
+                bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
             }
           }
           initialized = count
@@ -156,7 +159,9 @@ public struct SafeTensors: Sendable {
         case .int64(let shape, _): ("I64", shape.reduce(1, *) * 8)
         }
       let shape = value.shape.map(String.init).joined(separator: ",")
-      parts.append("\(jsonString(name)):{\"dtype\":\"\(dtype)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + size)]}")
+      parts.append(
+        "\(jsonString(name)):{\"dtype\":\"\(dtype)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + size)]}"
+      )
       offset += size
     }
     header += parts.joined(separator: ",") + "}"

@@ -27,7 +27,9 @@ public final class MixedOp {
   }
 
   /// The mixed output for one edge with softmaxed weights `weights` ([primitives] or [edges, primitives]).
-  public func callAsFunction(_ x: Tensor, weights: Tensor, row: Int = 0, stride: Int, _ context: ForwardContext) -> Tensor {
+  public func callAsFunction(_ x: Tensor, weights: Tensor, row: Int = 0, stride: Int, _ context: ForwardContext)
+    -> Tensor
+  {
     let terms = terms(x, row: row, context)
     let (n, c, h, w) = x.nchw
     let shape = [n, c, (h + stride - 1) / stride, (w + stride - 1) / stride]

@@ -85,7 +85,10 @@ public final class ReLUConvBN: Layer {
   let padding: Int
   let bn: PlainBatchNorm
 
-  init(inputChannels: Int, outputChannels: Int, kernel: Int = 1, stride: Int = 1, padding: Int = 0, initializer: inout WeightInitializer) {
+  init(
+    inputChannels: Int, outputChannels: Int, kernel: Int = 1, stride: Int = 1, padding: Int = 0,
+    initializer: inout WeightInitializer
+  ) {
     weight = initializer.uniform([outputChannels, inputChannels, kernel, kernel])
     self.stride = stride
     self.padding = padding
@@ -148,7 +151,8 @@ public final class SepConv: Layer {
   let second: DilConv
 
   init(channels c: Int, kernel: Int, stride: Int, padding: Int, initializer: inout WeightInitializer) {
-    first = DilConv(channels: c, kernel: kernel, stride: stride, padding: padding, dilation: 1, initializer: &initializer)
+    first = DilConv(
+      channels: c, kernel: kernel, stride: stride, padding: padding, dilation: 1, initializer: &initializer)
     second = DilConv(channels: c, kernel: kernel, stride: 1, padding: padding, dilation: 1, initializer: &initializer)
   }
 

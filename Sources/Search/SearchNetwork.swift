@@ -161,7 +161,9 @@ public final class SearchNetwork {
 
   /// BN running statistics with their DARTS names.
   public var buffers: [NamedTensor] {
-    var list = [NamedTensor("stem.1.running_mean", stemRunning.mean), NamedTensor("stem.1.running_var", stemRunning.variance)]
+    var list = [
+      NamedTensor("stem.1.running_mean", stemRunning.mean), NamedTensor("stem.1.running_var", stemRunning.variance),
+    ]
     for (i, cell) in cells.enumerated() { cell.collectBuffers(prefix: "cells.\(i).", into: &list) }
     for (name, head) in zip(["head_instance", "head_class"], heads) {
       for (i, cell) in head.enumerated() { cell.collectBuffers(prefix: "\(name).\(i).", into: &list) }
@@ -197,7 +199,9 @@ public final class SearchNetwork {
   }
 
   /// Logits of head `index` (0 plain or instance, 1 class) on the backbone states.
-  func head(_ index: Int, states: (Tensor, Tensor), weights: [ArchitectureComponent: Tensor], _ context: ForwardContext) -> Tensor {
+  func head(_ index: Int, states: (Tensor, Tensor), weights: [ArchitectureComponent: Tensor], _ context: ForwardContext)
+    -> Tensor
+  {
     var (s0, s1) = states
     if shape.isTwoHead {
       let w = index == 0 ? weights[.instance]! : weights[.class]!

@@ -1,6 +1,6 @@
 import Engine
-import Testing
 import TestSupport
+import Testing
 
 /// Engine primitives against the PyTorch fixtures: output and every gradient of sum(y * grad_out).
 @Suite struct OpFixtureTests {
@@ -37,7 +37,8 @@ import TestSupport
         x, weight: params["weight"]!, stride: f.int("stride", default: 1), padding: f.int("padding"),
         dilation: f.int("dilation", default: 1), groups: f.int("groups", default: 1))
     case "batch_norm":
-      y = tape.batchNorm(x, weight: params["weight"], bias: params["bias"], training: true, eps: Float(f.double("eps", default: 1e-5)))
+      y = tape.batchNorm(
+        x, weight: params["weight"], bias: params["bias"], training: true, eps: Float(f.double("eps", default: 1e-5)))
     case "relu":
       y = tape.relu(x)
     case "max_pool2d":

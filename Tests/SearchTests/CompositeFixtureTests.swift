@@ -1,12 +1,14 @@
 import Engine
-import Testing
 import TestSupport
+import Testing
 
 @testable import Search
 
 /// DARTS composite ops and the mixed op, built from engine ops and loaded by their DARTS names.
 @Suite struct CompositeFixtureTests {
-  static let compositeOps = ["sep_conv_3x3_s1", "sep_conv_5x5_s2", "dil_conv_3x3_s1", "dil_conv_5x5_s2", "relu_conv_bn", "factorized_reduce"]
+  static let compositeOps = [
+    "sep_conv_3x3_s1", "sep_conv_5x5_s2", "dil_conv_3x3_s1", "dil_conv_5x5_s2", "relu_conv_bn", "factorized_reduce",
+  ]
 
   /// Builds the layer of a composite case with the fixture's shapes.
   static func layer(for f: Fixture, channels: Int) -> (Layer, [NamedTensor]) {
@@ -14,10 +16,14 @@ import TestSupport
     let stride = f.int("stride", default: 1)
     let layer: Layer
     switch f.string("op") {
-    case "sep_conv_3x3": layer = Primitive.sep_conv_3x3.makeLayer(channels: channels, stride: stride, initializer: &initializer)!
-    case "sep_conv_5x5": layer = Primitive.sep_conv_5x5.makeLayer(channels: channels, stride: stride, initializer: &initializer)!
-    case "dil_conv_3x3": layer = Primitive.dil_conv_3x3.makeLayer(channels: channels, stride: stride, initializer: &initializer)!
-    case "dil_conv_5x5": layer = Primitive.dil_conv_5x5.makeLayer(channels: channels, stride: stride, initializer: &initializer)!
+    case "sep_conv_3x3":
+      layer = Primitive.sep_conv_3x3.makeLayer(channels: channels, stride: stride, initializer: &initializer)!
+    case "sep_conv_5x5":
+      layer = Primitive.sep_conv_5x5.makeLayer(channels: channels, stride: stride, initializer: &initializer)!
+    case "dil_conv_3x3":
+      layer = Primitive.dil_conv_3x3.makeLayer(channels: channels, stride: stride, initializer: &initializer)!
+    case "dil_conv_5x5":
+      layer = Primitive.dil_conv_5x5.makeLayer(channels: channels, stride: stride, initializer: &initializer)!
     case "relu_conv_bn":
       layer = ReLUConvBN(inputChannels: f.int("C_in"), outputChannels: f.int("C_out"), initializer: &initializer)
     default:

@@ -1,0 +1,140 @@
+import Engine
+
+/// First- or second-order DARTS architecture gradients.
+public enum ArchitectureOrder: String, Sendable, Codable, CaseIterable {
+  case first
+  case second
+}
+
+/// Computes architecture gradients and updates the alphas with Adam (Liu et al. 2019, Algorithm 1).
+///
+/// First order: grad_alpha L_val(w, alpha). Second order:
+/// grad_alpha L_val(w', alpha) - xi [grad_alpha L_train(w+, alpha) - grad_alpha L_train(w-, alpha)] / (2 eps),
+/// with w' = w - xi (momentum buf + grad_w L_train(w) + wd w), w+- = w +- eps v, v = grad_w' L_val(w', alpha),
+/// eps = r / ||v||, xi the current weight learning rate.
+public final class Architect {
+  public let network: SearchNetwork
+  /// Adam over the alphas, one parameter per component in `network.shape.components` order, so each
+  /// component can have its own learning rate (HLS).
+  public let optimizer: Adam
+
+  public init(
+    network: SearchNetwork, learningRate: Float = 3e-4, beta1: Float = 0.5, beta2: Float = 0.999,
+    weightDecay: Float = 1e-3
+  ) {
+    self.network = network
+    optimizer = Adam(
+      parameters: network.architectureParameters.map(\.tensor), learningRate: learningRate, beta1: beta1, beta2: beta2,
+      weightDecay: weightDecay)
+  }
+
+  /// Sets the learning rate of each component's alphas.
+  public func setLearningRates(_ rates: [ArchitectureComponent: Float]) {
+    for (i, component) in network.shape.components.enumerated() {
+      if let rate = rates[component] { optimizer.learningRates[i] = rate }
+    }
+  }
+
+  /// Leaves grad_alpha L_val(w, alpha) in the alphas' gradients and returns the validation loss.
+  /// Weight gradients are not computed.
+  @discardableResult
+  public func firstOrderGradient(validation: SearchBatch, mu: Float, classWeights: [Float]?, tape: Tape) -> Float {
+    let weights = network.weights.map(\.tensor)
+    setRequiresGrad(weights, false)
+    defer { setRequiresGrad(weights, true) }
+    optimizer.zeroGrad()
+    let loss = network.loss(validation, mu: mu, classWeights: classWeights, ForwardContext(tape: tape, training: true))
+    tape.backward(loss)
+    return loss[0]
+  }
+
+  /// Leaves the second-order (unrolled) architecture gradient in the alphas' gradients.
+  ///
+  /// - Parameters:
+  ///   - eta: xi, the current weight learning rate.
+  ///   - momentumBuffers: the weight optimizer's momentum buffers (nil entries are zero).
+  ///   - r: eps = r / ||v||.
+  /// - Returns: the validation loss at the unrolled weights.
+  @discardableResult
+  public func secondOrderGradient(
+    train: SearchBatch, validation: SearchBatch, mu: Float, classWeights: [Float]?, eta: Float, momentum: Float,
+    momentumBuffers: [Tensor?], weightDecay: Float, r: Float = 0.01, tape: Tape
+  ) -> Float {
+    let context = ForwardContext(tape: tape, training: true)
+    let weights = network.weights.map(\.tensor)
+    let alphas = optimizer.parameters
+    let saved = weights.map { $0.copy() }
+
+    // w' = w - eta (momentum buf + grad_w L_train + wd w)
+    setRequiresGrad(alphas, false)
+    for w in weights { w.zeroGrad() }
+    tape.backward(network.loss(train, mu: mu, classWeights: classWeights, context))
+    for (i, w) in weights.enumerated() {
+      let g = w.gradient().data
+      let buf = i < momentumBuffers.count ? momentumBuffers[i]?.data : nil
+      for j in 0..<w.count {
+        let m = buf.map { momentum * $0[j] } ?? 0
+        w.data[j] -= eta * (m + g[j] + weightDecay * w.data[j])
+      }
+    }
+    setRequiresGrad(alphas, true)
+
+    // grad_alpha L_val(w') and v = grad_w' L_val(w')
+    for w in weights { w.zeroGrad() }
+    optimizer.zeroGrad()
+    let validationLoss = network.loss(validation, mu: mu, classWeights: classWeights, context)
+    tape.backward(validationLoss)
+    let alphaGradients = alphas.map { $0.gradient().copy() }
+    let v = weights.map { $0.gradient().copy() }
+    let norm = Float(v.reduce(0) { $0 + $1.squaredNorm() }.squareRoot())
+    let eps = r / norm
+
+    // grad_alpha L_train(w +- eps v)
+    setRequiresGrad(weights, false)
+    func trainAlphaGradient(sign: Float) -> [Tensor] {
+      for (w, (w0, vi)) in zip(weights, zip(saved, v)) {
+        for j in 0..<w.count { w.data[j] = w0.data[j] + sign * eps * vi.data[j] }
+      }
+      optimizer.zeroGrad()
+      tape.backward(network.loss(train, mu: mu, classWeights: classWeights, context))
+      return alphas.map { $0.gradient().copy() }
+    }
+    let plus = trainAlphaGradient(sign: 1)
+    let minus = trainAlphaGradient(sign: -1)
+    setRequiresGrad(weights, true)
+    for (w, w0) in zip(weights, saved) { w.assign(w0) }
+    for w in weights { w.zeroGrad() }
+
+    for (k, a) in alphas.enumerated() {
+      let g = a.gradient().data
+      for j in 0..<a.count {
+        g[j] = alphaGradients[k].data[j] - eta * (plus[k].data[j] - minus[k].data[j]) / (2 * eps)
+      }
+    }
+    return validationLoss[0]
+  }
+
+  /// grad_alpha L_val at the unrolled weights only: the first term of the second-order gradient (for tests).
+  func unrolledFirstTerm(
+    train: SearchBatch, validation: SearchBatch, mu: Float, eta: Float, weightDecay: Float, tape: Tape
+  ) -> [Tensor] {
+    let context = ForwardContext(tape: tape, training: true)
+    let weights = network.weights.map(\.tensor)
+    let saved = weights.map { $0.copy() }
+    for w in weights { w.zeroGrad() }
+    tape.backward(network.loss(train, mu: mu, context))
+    for w in weights {
+      let g = w.gradient().data
+      for j in 0..<w.count { w.data[j] -= eta * (g[j] + weightDecay * w.data[j]) }
+    }
+    optimizer.zeroGrad()
+    tape.backward(network.loss(validation, mu: mu, context))
+    let result = optimizer.parameters.map { $0.gradient().copy() }
+    for (w, w0) in zip(weights, saved) { w.assign(w0) }
+    return result
+  }
+}
+
+func setRequiresGrad(_ tensors: [Tensor], _ value: Bool) {
+  for t in tensors { t.requiresGrad = value }
+}

@@ -1,0 +1,77 @@
+import Engine
+
+extension SearchNetwork {
+  /// The training loss on a batch.
+  ///
+  /// Plain: CE(z, y) (class-weighted when `classWeights` is given). Two-head (BBN):
+  /// z = mu z_instance + (1 - mu) z_class, loss = mu CE(z, y_instance) + (1 - mu) CE(z, y_class).
+  public func loss(_ batch: SearchBatch, mu: Float, classWeights: [Float]? = nil, _ context: ForwardContext) -> Tensor {
+    let tape = context.tape
+    if shape.isTwoHead {
+      let classInput = batch.classInput ?? batch.input
+      let classTargets = batch.classTargets ?? batch.targets
+      let (zi, zc) = headLogits(instance: batch.input, classBatch: classInput, context)
+      let z = tape.combine([(zi, mu), (zc, 1 - mu)])
+      let li = tape.crossEntropy(z, targets: batch.targets, classWeights: classWeights)
+      let lc = tape.crossEntropy(z, targets: classTargets, classWeights: classWeights)
+      return tape.combine([(li, mu), (lc, 1 - mu)])
+    }
+    return tape.crossEntropy(logits(batch.input, context), targets: batch.targets, classWeights: classWeights)
+  }
+
+  /// Evaluation logits: plain logits, or for two heads mu z_instance + (1 - mu) z_class with both heads on
+  /// the same images (mu = 0.5 at test time).
+  public func predict(_ x: Tensor, mu: Float = 0.5, _ context: ForwardContext) -> Tensor {
+    if shape.isTwoHead {
+      let (zi, zc) = headLogits(instance: x, classBatch: x, context)
+      return context.tape.combine([(zi, mu), (zc, 1 - mu)])
+    }
+    return logits(x, context)
+  }
+
+  /// Copies every tensor of the state dict whose name `lookup` resolves; returns the names it did not.
+  @discardableResult
+  public func load(_ lookup: (String) throws -> Tensor?) throws -> [String] {
+    var missing: [String] = []
+    for entry in stateDict {
+      guard let source = try lookup(entry.name) else {
+        missing.append(entry.name)
+        continue
+      }
+      guard source.shape == entry.tensor.shape else {
+        throw SearchError.shapeMismatch(name: entry.name, expected: entry.tensor.shape, found: source.shape)
+      }
+      entry.tensor.assign(source)
+    }
+    return missing
+  }
+}
+
+/// Input images and labels of one step; the class-sampled batch is used by the two-head network.
+public struct SearchBatch {
+  public var input: Tensor
+  public var targets: [Int]
+  public var classInput: Tensor?
+  public var classTargets: [Int]?
+
+  public init(input: Tensor, targets: [Int], classInput: Tensor? = nil, classTargets: [Int]? = nil) {
+    self.input = input
+    self.targets = targets
+    self.classInput = classInput
+    self.classTargets = classTargets
+  }
+}
+
+/// Errors of the search module.
+public enum SearchError: Error, CustomStringConvertible, Equatable {
+  case shapeMismatch(name: String, expected: [Int], found: [Int])
+  case invalidSetting(String)
+
+  public var description: String {
+    switch self {
+    case .shapeMismatch(let name, let expected, let found):
+      "tensor '\(name)' has shape \(found), the network expects \(expected)"
+    case .invalidSetting(let message): message
+    }
+  }
+}
