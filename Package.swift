@@ -31,13 +31,14 @@ let package = Package(
       dependencies: [
         "Engine",
         "Search",
+        "Data",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: fastMath
     ),
-    .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
+    .testTarget(name: "EngineTests", dependencies: ["Engine", "Data", "TestSupport"]),
     .testTarget(name: "SearchTests", dependencies: ["Search", "Engine", "TestSupport"]),
-    // .testTarget(name: "DataTests", dependencies: ["Data"]),
+    .testTarget(name: "DataTests", dependencies: ["Data"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
+import Data
 import Engine
 
 /// A tensor with its conventional DARTS `state_dict` name.
@@ -40,10 +41,10 @@ extension Layer {
 /// Draws initial weights as PyTorch's default for convolutions and linear layers:
 /// U(-1/sqrt(fan_in), 1/sqrt(fan_in)) (kaiming_uniform with a = sqrt(5)).
 public struct WeightInitializer {
-  public var generator: SplitMixGenerator
+  public var generator: SplitMix64
 
   public init(seed: UInt64) {
-    generator = SplitMixGenerator(seed: seed)
+    generator = SplitMix64(seed: seed)
   }
 
   /// A trainable tensor of `shape` whose fan-in is the product of all dimensions but the first.
@@ -57,22 +58,5 @@ public struct WeightInitializer {
     let t = Tensor(uninitialized: shape, requiresGrad: true)
     for i in 0..<t.count { t[i] = Float.random(in: -bound...bound, using: &generator) }
     return t
-  }
-}
-
-/// SplitMix64 (Steele, Lea, Flood 2014): a small, fast, seedable generator whose whole state is one word.
-public struct SplitMixGenerator: RandomNumberGenerator, Sendable, Codable, Equatable {
-  public var state: UInt64
-
-  public init(seed: UInt64) {
-    state = seed
-  }
-
-  public mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }
