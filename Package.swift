@@ -24,7 +24,8 @@ let package = Package(
     .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
     .target(name: "Engine", dependencies: ["CBLAS"], swiftSettings: fastMath),
     .target(name: "Data", dependencies: ["CZlib"], swiftSettings: fastMath),
-    .target(name: "Search", dependencies: ["Engine", "Data"], swiftSettings: fastMath),
+    .target(name: "RunEvents"),
+    .target(name: "Search", dependencies: ["Engine", "Data", "RunEvents"], swiftSettings: fastMath),
     .target(name: "TestSupport", dependencies: ["Engine"], path: "Tests/TestSupport"),
     .executableTarget(
       name: "tailnas",
@@ -32,6 +33,7 @@ let package = Package(
         "Engine",
         "Search",
         "Data",
+        "RunEvents",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: fastMath
@@ -39,6 +41,7 @@ let package = Package(
     .testTarget(name: "EngineTests", dependencies: ["Engine", "Data", "TestSupport"]),
     .testTarget(name: "SearchTests", dependencies: ["Search", "Engine", "TestSupport"]),
     .testTarget(name: "DataTests", dependencies: ["Data"]),
+    .testTarget(name: "RunEventsTests", dependencies: ["RunEvents"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import Engine
+import RunEvents
 
 /// First- or second-order DARTS architecture gradients.
 public enum ArchitectureOrder: String, Sendable, Codable, CaseIterable {

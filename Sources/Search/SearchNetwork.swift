@@ -1,25 +1,5 @@
 import Engine
-
-/// The four searched architecture components and their alpha tensors' names.
-public enum ArchitectureComponent: String, CaseIterable, Sendable, Codable {
-  case normal
-  case reduce
-  case instance
-  case `class`
-
-  /// The conventional parameter name, e.g. `alphas_normal`.
-  public var parameterName: String { "alphas_\(rawValue)" }
-
-  /// A human title for figures and the dashboard.
-  public var title: String {
-    switch self {
-    case .normal: "backbone normal cell"
-    case .reduce: "backbone reduction cell"
-    case .instance: "instance head"
-    case .class: "class head"
-    }
-  }
-}
+import RunEvents
 
 /// The shape of a search network.
 public struct NetworkShape: Sendable, Codable, Equatable {
