@@ -1,0 +1,175 @@
+import RunEvents
+
+/// Panel 3: one heatmap per searched component (ops as rows, the 14 edges as columns), the softmax weight as
+/// colour, the argmax of each edge marked; or, with `w`, the winning op of each edge over the epochs.
+enum HeatmapPanel {
+  /// Each heatmap: a title row, one row per op, an edge-label row.
+  static let rowsPerMap = 10
+  static let labelWidth = 5
+
+  /// Columns of heatmaps and the width of one weight cell for `count` maps in `size`; nil if none fits.
+  static func arrangement(count: Int, edges: Int, in size: Rect) -> (columns: Int, cellWidth: Int)? {
+    var best: (columns: Int, cellWidth: Int)?
+    for columns in Set([count, 2, 1]).sorted(by: >) where columns <= count && columns > 0 {
+      let rows = (count + columns - 1) / columns
+      guard rows * rowsPerMap <= size.height else { continue }
+      let cellWidth = min((size.width / columns - labelWidth - 1) / max(edges, 1), 6)
+      guard cellWidth >= 1 else { continue }
+      if best == nil || cellWidth > best!.cellWidth { best = (columns, cellWidth) }
+    }
+    return best
+  }
+
+  static func draw(_ model: DashboardModel, in rect: Rect, focused: Bool, on buffer: inout ScreenBuffer) {
+    let data = model.shown
+    let epochs = data.epochs
+    var title = model.showsWinners ? "winning ops" : "alphas"
+    if let index = model.epochIndex {
+      title += " @ epoch \(epochs[index].epoch + 1)/\(data.started?.epochs ?? epochs.count)"
+      title += model.options.ascii ? " <>" : " ◀▶"
+    }
+    let inner = PanelFrame.draw(.alphas, in: rect, title: title, focused: focused, ascii: model.options.ascii, on: &buffer)
+    guard let run = data.started, let report = model.selectedReport else {
+      buffer.put("alphas appear after the first epoch", x: inner.x + 1, y: inner.y + 1, style: .muted)
+      return
+    }
+    let components = run.components.filter { report.alphas[$0] != nil }
+    let edges = components.compactMap { report.alphas[$0]?.count }.max() ?? 14
+    guard let (columns, cellWidth) = arrangement(count: components.count, edges: edges, in: inner) else {
+      buffer.put("zoom (3) to see the heatmaps", x: inner.x + 1, y: inner.y + 1, style: .muted)
+      return
+    }
+    let slotWidth = inner.width / columns
+    for (i, component) in components.enumerated() {
+      let origin = (x: inner.x + (i % columns) * slotWidth, y: inner.y + (i / columns) * rowsPerMap)
+      let slot = Rect(x: origin.x, y: origin.y, width: slotWidth, height: rowsPerMap)
+      buffer.clipped(to: slot) { buffer in
+        if model.showsWinners {
+          drawWinners(component, model: model, run: run, in: slot, cellWidth: cellWidth, on: &buffer)
+        } else {
+          drawMap(component, report: report, model: model, run: run, in: slot, cellWidth: cellWidth, on: &buffer)
+        }
+      }
+    }
+    let used = ((components.count + columns - 1) / columns) * rowsPerMap
+    if inner.height > used { drawLegend(model: model, cellWidth: cellWidth, at: inner.x, y: inner.y + used, width: inner.width, on: &buffer) }
+  }
+
+  /// The row index of the largest weight of each edge (column).
+  static func argmax(_ alphas: [[Double]]) -> [Int] {
+    alphas.map { row in row.indices.max { row[$0] < row[$1] } ?? 0 }
+  }
+
+  private static func drawMap(
+    _ component: ArchitectureComponent, report: EpochReport, model: DashboardModel, run: RunStarted, in slot: Rect,
+    cellWidth: Int, on buffer: inout ScreenBuffer
+  ) {
+    guard let alphas = report.alphas[component] else { return }
+    let ascii = model.options.ascii
+    let colorless = model.options.colorless
+    let warnings = GenotypeWarnings.check(genotype: report.genotypes[component], alphas: alphas, primitives: run.primitives)
+    var x = buffer.put(Format.truncate(component.title, slot.width - 3, ascii: ascii), x: slot.x, y: slot.y, style: CellStyle(.title, .bold))
+    if !warnings.isEmpty { x = buffer.put(" !", x: x, y: slot.y, style: CellStyle(.warning, .bold)) }
+    let winners = argmax(alphas)
+    let maxWeight = max(alphas.joined().filter(\.isFinite).max() ?? 1, 1e-9)
+    let showValues = model.showsValues && cellWidth >= 3
+    let shades: [Character] = ascii ? [" ", ".", ":", "-", "=", "+", "*", "#"] : [" ", "░", "▒", "▓", "█"]
+    for (op, name) in run.primitives.enumerated() {
+      let y = slot.y + 1 + op
+      buffer.put(OperationCode.label(name), x: slot.x, y: y, style: .muted)
+      for (edge, weights) in alphas.enumerated() where op < weights.count {
+        let w = weights[op]
+        let fraction = w / maxWeight
+        let cx = slot.x + labelWidth + edge * cellWidth
+        let isWinner = winners[edge] == op
+        let heat = CellColor.heat(fraction: fraction)
+        let contrast: CellColor = fraction > 0.6 ? .rgb(RGB(0, 0, 0)) : .rgb(RGB(255, 255, 255))
+        var text: [Character]
+        var style: CellStyle
+        if colorless {
+          let shade = shades[min(Int(fraction * Double(shades.count)), shades.count - 1)]
+          text = Array(repeating: shade, count: cellWidth)
+          style = CellStyle(foreground: heat)
+        } else {
+          text = Array(repeating: " ", count: cellWidth)
+          style = CellStyle(foreground: contrast, background: heat)
+        }
+        if showValues {
+          let value = Array(Format.weight(w))
+          text = Array(repeating: " ", count: cellWidth - value.count) + value
+          if isWinner { style = style.adding([.bold, .underline]) }
+          if colorless && isWinner { style = style.adding(.reverse) }
+        } else if isWinner {
+          text[(cellWidth - 1) / 2] = ascii ? "@" : "◆"
+          style = style.adding(.bold)
+        }
+        for (k, character) in text.enumerated() { buffer.set(cx + k, y, character, style) }
+      }
+    }
+    drawEdgeLabels(edges: alphas.count, cellWidth: cellWidth, x: slot.x + labelWidth, y: slot.y + 1 + run.primitives.count, on: &buffer)
+  }
+
+  private static func drawEdgeLabels(edges: Int, cellWidth: Int, x: Int, y: Int, on buffer: inout ScreenBuffer) {
+    let names = OperationCode.edgeNames(count: edges)
+    for (edge, name) in names.enumerated() {
+      if cellWidth >= 4 {
+        buffer.put(name, x: x + edge * cellWidth, y: y, style: .muted)
+      } else if name.hasPrefix("0>") {
+        // Narrow cells: the node number at the first edge into each node.
+        buffer.put("n" + name.dropFirst(2), x: x + edge * cellWidth, y: y, style: .muted)
+      }
+    }
+  }
+
+  private static func drawWinners(
+    _ component: ArchitectureComponent, model: DashboardModel, run: RunStarted, in slot: Rect, cellWidth: Int,
+    on buffer: inout ScreenBuffer
+  ) {
+    let reports = model.shown.epochs
+    guard let end = model.epochIndex else { return }
+    buffer.put(Format.truncate(component.title, slot.width, ascii: model.options.ascii), x: slot.x, y: slot.y, style: CellStyle(.title, .bold))
+    let rows = rowsPerMap - 2
+    let first = max(end - rows + 1, 0)
+    var edges = 14
+    for (row, index) in (first...end).enumerated() {
+      let report = reports[index]
+      let y = slot.y + 1 + row
+      buffer.put("ep\(report.epoch + 1)", x: slot.x, y: y, style: index == end ? CellStyle(.focus, .bold) : .muted)
+      guard let alphas = report.alphas[component] else { continue }
+      edges = alphas.count
+      for (edge, op) in argmax(alphas).enumerated() {
+        let name = op < run.primitives.count ? run.primitives[op] : "?"
+        let previous = index > 0 ? reports[index - 1].alphas[component].map { argmax($0) } : nil
+        var style = OperationCode.style(name)
+        if let previous, edge < previous.count, previous[edge] != op { style = style.adding(.reverse) }
+        let x = slot.x + labelWidth + edge * cellWidth + (cellWidth - 1) / 2
+        buffer.set(x, y, OperationCode.letter(name), style)
+      }
+    }
+    drawEdgeLabels(edges: edges, cellWidth: cellWidth, x: slot.x + labelWidth, y: slot.y + rowsPerMap - 1, on: &buffer)
+  }
+
+  private static func drawLegend(model: DashboardModel, cellWidth: Int, at x: Int, y: Int, width: Int, on buffer: inout ScreenBuffer) {
+    let ascii = model.options.ascii
+    var column = x
+    if model.showsWinners {
+      let text = "- none m max a avg k skip s/S sep3/5 d/D dil3/5; reverse = changed"
+      buffer.put(Format.truncate(text, width, ascii: ascii), x: x, y: y, style: .muted)
+      return
+    }
+    column = buffer.put((ascii ? "@" : "◆") + " argmax  low ", x: column, y: y, style: .muted)
+    for level in stride(from: 0, to: CellColor.heatLevels, by: 2) {
+      if model.options.colorless {
+        let shades: [Character] = ascii ? [" ", ".", ":", "-", "=", "+", "*", "#"] : [" ", "░", "▒", "▓", "█"]
+        buffer.set(column, y, shades[level * shades.count / CellColor.heatLevels], CellStyle(foreground: .heat(level)))
+      } else {
+        buffer.set(column, y, " ", CellStyle(background: .heat(level)))
+      }
+      column += 1
+    }
+    column = buffer.put(" high (per map)", x: column, y: y, style: .muted)
+    if model.showsValues && cellWidth < 3 {
+      buffer.put("  zoom (3) for values", x: column, y: y, style: CellStyle(.warning), maxWidth: x + width - column)
+    }
+  }
+}

@@ -1,0 +1,218 @@
+/// One line of a chart.
+public struct ChartSeries: Sendable {
+  public var name: String
+  public var xs: [Double]
+  public var ys: [Double]
+  public var style: CellStyle
+  /// The character that draws the series in ASCII mode.
+  public var asciiGlyph: Character
+  /// Whether the legend names the series.
+  public var inLegend: Bool
+
+  public init(
+    name: String, xs: [Double], ys: [Double], style: CellStyle, asciiGlyph: Character = "*", inLegend: Bool = true
+  ) {
+    self.name = name
+    self.xs = xs
+    self.ys = ys
+    self.style = style
+    self.asciiGlyph = asciiGlyph
+    self.inLegend = inLegend
+  }
+}
+
+/// A line chart drawn with braille dots (2 x 4 per cell) or ASCII characters, with y tick labels, x tick
+/// labels, a legend, shaded x intervals (pauses), vertical markers (schedule edits) and a cursor.
+public struct LineChart: Sendable {
+  public var series: [ChartSeries] = []
+  /// X intervals to shade, e.g. pauses; each is at least one column wide.
+  public var bands: [ClosedRange<Double>] = []
+  /// Vertical markers with a one-letter label, e.g. `E` for a schedule edit.
+  public var markers: [(x: Double, label: Character)] = []
+  /// A vertical cursor, e.g. the selected epoch.
+  public var cursor: Double?
+  public var xRange: ClosedRange<Double>?
+  public var yRange: ClosedRange<Double>?
+  public var logarithmic = false
+  public var ascii = false
+  /// Formats x tick labels.
+  public var xLabel: @Sendable (Double) -> String = { Format.number($0) }
+  /// Extra legend text after the series names.
+  public var legendSuffix = ""
+  /// Whether the bottom row shows x tick labels (stacked charts show them only once).
+  public var showsXLabels = true
+
+  public init() {}
+
+  static let brailleBits: [[UInt8]] = [[0x01, 0x08], [0x02, 0x10], [0x04, 0x20], [0x40, 0x80]]
+
+  /// The y scale the chart would use.
+  public func yScale() -> ChartScale? {
+    if let yRange { return ChartScale(lower: yRange.lowerBound, upper: yRange.upperBound, logarithmic: logarithmic) }
+    return ChartScale.fitting(series.flatMap(\.ys), logarithmic: logarithmic)
+  }
+
+  /// The x scale the chart would use.
+  public func xScale() -> ChartScale? {
+    if let xRange { return ChartScale(lower: xRange.lowerBound, upper: xRange.upperBound) }
+    guard let scale = ChartScale.fitting(series.flatMap(\.xs), logarithmic: false, padding: 0) else { return nil }
+    return scale
+  }
+
+  /// Draws the chart into `rect`.
+  public func draw(in rect: Rect, on buffer: inout ScreenBuffer) {
+    guard rect.width >= 12, rect.height >= 3 else { return }
+    drawLegend(y: rect.y, x: rect.x, width: rect.width, on: &buffer)
+    guard let ys = yScale(), let xs = xScale() else {
+      buffer.put("waiting for data", x: rect.x + 2, y: rect.y + rect.height / 2, style: .muted)
+      return
+    }
+    let labelWidth = 6
+    let plot = Rect(
+      x: rect.x + labelWidth + 1, y: rect.y + 1, width: rect.width - labelWidth - 1,
+      height: rect.height - (showsXLabels ? 2 : 1))
+    guard plot.width > 1, plot.height > 0 else { return }
+    let axisStyle = CellStyle(.axis)
+    // Y axis and tick labels.
+    for row in 0..<plot.height { buffer.set(plot.x - 1, plot.y + row, ascii ? "|" : "│", axisStyle) }
+    var usedRows = Set<Int>()
+    for tick in ys.ticks(count: max(plot.height / 3, 2)) {
+      let row = plot.height - 1 - Int((ys.fraction(tick) * Double(plot.height - 1)).rounded())
+      guard row >= 0, row < plot.height, !usedRows.contains(row) else { continue }
+      usedRows.insert(row)
+      let text = Format.truncate(Format.number(tick), labelWidth)
+      buffer.putRight(text, right: plot.x - 1, y: plot.y + row, style: axisStyle)
+      buffer.set(plot.x - 1, plot.y + row, ascii ? "+" : "┤", axisStyle)
+    }
+    if showsXLabels { drawXLabels(xs, plot: plot, y: rect.maxY - 1, on: &buffer) }
+    func column(_ x: Double) -> Int {
+      Int((xs.fraction(x) * Double(plot.width - 1)).rounded())
+    }
+    // Pause bands and markers first, so data draws over them.
+    for band in bands {
+      let c0 = max(column(band.lowerBound), 0)
+      let c1 = min(max(column(band.upperBound), c0), plot.width - 1)
+      guard c0 <= c1 else { continue }
+      for c in c0...c1 {
+        for row in 0..<plot.height {
+          buffer.set(plot.x + c, plot.y + row, ascii ? "." : "░", CellStyle(.pauseBand))
+          buffer.setBackground(plot.x + c, plot.y + row, .role(.pauseBand))
+        }
+        buffer.set(plot.x + c, plot.y, "P", CellStyle(.paused, .bold, background: .role(.pauseBand)))
+      }
+    }
+    if let cursor, xs.fraction(cursor).isFinite {
+      let c = column(cursor)
+      if c >= 0, c < plot.width {
+        for row in 0..<plot.height { buffer.set(plot.x + c, plot.y + row, ascii ? "|" : "┆", CellStyle(.focus, .dim)) }
+      }
+    }
+    for marker in markers {
+      let c = column(marker.x)
+      guard c >= 0, c < plot.width else { continue }
+      for row in 1..<max(plot.height, 1) { buffer.set(plot.x + c, plot.y + row, ascii ? ":" : "┊", CellStyle(.editMarker)) }
+      buffer.set(plot.x + c, plot.y, marker.label, CellStyle(.editMarker, .bold))
+    }
+    drawSeries(xs: xs, ys: ys, plot: plot, on: &buffer)
+  }
+
+  private func drawLegend(y: Int, x: Int, width: Int, on buffer: inout ScreenBuffer) {
+    var column = x
+    for s in series where s.inLegend {
+      let glyph: String = ascii ? String(s.asciiGlyph) : "─"
+      column = buffer.put(glyph + s.name + " ", x: column, y: y, style: s.style, maxWidth: x + width - column)
+    }
+    if !legendSuffix.isEmpty {
+      buffer.put(legendSuffix, x: column, y: y, style: .muted, maxWidth: x + width - column)
+    }
+  }
+
+  private func drawXLabels(_ xs: ChartScale, plot: Rect, y: Int, on buffer: inout ScreenBuffer) {
+    var nextFree = plot.x - 1
+    for tick in xs.ticks(count: max(plot.width / 10, 2)) {
+      let c = plot.x + Int((xs.fraction(tick) * Double(plot.width - 1)).rounded())
+      let text = xLabel(tick)
+      let start = min(max(c - text.count / 2, plot.x - 1), plot.maxX - text.count)
+      guard start > nextFree else { continue }
+      buffer.put(text, x: start, y: y, style: CellStyle(.axis))
+      nextFree = start + text.count
+    }
+  }
+
+  private func drawSeries(xs: ChartScale, ys: ChartScale, plot: Rect, on buffer: inout ScreenBuffer) {
+    let dotsWide = plot.width * 2
+    let dotsHigh = plot.height * 4
+    var bits = [UInt8](repeating: 0, count: plot.width * plot.height)
+    var owner = [Int8](repeating: -1, count: plot.width * plot.height)
+    let xScale = Double(dotsWide - 1)
+    let yScale = Double(dotsHigh - 1)
+    for (index, s) in series.enumerated() {
+      var previous: (Int, Int)?
+      let n = min(s.xs.count, s.ys.count)
+      for i in 0..<n {
+        let fy = ys.fraction(s.ys[i])
+        let fx = xs.fraction(s.xs[i])
+        guard fy.isFinite, fx.isFinite else {
+          previous = nil
+          continue
+        }
+        let px = Int((fx * xScale).rounded())
+        let py = Int(((1 - min(max(fy, 0), 1)) * yScale).rounded())
+        let point = (px, py)
+        if let previous {
+          line(from: previous, to: point, bits: &bits, owner: &owner, width: plot.width, dotsWide: dotsWide, dotsHigh: dotsHigh, series: Int8(index))
+        } else {
+          plotDot(px, py, bits: &bits, owner: &owner, width: plot.width, dotsWide: dotsWide, dotsHigh: dotsHigh, series: Int8(index))
+        }
+        previous = point
+      }
+    }
+    for row in 0..<plot.height {
+      for col in 0..<plot.width {
+        let i = row * plot.width + col
+        guard bits[i] != 0 else { continue }
+        let s = series[Int(owner[i])]
+        let character: Character = ascii ? s.asciiGlyph : Character(Unicode.Scalar(0x2800 + UInt32(bits[i]))!)
+        let background = buffer[plot.x + col, plot.y + row].style.background
+        buffer.set(plot.x + col, plot.y + row, character, s.style.on(background))
+      }
+    }
+  }
+
+  @inline(__always)
+  private func plotDot(
+    _ x: Int, _ y: Int, bits: inout [UInt8], owner: inout [Int8], width: Int, dotsWide: Int, dotsHigh: Int,
+    series: Int8
+  ) {
+    guard x >= 0, y >= 0, x < dotsWide, y < dotsHigh else { return }
+    let i = (y >> 2) * width + (x >> 1)
+    bits[i] |= LineChart.brailleBits[y & 3][x & 1]
+    owner[i] = series
+  }
+
+  private func line(
+    from a: (Int, Int), to b: (Int, Int), bits: inout [UInt8], owner: inout [Int8], width: Int, dotsWide: Int,
+    dotsHigh: Int, series: Int8
+  ) {
+    var (x0, y0) = a
+    let (x1, y1) = b
+    let dx = abs(x1 - x0)
+    let dy = -abs(y1 - y0)
+    let sx = x0 < x1 ? 1 : -1
+    let sy = y0 < y1 ? 1 : -1
+    var error = dx + dy
+    while true {
+      plotDot(x0, y0, bits: &bits, owner: &owner, width: width, dotsWide: dotsWide, dotsHigh: dotsHigh, series: series)
+      if x0 == x1 && y0 == y1 { break }
+      let e2 = 2 * error
+      if e2 >= dy {
+        error += dy
+        x0 += sx
+      }
+      if e2 <= dx {
+        error += dx
+        y0 += sy
+      }
+    }
+  }
+}

@@ -1,0 +1,78 @@
+import RunEvents
+
+/// Panel 1: training and validation loss (and the two branch losses of two-head methods) per step, smoothed
+/// with a de-biased EMA, with pauses shaded and schedule edits marked. The x axis counts epochs.
+enum LossPanel {
+  static func draw(_ model: DashboardModel, in rect: Rect, focused: Bool, on buffer: inout ScreenBuffer) {
+    let data = model.shown
+    let title = "loss" + (model.isLogScale ? " (log)" : "")
+    let inner = PanelFrame.draw(.loss, in: rect, title: title, focused: focused, ascii: model.options.ascii, on: &buffer)
+    guard let run = data.started else {
+      buffer.put("waiting for the run to start", x: inner.x + 1, y: inner.y + 1, style: .muted)
+      return
+    }
+    var chart = LineChart()
+    chart.ascii = model.options.ascii
+    chart.logarithmic = model.isLogScale
+    chart.legendSuffix = "ema \(Format.number(model.smoothing))"
+    let perEpoch = Double(max(run.stepsPerEpoch, 1))
+    var points = data.history.points
+    if model.mode == .replay, let report = model.selectedReport {
+      let end = Double((report.epoch + 1) * run.stepsPerEpoch)
+      points = points.filter { $0.globalStep < end }
+      chart.xRange = 0...Double(max(run.epochs, 1))
+    }
+    let xs = points.map { ($0.globalStep + 1) / perEpoch }
+    func series(_ name: String, _ field: KeyPath<StepSample, Double>, _ role: ColorRole, _ glyph: Character)
+      -> ChartSeries
+    {
+      let ys = ChartMath.debiasedEMA(points.map { $0[keyPath: field] }, weight: model.smoothing)
+      return ChartSeries(name: name, xs: xs, ys: ys, style: CellStyle(role), asciiGlyph: glyph)
+    }
+    if points.contains(where: { $0.trainLossInstance.isFinite }) {
+      chart.series.append(series("inst", \.trainLossInstance, .instance, "i"))
+      chart.series.append(series("class", \.trainLossClass, .classHead, "c"))
+    }
+    chart.series.append(series("train", \.trainLoss, .train, "*"))
+    chart.series.append(series("val", \.validationLoss, .validation, "+"))
+    chart.bands = data.pauses.map { pause in
+      let end = pause.endStep ?? data.currentStep
+      return Double(pause.startStep + 1) / perEpoch...Double(max(end, pause.startStep) + 1) / perEpoch
+    }
+    chart.markers = data.edits.map { (Double($0.globalStep + 1) / perEpoch, "E") }
+    if model.selectedEpochIndex != nil, let report = model.selectedReport { chart.cursor = Double(report.epoch + 1) }
+    chart.draw(in: inner, on: &buffer)
+  }
+}
+
+/// Panel 2: test accuracy per epoch, overall and per shot group (many, medium, few), in percent.
+enum AccuracyPanel {
+  static func draw(_ model: DashboardModel, in rect: Rect, focused: Bool, on buffer: inout ScreenBuffer) {
+    let data = model.shown
+    var title = "test accuracy %"
+    if let best = data.epochs.max(by: { $0.test.accuracy < $1.test.accuracy }) {
+      title += " (best \(Format.percent(best.test.accuracy)) @ epoch \(best.epoch + 1))"
+    }
+    let inner = PanelFrame.draw(.accuracy, in: rect, title: title, focused: focused, ascii: model.options.ascii, on: &buffer)
+    var reports = data.epochs
+    if model.mode == .replay, let index = model.epochIndex { reports = Array(reports.prefix(index + 1)) }
+    var chart = LineChart()
+    chart.ascii = model.options.ascii
+    let xs = reports.map { Double($0.epoch + 1) }
+    if let run = data.started { chart.xRange = 0...Double(max(run.epochs, 1)) }
+    chart.series.append(
+      ChartSeries(name: "overall", xs: xs, ys: reports.map { $0.test.accuracy * 100 }, style: CellStyle(.overall, .bold), asciiGlyph: "o"))
+    for (group, role, glyph) in [("many", ColorRole.many, Character("M")), ("medium", .medium, "m"), ("few", .few, "f")] {
+      let ys = reports.map { ($0.groupAccuracy[group] ?? .nan) * 100 }
+      if ys.contains(where: \.isFinite) {
+        chart.series.append(ChartSeries(name: group, xs: xs, ys: ys, style: CellStyle(role), asciiGlyph: glyph))
+      }
+    }
+    if let report = model.selectedReport { chart.cursor = Double(report.epoch + 1) }
+    if reports.isEmpty {
+      buffer.put("no epoch has finished yet", x: inner.x + 1, y: inner.y + 1, style: .muted)
+      return
+    }
+    chart.draw(in: inner, on: &buffer)
+  }
+}

@@ -1,0 +1,63 @@
+import RunEvents
+
+/// Panel 4: the weight lr, the architecture lrs (backbone, instance, class) and mu: the planned curve dim
+/// (from `Schedules.plan`, recomputed after every edit) and the executed values solid, edits marked `E`.
+enum SchedulePanel {
+  static func draw(_ model: DashboardModel, in rect: Rect, focused: Bool, on buffer: inout ScreenBuffer) {
+    let data = model.shown
+    let inner = PanelFrame.draw(
+      .schedules, in: rect, title: "schedules (planned dim, executed solid)", focused: focused,
+      ascii: model.options.ascii, on: &buffer)
+    guard let run = data.started, let schedules = data.schedules else {
+      buffer.put("waiting for the run to start", x: inner.x + 1, y: inner.y + 1, style: .muted)
+      return
+    }
+    let plan = schedules.plan(epochs: run.epochs)
+    let planXs = plan.indices.map(Double.init)
+    let points = data.history.points
+    let perEpoch = Double(max(run.stepsPerEpoch, 1))
+    let xs = points.map { $0.globalStep / perEpoch }
+    let markers: [(x: Double, label: Character)] = data.edits.map { (Double($0.globalStep) / perEpoch, "E") }
+    let twoHeads = run.components.contains(.instance) || run.components.contains(.class)
+    var charts: [LineChart] = []
+    func chart(_ parts: [(name: String, role: ColorRole, glyph: Character, planned: [Double], executed: [Double])])
+      -> LineChart
+    {
+      var c = LineChart()
+      c.ascii = model.options.ascii
+      c.xRange = 0...Double(max(run.epochs, 1))
+      c.markers = markers
+      for part in parts {
+        c.series.append(
+          ChartSeries(
+            name: part.name, xs: planXs, ys: part.planned, style: CellStyle(part.role, .dim), asciiGlyph: ".",
+            inLegend: false))
+      }
+      for part in parts {
+        c.series.append(
+          ChartSeries(name: part.name, xs: xs, ys: part.executed, style: CellStyle(part.role, .bold), asciiGlyph: part.glyph))
+      }
+      return c
+    }
+    charts.append(
+      chart([("weight lr", .train, "w", plan.map(\.weightLearningRate), points.map(\.weightLearningRate))]))
+    var arch: [(name: String, role: ColorRole, glyph: Character, planned: [Double], executed: [Double])] = []
+    if run.components.contains(.normal) || run.components.contains(.reduce) {
+      arch.append(("arch lr backbone", .overall, "b", plan.map { $0.architectureLearningRates[.normal] ?? .nan }, points.map(\.backboneLearningRate)))
+    }
+    if run.components.contains(.instance) {
+      arch.append(("instance", .instance, "i", plan.map { $0.architectureLearningRates[.instance] ?? .nan }, points.map(\.instanceLearningRate)))
+    }
+    if run.components.contains(.class) {
+      arch.append(("class", .classHead, "c", plan.map { $0.architectureLearningRates[.class] ?? .nan }, points.map(\.classLearningRate)))
+    }
+    if !arch.isEmpty { charts.append(chart(arch)) }
+    if twoHeads { charts.append(chart([("mu", .validation, "u", plan.map(\.mu), points.map(\.mu))])) }
+    let rows = inner.rows(charts.count)
+    for (i, var c) in charts.enumerated() {
+      c.showsXLabels = i == charts.count - 1
+      if let report = model.selectedReport, model.selectedEpochIndex != nil { c.cursor = Double(report.epoch + 1) }
+      c.draw(in: rows[i], on: &buffer)
+    }
+  }
+}
