@@ -28,12 +28,15 @@ public enum ChartMath {
     guard lower.isFinite, upper.isFinite, upper > lower, count > 0 else { return lower.isFinite ? [lower] : [] }
     let rough = (upper - lower) / Double(count)
     let power = pow(10, floor(log10(rough)))
-    let step = [1.0, 2, 5, 10].map { $0 * power }.first { $0 >= rough } ?? 10 * power
+    let multiple = [1.0, 2, 5, 10].first { $0 * power >= rough } ?? 10
+    let step = multiple * power
+    // Multiples of the step computed so that 0.3 is 3 / 10, not 3 * 0.1.
+    func tick(_ k: Double) -> Double { power < 1 ? k * multiple / (1 / power).rounded() : k * step }
     var ticks: [Double] = []
-    var value = ceil(lower / step - 1e-9) * step
-    while value <= upper + step * 1e-9 {
-      ticks.append(abs(value) < step * 1e-9 ? 0 : value)
-      value += step
+    var k = ceil(lower / step - 1e-9)
+    while tick(k) <= upper + step * 1e-9 {
+      ticks.append(tick(k) == 0 ? 0 : tick(k))
+      k += 1
     }
     return ticks
   }

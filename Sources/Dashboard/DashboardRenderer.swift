@@ -45,7 +45,8 @@ public enum DashboardRenderer {
   }
 
   static func drawTooSmall(_ size: TerminalSize, on buffer: inout ScreenBuffer) {
-    let lines = Format.wrap(tooSmallMessage(size), width: max(size.width - 2, 1)) + ["", "enlarge the window, or q to quit"]
+    let lines =
+      Format.wrap(tooSmallMessage(size), width: max(size.width - 2, 1)) + ["", "enlarge the window, or q to quit"]
     let top = max((size.height - lines.count) / 2, 0)
     for (i, line) in lines.enumerated() {
       let x = max((size.width - line.count) / 2, 0)
@@ -64,9 +65,8 @@ public enum DashboardRenderer {
       actions.append((.openEditor, "edit"))
     }
     actions += [
-      (.scrubBack, "epoch"), (.focusNext, "focus"), (.zoom, "zoom"), (.toggleWinners, "winners"),
-      (.toggleFreeze, model.isFrozen ? "unfreeze" : "freeze"), (.cycleTheme, "theme"), (.toggleHelp, "help"),
-      (.quit, "quit"),
+      (.toggleHelp, "help"), (.quit, "quit"), (.scrubBack, "epoch"), (.focusNext, "focus"), (.zoom, "zoom"),
+      (.toggleWinners, "winners"), (.toggleFreeze, model.isFrozen ? "unfreeze" : "freeze"), (.cycleTheme, "theme"),
     ]
     return actions.map { action, word in
       let binding = Keymap.bindings.first { $0.action == action && ($0.context == context || $0.context == .dashboard) }
@@ -80,7 +80,9 @@ public enum DashboardRenderer {
   static func drawFooter(_ model: DashboardModel, layout: DashboardLayout, on buffer: inout ScreenBuffer) {
     let rect = layout.footer
     if let message = model.message {
-      buffer.put(Format.truncate(message, rect.width - 1, ascii: model.options.ascii), x: rect.x + 1, y: rect.y, style: CellStyle(.accent, .bold))
+      buffer.put(
+        Format.truncate(message, rect.width - 1, ascii: model.options.ascii), x: rect.x + 1, y: rect.y,
+        style: CellStyle(.accent, .bold))
       return
     }
     if model.mode == .live && !model.isSearchRunning && model.data.started != nil {
@@ -88,6 +90,8 @@ public enum DashboardRenderer {
       buffer.put(text, x: rect.x + 1, y: rect.y, style: CellStyle(.good, .bold))
       return
     }
-    buffer.put(Format.truncate(hints(model), rect.width - 1, ascii: model.options.ascii), x: rect.x + 1, y: rect.y, style: .muted)
+    buffer.put(
+      Format.truncate(hints(model), rect.width - 1, ascii: model.options.ascii), x: rect.x + 1, y: rect.y, style: .muted
+    )
   }
 }

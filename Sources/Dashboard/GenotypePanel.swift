@@ -33,7 +33,8 @@ enum GenotypePanel {
     let data = model.shown
     var title = "genotype"
     if let report = model.selectedReport { title += " @ epoch \(report.epoch + 1)" }
-    let inner = PanelFrame.draw(.genotype, in: rect, title: title, focused: focused, ascii: model.options.ascii, on: &buffer)
+    let inner = PanelFrame.draw(
+      .genotype, in: rect, title: title, focused: focused, ascii: model.options.ascii, on: &buffer)
     guard let run = data.started, let report = model.selectedReport else {
       buffer.put("the genotype appears after the first epoch", x: inner.x + 1, y: inner.y, style: .muted)
       return
@@ -41,13 +42,15 @@ enum GenotypePanel {
     var lines: [(String, CellStyle)] = []
     for component in run.components {
       guard let genotype = report.genotypes[component] else { continue }
-      let warnings = GenotypeWarnings.check(genotype: genotype, alphas: report.alphas[component], primitives: run.primitives)
+      let warnings = GenotypeWarnings.check(
+        genotype: genotype, alphas: report.alphas[component], primitives: run.primitives)
       lines.append(("\(component.parameterName) (\(component.title))", CellStyle(.title, .bold)))
       for line in Format.wrap(genotype.pythonList, width: inner.width - 2) { lines.append(("  " + line, .text)) }
       for warning in warnings { lines.append(("  ! " + warning, CellStyle(.warning, .bold))) }
     }
     for (row, line) in lines.prefix(inner.height).enumerated() {
-      buffer.put(Format.truncate(line.0, inner.width, ascii: model.options.ascii), x: inner.x, y: inner.y + row, style: line.1)
+      buffer.put(
+        Format.truncate(line.0, inner.width, ascii: model.options.ascii), x: inner.x, y: inner.y + row, style: line.1)
     }
     if lines.count > inner.height {
       let more = "+\(lines.count - inner.height + 1) lines, zoom (5)"
@@ -64,7 +67,8 @@ enum ClassPanel {
     let data = model.shown
     let report = model.selectedReport
     let title = "classes: train count | test acc" + (report.map { " @ epoch \($0.epoch + 1)" } ?? "")
-    let inner = PanelFrame.draw(.classes, in: rect, title: title, focused: focused, ascii: model.options.ascii, on: &buffer)
+    let inner = PanelFrame.draw(
+      .classes, in: rect, title: title, focused: focused, ascii: model.options.ascii, on: &buffer)
     guard let run = data.started, !run.classCounts.isEmpty else {
       buffer.put("waiting for the run to start", x: inner.x + 1, y: inner.y, style: .muted)
       return
@@ -95,14 +99,20 @@ enum ClassPanel {
       let role = groupRole(group)
       var x = buffer.put(Format.truncate(name, nameWidth, ascii: ascii), x: inner.x, y: y, style: .text)
       x = inner.x + nameWidth + 1
-      x = bar(Double(run.classCounts[i]) / maxCount, width: barWidth, x: x, y: y, style: CellStyle(role), ascii: ascii, on: &buffer)
+      x = bar(
+        Double(run.classCounts[i]) / maxCount, width: barWidth, x: x, y: y, style: CellStyle(role), ascii: ascii,
+        on: &buffer)
       let countText = String(run.classCounts[i])
-      x = buffer.put(String(repeating: " ", count: countWidth + 1 - countText.count) + countText, x: x, y: y, style: .text)
+      x = buffer.put(
+        String(repeating: " ", count: countWidth + 1 - countText.count) + countText, x: x, y: y, style: .text)
       x = buffer.put(ascii ? " | " : " │ ", x: x, y: y, style: CellStyle(.border))
       let accuracy = report.flatMap { i < $0.perClassAccuracy.count ? $0.perClassAccuracy[i] : nil } ?? .nan
-      x = bar(accuracy.isFinite ? accuracy : 0, width: barWidth, x: x, y: y, style: CellStyle(.good), ascii: ascii, on: &buffer)
+      x = bar(
+        accuracy.isFinite ? accuracy : 0, width: barWidth, x: x, y: y, style: CellStyle(.good), ascii: ascii,
+        on: &buffer)
       let accuracyText = accuracy.isFinite ? Format.percent(accuracy) : "-"
-      x = buffer.put(String(repeating: " ", count: max(7 - accuracyText.count, 0)) + accuracyText, x: x, y: y, style: .text)
+      x = buffer.put(
+        String(repeating: " ", count: max(7 - accuracyText.count, 0)) + accuracyText, x: x, y: y, style: .text)
       buffer.put(" " + group, x: x, y: y, style: CellStyle(role))
       y += 1
     }

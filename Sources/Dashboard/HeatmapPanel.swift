@@ -28,7 +28,8 @@ enum HeatmapPanel {
       title += " @ epoch \(epochs[index].epoch + 1)/\(data.started?.epochs ?? epochs.count)"
       title += model.options.ascii ? " <>" : " ◀▶"
     }
-    let inner = PanelFrame.draw(.alphas, in: rect, title: title, focused: focused, ascii: model.options.ascii, on: &buffer)
+    let inner = PanelFrame.draw(
+      .alphas, in: rect, title: title, focused: focused, ascii: model.options.ascii, on: &buffer)
     guard let run = data.started, let report = model.selectedReport else {
       buffer.put("alphas appear after the first epoch", x: inner.x + 1, y: inner.y + 1, style: .muted)
       return
@@ -52,7 +53,9 @@ enum HeatmapPanel {
       }
     }
     let used = ((components.count + columns - 1) / columns) * rowsPerMap
-    if inner.height > used { drawLegend(model: model, cellWidth: cellWidth, at: inner.x, y: inner.y + used, width: inner.width, on: &buffer) }
+    if inner.height > used {
+      drawLegend(model: model, cellWidth: cellWidth, at: inner.x, y: inner.y + used, width: inner.width, on: &buffer)
+    }
   }
 
   /// The row index of the largest weight of each edge (column).
@@ -67,8 +70,11 @@ enum HeatmapPanel {
     guard let alphas = report.alphas[component] else { return }
     let ascii = model.options.ascii
     let colorless = model.options.colorless
-    let warnings = GenotypeWarnings.check(genotype: report.genotypes[component], alphas: alphas, primitives: run.primitives)
-    var x = buffer.put(Format.truncate(component.title, slot.width - 3, ascii: ascii), x: slot.x, y: slot.y, style: CellStyle(.title, .bold))
+    let warnings = GenotypeWarnings.check(
+      genotype: report.genotypes[component], alphas: alphas, primitives: run.primitives)
+    let name = slot.width >= 24 ? component.title : component.parameterName
+    var x = buffer.put(
+      Format.truncate(name, slot.width - 3, ascii: ascii), x: slot.x, y: slot.y, style: CellStyle(.title, .bold))
     if !warnings.isEmpty { x = buffer.put(" !", x: x, y: slot.y, style: CellStyle(.warning, .bold)) }
     let winners = argmax(alphas)
     let maxWeight = max(alphas.joined().filter(\.isFinite).max() ?? 1, 1e-9)
@@ -95,7 +101,8 @@ enum HeatmapPanel {
           style = CellStyle(foreground: contrast, background: heat)
         }
         if showValues {
-          let value = Array(Format.weight(w))
+          // Three-wide cells show hundredths (`08` for .08) so neighbouring values stay apart.
+          let value = cellWidth >= 4 ? Array(Format.weight(w)) : Array(Format.weight(w).suffix(2))
           text = Array(repeating: " ", count: cellWidth - value.count) + value
           if isWinner { style = style.adding([.bold, .underline]) }
           if colorless && isWinner { style = style.adding(.reverse) }
@@ -106,7 +113,9 @@ enum HeatmapPanel {
         for (k, character) in text.enumerated() { buffer.set(cx + k, y, character, style) }
       }
     }
-    drawEdgeLabels(edges: alphas.count, cellWidth: cellWidth, x: slot.x + labelWidth, y: slot.y + 1 + run.primitives.count, on: &buffer)
+    drawEdgeLabels(
+      edges: alphas.count, cellWidth: cellWidth, x: slot.x + labelWidth, y: slot.y + 1 + run.primitives.count,
+      on: &buffer)
   }
 
   private static func drawEdgeLabels(edges: Int, cellWidth: Int, x: Int, y: Int, on buffer: inout ScreenBuffer) {
@@ -127,7 +136,10 @@ enum HeatmapPanel {
   ) {
     let reports = model.shown.epochs
     guard let end = model.epochIndex else { return }
-    buffer.put(Format.truncate(component.title, slot.width, ascii: model.options.ascii), x: slot.x, y: slot.y, style: CellStyle(.title, .bold))
+    let name = slot.width >= 24 ? component.title : component.parameterName
+    buffer.put(
+      Format.truncate(name, slot.width, ascii: model.options.ascii), x: slot.x, y: slot.y,
+      style: CellStyle(.title, .bold))
     let rows = rowsPerMap - 2
     let first = max(end - rows + 1, 0)
     var edges = 14
@@ -149,7 +161,9 @@ enum HeatmapPanel {
     drawEdgeLabels(edges: edges, cellWidth: cellWidth, x: slot.x + labelWidth, y: slot.y + rowsPerMap - 1, on: &buffer)
   }
 
-  private static func drawLegend(model: DashboardModel, cellWidth: Int, at x: Int, y: Int, width: Int, on buffer: inout ScreenBuffer) {
+  private static func drawLegend(
+    model: DashboardModel, cellWidth: Int, at x: Int, y: Int, width: Int, on buffer: inout ScreenBuffer
+  ) {
     let ascii = model.options.ascii
     var column = x
     if model.showsWinners {
@@ -168,6 +182,9 @@ enum HeatmapPanel {
       column += 1
     }
     column = buffer.put(" high (per map)", x: column, y: y, style: .muted)
+    if model.showsValues && cellWidth == 3 {
+      column = buffer.put("  values in hundredths", x: column, y: y, style: .muted, maxWidth: x + width - column)
+    }
     if model.showsValues && cellWidth < 3 {
       buffer.put("  zoom (3) for values", x: column, y: y, style: CellStyle(.warning), maxWidth: x + width - column)
     }

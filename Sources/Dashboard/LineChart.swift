@@ -110,7 +110,9 @@ public struct LineChart: Sendable {
     for marker in markers {
       let c = column(marker.x)
       guard c >= 0, c < plot.width else { continue }
-      for row in 1..<max(plot.height, 1) { buffer.set(plot.x + c, plot.y + row, ascii ? ":" : "┊", CellStyle(.editMarker)) }
+      for row in 1..<max(plot.height, 1) {
+        buffer.set(plot.x + c, plot.y + row, ascii ? ":" : "┊", CellStyle(.editMarker))
+      }
       buffer.set(plot.x + c, plot.y, marker.label, CellStyle(.editMarker, .bold))
     }
     drawSeries(xs: xs, ys: ys, plot: plot, on: &buffer)
@@ -129,7 +131,7 @@ public struct LineChart: Sendable {
 
   private func drawXLabels(_ xs: ChartScale, plot: Rect, y: Int, on buffer: inout ScreenBuffer) {
     var nextFree = plot.x - 1
-    for tick in xs.ticks(count: max(plot.width / 10, 2)) {
+    for tick in xs.ticks(count: max(plot.width / 8, 3)) {
       let c = plot.x + Int((xs.fraction(tick) * Double(plot.width - 1)).rounded())
       let text = xLabel(tick)
       let start = min(max(c - text.count / 2, plot.x - 1), plot.maxX - text.count)
@@ -160,9 +162,13 @@ public struct LineChart: Sendable {
         let py = Int(((1 - min(max(fy, 0), 1)) * yScale).rounded())
         let point = (px, py)
         if let previous {
-          line(from: previous, to: point, bits: &bits, owner: &owner, width: plot.width, dotsWide: dotsWide, dotsHigh: dotsHigh, series: Int8(index))
+          line(
+            from: previous, to: point, bits: &bits, owner: &owner, width: plot.width, dotsWide: dotsWide,
+            dotsHigh: dotsHigh, series: Int8(index))
         } else {
-          plotDot(px, py, bits: &bits, owner: &owner, width: plot.width, dotsWide: dotsWide, dotsHigh: dotsHigh, series: Int8(index))
+          plotDot(
+            px, py, bits: &bits, owner: &owner, width: plot.width, dotsWide: dotsWide, dotsHigh: dotsHigh,
+            series: Int8(index))
         }
         previous = point
       }

@@ -26,9 +26,12 @@ enum Overlays {
       if !lines.isEmpty { lines.append(("", "")) }
       lines.append((context.rawValue, ""))
       for binding in Keymap.bindings(in: context) {
-        let label = model.options.ascii ? binding.label : binding.label.replacingOccurrences(of: "Left", with: "←")
-          .replacingOccurrences(of: "Right", with: "→").replacingOccurrences(of: "Up", with: "↑")
-          .replacingOccurrences(of: "Down", with: "↓")
+        let label =
+          model.options.ascii
+          ? binding.label
+          : binding.label.replacingOccurrences(of: "Left", with: "←")
+            .replacingOccurrences(of: "Right", with: "→").replacingOccurrences(of: "Up", with: "↑")
+            .replacingOccurrences(of: "Down", with: "↓")
         lines.append((label, binding.summary))
       }
     }
@@ -58,26 +61,32 @@ enum Overlays {
   static let quitTitle = "quit tailnas?"
 
   static func drawQuitPrompt(_ model: DashboardModel, in bounds: Rect, on buffer: inout ScreenBuffer) {
-    let box = centeredBox(width: 66, height: 7, in: bounds)
+    let box = centeredBox(width: 74, height: 7, in: bounds)
     let inner = frame(box, title: quitTitle, ascii: model.options.ascii, on: &buffer)
     let background = CellColor.role(.overlay)
     let runID = model.data.started?.runID ?? "RUN"
-    buffer.put("The search is still running. Quitting stops it at the next step;", x: inner.x, y: inner.y, style: CellStyle(.text, background: background))
-    buffer.put("the run stays resumable:  tailnas resume \(runID)", x: inner.x, y: inner.y + 1, style: CellStyle(.text, background: background))
+    buffer.put(
+      "The search is still running. Quitting stops it at the next step;", x: inner.x, y: inner.y,
+      style: CellStyle(.text, background: background))
+    buffer.put(
+      "the run stays resumable:  tailnas resume \(runID)", x: inner.x, y: inner.y + 1,
+      style: CellStyle(.text, background: background))
     buffer.put("Quit now? (y/n)", x: inner.x, y: inner.y + 3, style: CellStyle(.warning, .bold, background: background))
   }
 
   /// The edit form title.
   static let editTitle = "edit schedule"
 
-  static func drawEditor(_ form: ScheduleEditor, model: DashboardModel, in bounds: Rect, on buffer: inout ScreenBuffer) {
+  static func drawEditor(_ form: ScheduleEditor, model: DashboardModel, in bounds: Rect, on buffer: inout ScreenBuffer)
+  {
     let ascii = model.options.ascii
     let box = centeredBox(width: 72, height: 20, in: bounds)
     let inner = frame(box, title: editTitle, ascii: ascii, on: &buffer)
     let background = CellColor.role(.overlay)
     let label = CellStyle(.muted, background: background)
     func fieldStyle(_ field: ScheduleEditor.Field) -> CellStyle {
-      form.field == field ? CellStyle(.focus, [.bold, .reverse], background: background) : CellStyle(.text, .bold, background: background)
+      form.field == field
+        ? CellStyle(.focus, [.bold, .reverse], background: background) : CellStyle(.text, .bold, background: background)
     }
     let (left, right) = ascii ? ("<", ">") : ("◀", "▶")
     var y = inner.y
@@ -92,7 +101,9 @@ enum Overlays {
       let field: ScheduleEditor.Field = i == 0 ? .first : .second
       buffer.put(name, x: inner.x, y: y, style: label)
       let text = form.numbers[i] + (form.field == field ? "_" : "")
-      buffer.put("[" + text.padding(toLength: 12, withPad: " ", startingAt: 0) + "]", x: inner.x + 8, y: y, style: fieldStyle(field))
+      buffer.put(
+        "[" + text.padding(toLength: 12, withPad: " ", startingAt: 0) + "]", x: inner.x + 8, y: y,
+        style: fieldStyle(field))
       y += 1
     }
     if form.kind.parameterCount == 0 {
@@ -100,10 +111,14 @@ enum Overlays {
       y += 1
     }
     buffer.put("now", x: inner.x, y: y, style: label)
-    buffer.put(form.schedules.curve(for: form.target).summary, x: inner.x + 8, y: y, style: CellStyle(.text, background: background))
+    buffer.put(
+      form.schedules.curve(for: form.target).summary, x: inner.x + 8, y: y,
+      style: CellStyle(.text, background: background))
     y += 1
     if let error = form.errorText {
-      buffer.put("error: " + error, x: inner.x, y: y, style: CellStyle(.error, .bold, background: background), maxWidth: inner.width)
+      buffer.put(
+        "error: " + error, x: inner.x, y: y, style: CellStyle(.error, .bold, background: background),
+        maxWidth: inner.width)
     } else {
       buffer.put("ok: applies at the next step", x: inner.x, y: y, style: CellStyle(.good, background: background))
     }
@@ -115,9 +130,11 @@ enum Overlays {
     chart.ascii = ascii
     let xs = preview.old.indices.map(Double.init)
     chart.xRange = 0...Double(max(form.epochs, 1))
-    chart.series.append(ChartSeries(name: "planned now", xs: xs, ys: preview.old, style: CellStyle(.planned, .dim), asciiGlyph: "."))
+    chart.series.append(
+      ChartSeries(name: "planned now", xs: xs, ys: preview.old, style: CellStyle(.planned, .dim), asciiGlyph: "."))
     if let new = preview.new {
-      chart.series.append(ChartSeries(name: "after edit", xs: xs, ys: new, style: CellStyle(.accent, .bold), asciiGlyph: "*"))
+      chart.series.append(
+        ChartSeries(name: "after edit", xs: xs, ys: new, style: CellStyle(.accent, .bold), asciiGlyph: "*"))
     }
     let previewRect = Rect(x: inner.x, y: y + 1, width: inner.width, height: inner.maxY - 2 - y)
     if previewRect.height >= 4 {

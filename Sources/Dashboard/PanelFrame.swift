@@ -7,7 +7,13 @@ enum PanelFrame {
     let borderStyle = focused ? CellStyle(.focus, .bold) : CellStyle(.border)
     let titleStyle = focused ? CellStyle(.focus, .bold) : CellStyle(.title, .bold)
     buffer.box(rect, title: "\(panel.rawValue) \(title)", style: borderStyle, titleStyle: titleStyle, ascii: ascii)
-    return rect.insetBy(dx: 1, dy: 1)
+    let inner = rect.insetBy(dx: 1, dy: 1)
+    // Widgets draw inside the frame only; the renderer restores the clip after the panel.
+    let x0 = max(inner.x, buffer.clip.x)
+    let y0 = max(inner.y, buffer.clip.y)
+    buffer.clip = Rect(
+      x: x0, y: y0, width: min(inner.maxX, buffer.clip.maxX) - x0, height: min(inner.maxY, buffer.clip.maxY) - y0)
+    return inner
   }
 }
 

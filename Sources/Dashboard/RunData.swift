@@ -99,7 +99,8 @@ public struct RunData: Sendable, Equatable {
     case .stop:
       break
     case .edit(let edit):
-      edits.append(EditMarker(globalStep: applied.globalStep, epoch: applied.epoch, edit: edit, previous: applied.previous))
+      edits.append(
+        EditMarker(globalStep: applied.globalStep, epoch: applied.epoch, edit: edit, previous: applied.previous))
       try? schedules?.apply(edit)
     }
   }

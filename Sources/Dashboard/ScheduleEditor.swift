@@ -111,7 +111,8 @@ public struct ScheduleEditor: Sendable, Equatable {
     for text in numbers.prefix(kind.parameterCount) {
       let trimmed = text.trimmingCharacters(in: .whitespaces)
       guard let value = Double(trimmed) else {
-        return .failure(ScheduleEditorError(message: trimmed.isEmpty ? "enter a number" : "\"\(trimmed)\" is not a number"))
+        return .failure(
+          ScheduleEditorError(message: trimmed.isEmpty ? "enter a number" : "\"\(trimmed)\" is not a number"))
       }
       values.append(value)
     }

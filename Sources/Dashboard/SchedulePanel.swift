@@ -35,7 +35,8 @@ enum SchedulePanel {
       }
       for part in parts {
         c.series.append(
-          ChartSeries(name: part.name, xs: xs, ys: part.executed, style: CellStyle(part.role, .bold), asciiGlyph: part.glyph))
+          ChartSeries(
+            name: part.name, xs: xs, ys: part.executed, style: CellStyle(part.role, .bold), asciiGlyph: part.glyph))
       }
       return c
     }
@@ -43,13 +44,25 @@ enum SchedulePanel {
       chart([("weight lr", .train, "w", plan.map(\.weightLearningRate), points.map(\.weightLearningRate))]))
     var arch: [(name: String, role: ColorRole, glyph: Character, planned: [Double], executed: [Double])] = []
     if run.components.contains(.normal) || run.components.contains(.reduce) {
-      arch.append(("arch lr backbone", .overall, "b", plan.map { $0.architectureLearningRates[.normal] ?? .nan }, points.map(\.backboneLearningRate)))
+      arch.append(
+        (
+          "arch lr backbone", .overall, "b", plan.map { $0.architectureLearningRates[.normal] ?? .nan },
+          points.map(\.backboneLearningRate)
+        ))
     }
     if run.components.contains(.instance) {
-      arch.append(("instance", .instance, "i", plan.map { $0.architectureLearningRates[.instance] ?? .nan }, points.map(\.instanceLearningRate)))
+      arch.append(
+        (
+          "instance", .instance, "i", plan.map { $0.architectureLearningRates[.instance] ?? .nan },
+          points.map(\.instanceLearningRate)
+        ))
     }
     if run.components.contains(.class) {
-      arch.append(("class", .classHead, "c", plan.map { $0.architectureLearningRates[.class] ?? .nan }, points.map(\.classLearningRate)))
+      arch.append(
+        (
+          "class", .classHead, "c", plan.map { $0.architectureLearningRates[.class] ?? .nan },
+          points.map(\.classLearningRate)
+        ))
     }
     if !arch.isEmpty { charts.append(chart(arch)) }
     if twoHeads { charts.append(chart([("mu", .validation, "u", plan.map(\.mu), points.map(\.mu))])) }

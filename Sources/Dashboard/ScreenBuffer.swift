@@ -123,7 +123,8 @@ public struct ScreenBuffer: Sendable, Equatable {
     set(rect.x, rect.maxY - 1, glyphs[2], style)
     set(rect.maxX - 1, rect.maxY - 1, glyphs[3], style)
     if !title.isEmpty, rect.width > 4 {
-      put(" " + title + " ", x: rect.x + 1, y: rect.y, style: titleStyle, maxWidth: rect.width - 2)
+      let text = title.count + 2 > rect.width - 2 ? String(title.prefix(rect.width - 5)) + (ascii ? "~" : "…") : title
+      put(" " + text + " ", x: rect.x + 1, y: rect.y, style: titleStyle, maxWidth: rect.width - 2)
     }
   }
 

@@ -26,7 +26,11 @@ public enum StatusLine {
     var badges: [(String, CellStyle)] = []
     let badgeStyle = CellStyle(foreground: .role(.pausedText), background: .role(.paused), attributes: [.bold])
     if let failure = data.failure {
-      badges.append((" FAILED: \(failure) ", CellStyle(foreground: .role(.pausedText), background: .role(.error), attributes: .bold)))
+      badges.append(
+        (
+          " FAILED: \(failure) ",
+          CellStyle(foreground: .role(.pausedText), background: .role(.error), attributes: .bold)
+        ))
     } else if data.isPaused {
       if let reason = data.pauseReason {
         badges.append((" PAUSED: \(reason) ", badgeStyle))
@@ -53,7 +57,8 @@ public enum StatusLine {
     let data = model.shown
     var segments: [(text: String, style: CellStyle, priority: Int)] = [("tailnas", bar.adding(.bold), 9)]
     if let run = data.started {
-      segments.append((run.runID, CellStyle(foreground: .role(.accent), background: .role(.statusBar), attributes: .bold), 8))
+      segments.append(
+        (run.runID, CellStyle(foreground: .role(.accent), background: .role(.statusBar), attributes: .bold), 8))
       segments.append((run.method, bar, 7))
       segments.append(("\(run.dataset) rho \(Format.number(run.imbalanceRatio))", bar, 2))
       let latest = data.history.latest
@@ -65,7 +70,8 @@ public enum StatusLine {
       if let eta = eta(data) { segments.append(("ETA \(Format.duration(eta))", bar, 6)) }
       if let latest { segments.append(("\(Format.number(latest.imagesPerSecond)) img/s", bar, 5)) }
     } else {
-      segments.append(("waiting for the run to start", CellStyle(foreground: .role(.muted), background: .role(.statusBar)), 8))
+      segments.append(
+        ("waiting for the run to start", CellStyle(foreground: .role(.muted), background: .role(.statusBar)), 8))
     }
     let badges = badges(model)
     let badgeWidth = badges.reduce(0) { $0 + $1.text.count + 1 }
@@ -81,7 +87,10 @@ public enum StatusLine {
     }
     var x = rect.x + 1
     for (i, segment) in kept.enumerated() {
-      if i > 0 { x = buffer.put(separator, x: x, y: rect.y, style: CellStyle(foreground: .role(.muted), background: .role(.statusBar))) }
+      if i > 0 {
+        x = buffer.put(
+          separator, x: x, y: rect.y, style: CellStyle(foreground: .role(.muted), background: .role(.statusBar)))
+      }
       x = buffer.put(segment.text, x: x, y: rect.y, style: segment.style, maxWidth: max(rect.maxX - badgeWidth - x, 0))
     }
     var right = rect.maxX

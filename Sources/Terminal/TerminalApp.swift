@@ -29,7 +29,9 @@ public final class TerminalApp {
 
   /// Shows `source` until the user quits or a signal arrives, sending the user's commands to `controls`
   /// (in practice `ControlQueue.send`). The terminal is restored on every exit path.
-  public func run(source: DashboardSource, controls: @escaping @Sendable (ControlCommand) -> Void) throws -> TerminalExit {
+  public func run(source: DashboardSource, controls: @escaping @Sendable (ControlCommand) -> Void) throws
+    -> TerminalExit
+  {
     setlocale(LC_ALL, "")
     let utf8 = tailnas_locale_is_utf8() != 0
     let device = try CursesDevice(colorOverride: options.colorOverride, environment: options.environment)

@@ -41,7 +41,8 @@ public enum TerminalError: Error, CustomStringConvertible, Equatable {
 
   public var description: String {
     switch self {
-    case .unusableTerminal(let reason): "cannot draw the dashboard: \(reason); use --headless or set TERM (e.g. xterm-256color)"
+    case .unusableTerminal(let reason):
+      "cannot draw the dashboard: \(reason); use --headless or set TERM (e.g. xterm-256color)"
     case .notATerminal: "cannot draw the dashboard: stdin/stdout is not a terminal; use --headless"
     case .cursesFailed(let reason): "cannot draw the dashboard: \(reason); use --headless"
     }

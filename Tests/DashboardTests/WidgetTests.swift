@@ -1,0 +1,271 @@
+import Dashboard
+import Foundation
+import RunEvents
+import Testing
+
+@Suite struct ChartMathTests {
+  @Test func debiasedEMAStartsAtTheFirstValue() {
+    let smoothed = ChartMath.debiasedEMA([4, 4, 4, 4], weight: 0.9)
+    for value in smoothed { #expect(abs(value - 4) < 1e-12) }
+    let steps = ChartMath.debiasedEMA([1, 3], weight: 0.5)
+    #expect(steps[0] == 1)
+    // (0.5 * 0.5 * 1 + 0.5 * 3) / (1 - 0.25) = 1.75 / 0.75
+    #expect(abs(steps[1] - 1.75 / 0.75) < 1e-12)
+    #expect(ChartMath.debiasedEMA([1, 5, 2], weight: 0) == [1, 5, 2])
+    let withNaN = ChartMath.debiasedEMA([1, .nan, 1], weight: 0.5)
+    #expect(withNaN[1].isNaN && withNaN[2] == 1)
+  }
+
+  @Test func scalesMapLinearlyAndLogarithmically() {
+    let linear = ChartScale(lower: 0, upper: 10)
+    #expect(linear.fraction(2.5) == 0.25)
+    let log = ChartScale(lower: 0.01, upper: 10, logarithmic: true)
+    #expect(abs(log.fraction(0.1) - 1.0 / 3) < 1e-12)
+    #expect(log.fraction(0).isNaN)
+    #expect(abs(log.value(at: 2.0 / 3) - 1) < 1e-9)
+    #expect(ChartScale(lower: -1, upper: 1, logarithmic: true).isLogarithmic == false)
+    let flat = ChartScale.fitting([2, 2, 2], logarithmic: false)!
+    #expect(flat.lower < 2 && flat.upper > 2)
+    #expect(ChartScale.fitting([.nan, -1], logarithmic: true) == nil)
+  }
+
+  @Test func niceTicks() {
+    #expect(ChartMath.niceTicks(lower: 0, upper: 10, count: 5) == [0, 2, 4, 6, 8, 10])
+    #expect(ChartMath.niceTicks(lower: 0.13, upper: 0.52, count: 4) == [0.2, 0.3, 0.4, 0.5])
+    #expect(ChartMath.logTicks(lower: 0.0005, upper: 2, count: 4) == [0.001, 0.01, 0.1, 1])
+  }
+}
+
+@Suite struct LineChartTests {
+  func render(_ chart: LineChart, width: Int = 20, height: Int = 6) -> ScreenBuffer {
+    var buffer = ScreenBuffer(width: width, height: height)
+    chart.draw(in: buffer.bounds, on: &buffer)
+    return buffer
+  }
+
+  @Test func brailleDotsFollowTheLine() {
+    var chart = LineChart()
+    chart.series = [ChartSeries(name: "a", xs: [0, 1], ys: [0, 1], style: CellStyle(.train))]
+    chart.yRange = 0...1
+    let buffer = render(chart)
+    // The plot is 13 x 4 cells right of the 6-wide labels and the axis; (0, 0) is the bottom-left dot.
+    func bits(_ x: Int, _ y: Int) -> UInt32 { buffer[x, y].character.unicodeScalars.first!.value - 0x2800 }
+    #expect(bits(7, 4) & 0x40 != 0)  // dot 7: the bottom-left dot of the first cell
+    #expect(bits(19, 1) & 0x08 != 0)  // dot 4: the top-right dot of the last cell
+    #expect(buffer[7, 1].character == " ")  // the top-left cell stays empty
+    #expect(buffer[7, 4].style.foreground == .role(.train))
+    #expect(buffer.line(0).hasPrefix("─a"))
+  }
+
+  @Test func asciiModeUsesTheSeriesGlyph() {
+    var chart = LineChart()
+    chart.ascii = true
+    chart.series = [
+      ChartSeries(name: "val", xs: [0, 1, 2], ys: [1, 2, 3], style: CellStyle(.validation), asciiGlyph: "+")
+    ]
+    let buffer = render(chart)
+    let plain = buffer.plainText
+    #expect(plain.contains("+val"))
+    #expect(plain.unicodeScalars.allSatisfy { $0.isASCII })
+    #expect(plain.filter { $0 == "+" }.count > 3)
+  }
+
+  @Test func logScaleDropsNonPositiveValues() {
+    var chart = LineChart()
+    chart.logarithmic = true
+    chart.series = [ChartSeries(name: "l", xs: [0, 1, 2], ys: [0, 0.1, 10], style: .text)]
+    #expect(chart.yScale()!.isLogarithmic)
+    #expect(chart.yScale()!.lower > 0)
+  }
+
+  @Test func bandsAndMarkersAreDrawn() {
+    var chart = LineChart()
+    chart.series = [ChartSeries(name: "a", xs: [0, 10], ys: [1, 1], style: .text)]
+    chart.bands = [5...5]
+    chart.markers = [(x: 8, label: "E")]
+    let buffer = render(chart, width: 30, height: 8)
+    #expect(buffer.line(1).contains("P"))
+    #expect(buffer.line(1).contains("E"))
+    #expect(buffer.line(3).contains("░"))
+    #expect(buffer.line(3).contains("┊"))
+  }
+}
+
+@Suite struct HeatmapTests {
+  static func model(values: Bool = false, colorless: Bool = false, ascii: Bool = false) -> (
+    DashboardModel, ScreenBuffer
+  ) {
+    let size = TerminalSize(width: 120, height: 40)
+    var model = DashboardModel(options: RenderOptions(ascii: ascii, colorless: colorless), size: size)
+    model.apply(RecordedRun.events())
+    _ = model.update(.character("3"))
+    if values { _ = model.update(.character("v")) }
+    return (model, DashboardRenderer.render(model, size: size))
+  }
+
+  @Test func argmaxIsMarkedOncePerEdge() {
+    let alphas = [[0.1, 0.7, 0.2], [0.5, 0.2, 0.3]]
+    #expect(HeatmapPanelProbe.argmax(alphas) == [1, 0])
+    let (model, screen) = Self.model()
+    let report = model.selectedReport!
+    let winners = HeatmapPanelProbe.argmax(report.alphas[.normal]!)
+    // Rows 3...10 are the ops of the first heatmap (zoomed panel, title row 2); columns step by the cell width.
+    var marked = 0
+    for row in 3...10 {
+      let line = Array(screen.line(row))
+      marked += line.prefix(60).filter { $0 == "◆" }.count
+    }
+    #expect(marked == 14)
+    let sepConv3Row = Array(screen.line(3 + 4))
+    #expect(sepConv3Row.prefix(60).contains("◆") == winners.contains(4))
+  }
+
+  @Test func heatColourFollowsTheWeight() {
+    let (model, screen) = Self.model()
+    let alphas = model.selectedReport!.alphas[.normal]!
+    let maxWeight = alphas.joined().max()!
+    // Edge 0, op none: row 3; first weight cell at column 1 + 5.
+    let cell = screen[1 + 5, 3]
+    #expect(cell.style.background == .heat(fraction: alphas[0][0] / maxWeight))
+  }
+
+  @Test func valuesOnDemand() {
+    let (model, screen) = Self.model(values: true)
+    let w = model.selectedReport!.alphas[.normal]![0][0]
+    #expect(screen.line(3).contains(String(Format.weight(w).suffix(2))))
+    #expect(screen.contains("values in hundredths"))
+  }
+
+  @Test func colorlessHeatmapsUseShades() {
+    let (_, screen) = Self.model(colorless: true)
+    #expect(screen.plainText.contains("░") || screen.plainText.contains("▒"))
+    let (_, ascii) = Self.model(colorless: true, ascii: true)
+    #expect(ascii.plainText.unicodeScalars.allSatisfy { $0.isASCII })
+    #expect(ascii.plainText.contains("@"))
+  }
+
+  @Test func winnerHistoryShowsOpLetters() {
+    var model = DashboardModel(size: TerminalSize(width: 120, height: 40))
+    model.apply(RecordedRun.events())
+    _ = model.update(.character("3"))
+    _ = model.update(.character("w"))
+    let screen = DashboardRenderer.render(model, size: model.size)
+    #expect(screen.contains("winning ops @ epoch 3/10"))
+    #expect(screen.contains("ep1"))
+    #expect(screen.contains("ep3"))
+    #expect(OperationCode.letter("skip_connect") == "k")
+    #expect(OperationCode.edgeNames(count: 14).last == "4>5")
+  }
+}
+
+/// Reaches the heatmap helper through the public surface the tests need.
+enum HeatmapPanelProbe {
+  static func argmax(_ alphas: [[Double]]) -> [Int] {
+    alphas.map { row in row.indices.max { row[$0] < row[$1] }! }
+  }
+}
+
+@Suite struct GenotypeWarningTests {
+  let primitives = RecordedRun.primitives
+
+  @Test func skipConnectTakingOverIsFlagged() {
+    let skips = Genotype(
+      edges: (0..<8).map { GenotypeEdge(op: $0 < 4 ? "skip_connect" : "sep_conv_3x3", input: $0 % 2) },
+      concat: [2, 3, 4, 5])
+    #expect(
+      GenotypeWarnings.check(genotype: skips, alphas: nil, primitives: primitives) == [
+        "skip_connect takes over: 4 of 8 kept edges"
+      ])
+    let healthy = Genotype(
+      edges: (0..<8).map { GenotypeEdge(op: $0 < 3 ? "skip_connect" : "sep_conv_3x3", input: 0) }, concat: [2, 3, 4, 5])
+    #expect(GenotypeWarnings.check(genotype: healthy, alphas: nil, primitives: primitives).isEmpty)
+  }
+
+  @Test func noneWinningManyEdgesIsFlagged() {
+    var alphas = Array(repeating: [0.3, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1], count: 7)
+    alphas += Array(repeating: [0.1, 0.1, 0.1, 0.1, 0.3, 0.1, 0.1, 0.1], count: 7)
+    #expect(
+      GenotypeWarnings.check(genotype: nil, alphas: alphas, primitives: primitives) == [
+        "none is the argmax of 7 of 14 edges"
+      ])
+    alphas[0] = [0.1, 0.1, 0.1, 0.1, 0.3, 0.1, 0.1, 0.1]
+    #expect(GenotypeWarnings.check(genotype: nil, alphas: alphas, primitives: primitives).isEmpty)
+  }
+
+  @Test func genotypePanelShowsPythonListsAndWarnings() {
+    let size = TerminalSize(width: 200, height: 60)
+    var model = DashboardModel(size: size)
+    model.apply(RecordedRun.events())
+    let screen = DashboardRenderer.render(model, size: size)
+    #expect(screen.contains("alphas_normal (backbone normal cell)"))
+    #expect(screen.contains("[('sep_conv_5x5', 0), ('sep_conv_3x3', 1)"))
+    #expect(screen.contains("! skip_connect takes over: 6 of 8 kept edges"))
+    #expect(screen.contains("! none is the argmax of 9 of 14 edges"))
+  }
+}
+
+@Suite struct StatusLineTests {
+  @Test func etaUsesRecentEpochDurations() {
+    var data = RunData()
+    for event in RecordedRun.events() { data.apply(event) }
+    // 30 of 100 steps done; epochs took 42, 43, 44 s for 10 steps: 4.3 s a step.
+    #expect(abs(StatusLine.eta(data)! - 70 * 4.3) < 1e-9)
+    data.apply(.finished(RunFinished(epochs: 3, bestTestAccuracy: 0.4, bestEpoch: 2, stopped: true)))
+    #expect(StatusLine.eta(data) == nil)
+  }
+
+  @Test func etaBeforeTheFirstEpochUsesThroughput() {
+    var data = RunData()
+    let events = RecordedRun.events()
+    for event in events.prefix(6) { data.apply(event) }
+    let latest = data.history.latest!
+    #expect(abs(StatusLine.eta(data)! - Double(100 - 5) * 64 / latest.imagesPerSecond) < 1e-9)
+  }
+
+  @Test func statusLineShowsRunEpochAndThroughput() {
+    var model = DashboardModel(size: TerminalSize(width: 120, height: 40))
+    model.apply(RecordedRun.events())
+    let line = DashboardRenderer.render(model, size: model.size).line(0)
+    for text in ["tailnas", "hls-20250101-0412", "hls", "cifar10-lt", "epoch 3/10", "step 10/10", "ETA 5m01s", "img/s"]
+    {
+      #expect(line.contains(text), "status lacks \(text)")
+    }
+    model.apply(.failed(RunFailed(reason: "out of memory")))
+    #expect(DashboardRenderer.render(model, size: model.size).line(0).contains("FAILED: out of memory"))
+  }
+
+  @Test func pausedBadgeSurvivesNarrowTerminals() {
+    var model = DashboardModel(size: .minimum)
+    model.apply(RecordedRun.events())
+    model.apply(.control(ControlApplied(command: .pause, epoch: 2, globalStep: 29)))
+    let line = DashboardRenderer.render(model, size: .minimum).line(0)
+    #expect(line.hasSuffix(" PAUSED "))
+    #expect(line.contains("epoch 3/10"))
+  }
+
+  @Test func durations() {
+    #expect(Format.duration(45) == "45s")
+    #expect(Format.duration(750) == "12m30s")
+    #expect(Format.duration(3720) == "1h02m")
+    #expect(Format.duration(.nan) == "--")
+  }
+}
+
+@Suite struct ClassPanelTests {
+  @Test func countsBesideAccuracyWithShotGroups() {
+    let size = TerminalSize(width: 200, height: 60)
+    var model = DashboardModel(size: size)
+    model.apply(RecordedRun.events())
+    let screen = DashboardRenderer.render(model, size: size)
+    #expect(screen.contains("classes: train count | test acc @ epoch 3"))
+    #expect(screen.contains("many 71.0%  medium 46.0%  few 19.0%  overall 44.0%"))
+    let airplane = (0..<60).map(screen.line).first { $0.contains("airplane") }!
+    let truck = (0..<60).map(screen.line).first { $0.contains("truck ") }!
+    #expect(airplane.contains("5000") && airplane.contains("81.0%") && airplane.contains("many"))
+    #expect(truck.contains("50") && truck.contains("18.0%") && truck.contains("few"))
+    #expect(airplane.filter { $0 == "█" }.count > truck.filter { $0 == "█" }.count)
+    _ = model.update(.home)
+    let first = DashboardRenderer.render(model, size: size)
+    #expect(first.contains("classes: train count | test acc @ epoch 1"))
+  }
+}
