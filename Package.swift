@@ -13,7 +13,8 @@ let package = Package(
     .executable(name: "tailnas", targets: ["tailnas"])
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
   ],
   targets: [
     .systemLibrary(
@@ -25,7 +26,15 @@ let package = Package(
     .target(name: "Engine", dependencies: ["CBLAS"], swiftSettings: fastMath),
     .target(name: "Data", dependencies: ["CZlib"], swiftSettings: fastMath),
     .target(name: "RunEvents"),
-    .target(name: "Search", dependencies: ["Engine", "Data", "RunEvents"], swiftSettings: fastMath),
+    .target(name: "RunStore", dependencies: ["RunEvents", "Search", "Engine"]),
+    .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
+    .target(name: "Dashboard", dependencies: ["RunEvents"]),
+    .target(name: "Terminal", dependencies: ["Dashboard", "CNcurses"]),
+    .target(
+      name: "Search",
+      dependencies: ["Engine", "Data", "RunEvents", .product(name: "TOMLKit", package: "TOMLKit")],
+      swiftSettings: fastMath
+    ),
     .target(name: "TestSupport", dependencies: ["Engine"], path: "Tests/TestSupport"),
     .executableTarget(
       name: "tailnas",
@@ -34,6 +43,7 @@ let package = Package(
         "Search",
         "Data",
         "RunEvents",
+        "RunStore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: fastMath
@@ -42,6 +52,8 @@ let package = Package(
     .testTarget(name: "SearchTests", dependencies: ["Search", "Engine", "TestSupport"]),
     .testTarget(name: "DataTests", dependencies: ["Data"]),
     .testTarget(name: "RunEventsTests", dependencies: ["RunEvents"]),
+    .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "RunEvents", "Search", "Engine", "Data"]),
+    .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "RunEvents"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -121,6 +121,8 @@ public enum CurveError: Error, CustomStringConvertible, Equatable {
   case wrongParameterCount(kind: CurveKind, expected: Int, found: Int)
   case outOfRange(name: String, value: Double, range: ClosedRange<Double>)
   case notAllowed(name: String, kind: CurveKind)
+  case unknownKind(String)
+  case notANumber(String)
 
   public var description: String {
     switch self {
@@ -130,6 +132,9 @@ public enum CurveError: Error, CustomStringConvertible, Equatable {
     case .outOfRange(let name, let value, let range):
       "\(name) value \(Curve.format(value)) is outside [\(Curve.format(range.lowerBound)), \(Curve.format(range.upperBound))]"
     case .notAllowed(let name, let kind): "\(name) cannot follow \(kind.rawValue)"
+    case .unknownKind(let word):
+      "unknown schedule kind '\(word)'; expected one of \(CurveKind.allCases.map(\.rawValue).joined(separator: ", "))"
+    case .notANumber(let word): "'\(word)' is not a number"
     }
   }
 }

@@ -6,6 +6,14 @@ extension SearchNetwork {
   /// Plain: CE(z, y) (class-weighted when `classWeights` is given). Two-head (BBN):
   /// z = mu z_instance + (1 - mu) z_class, loss = mu CE(z, y_instance) + (1 - mu) CE(z, y_class).
   public func loss(_ batch: SearchBatch, mu: Float, classWeights: [Float]? = nil, _ context: ForwardContext) -> Tensor {
+    evaluateLoss(batch, mu: mu, classWeights: classWeights, context).loss
+  }
+
+  /// The loss with the logits it was computed from and, for two heads, its two cross-entropy terms
+  /// (CE(z, y_instance), CE(z, y_class)).
+  public func evaluateLoss(_ batch: SearchBatch, mu: Float, classWeights: [Float]? = nil, _ context: ForwardContext)
+    -> LossEvaluation
+  {
     let tape = context.tape
     if shape.isTwoHead {
       let classInput = batch.classInput ?? batch.input
@@ -14,9 +22,11 @@ extension SearchNetwork {
       let z = tape.combine([(zi, mu), (zc, 1 - mu)])
       let li = tape.crossEntropy(z, targets: batch.targets, classWeights: classWeights)
       let lc = tape.crossEntropy(z, targets: classTargets, classWeights: classWeights)
-      return tape.combine([(li, mu), (lc, 1 - mu)])
+      return LossEvaluation(loss: tape.combine([(li, mu), (lc, 1 - mu)]), logits: z, branchLosses: (li[0], lc[0]))
     }
-    return tape.crossEntropy(logits(batch.input, context), targets: batch.targets, classWeights: classWeights)
+    let z = logits(batch.input, context)
+    return LossEvaluation(
+      loss: tape.crossEntropy(z, targets: batch.targets, classWeights: classWeights), logits: z, branchLosses: nil)
   }
 
   /// Evaluation logits: plain logits, or for two heads mu z_instance + (1 - mu) z_class with both heads on
@@ -47,6 +57,14 @@ extension SearchNetwork {
   }
 }
 
+/// A loss with what it was computed from.
+public struct LossEvaluation {
+  public var loss: Tensor
+  public var logits: Tensor
+  /// Two-head networks: CE(z, y_instance) and CE(z, y_class).
+  public var branchLosses: (instance: Float, class: Float)?
+}
+
 /// Input images and labels of one step; the class-sampled batch is used by the two-head network.
 public struct SearchBatch {
   public var input: Tensor
@@ -66,12 +84,14 @@ public struct SearchBatch {
 public enum SearchError: Error, CustomStringConvertible, Equatable {
   case shapeMismatch(name: String, expected: [Int], found: [Int])
   case invalidSetting(String)
+  case invalidCheckpoint(String)
 
   public var description: String {
     switch self {
     case .shapeMismatch(let name, let expected, let found):
       "tensor '\(name)' has shape \(found), the network expects \(expected)"
     case .invalidSetting(let message): message
+    case .invalidCheckpoint(let message): "checkpoint: \(message)"
     }
   }
 }

@@ -1,11 +1,21 @@
 import Engine
 
 /// Losses of one search step.
-public struct StepLosses: Sendable, Equatable, Codable {
+public struct StepLosses: Sendable, Equatable {
   /// Training loss (weight step) before the update.
   public var train: Float
-  /// Validation loss of the architecture step.
+  /// Validation loss of the architecture step (NaN when no architecture step ran).
   public var validation: Float
+  /// Two-head networks: CE(z, y_instance) and CE(z, y_class) of the training loss.
+  public var trainInstance: Float?
+  public var trainClass: Float?
+  /// Training images whose prediction matched the (instance) target.
+  public var trainCorrect: Int
+
+  /// Whether both losses are finite; when not, no parameter was updated.
+  public var isFinite: Bool { train.isFinite && (!architectureRan || validation.isFinite) }
+  /// Whether an architecture step was attempted.
+  var architectureRan = true
 }
 
 /// One DARTS search step: an architecture step on a validation batch, then a weight step on a training
@@ -49,17 +59,44 @@ public final class SearchStep {
           eta: weightOptimizer.learningRate, momentum: weightOptimizer.momentum,
           momentumBuffers: weightOptimizer.momentumBuffers, weightDecay: weightOptimizer.weightDecay, tape: tape)
       }
+      // A non-finite loss leaves the parameters untouched so the run can be inspected and resumed.
+      guard validationLoss.isFinite else {
+        var losses = StepLosses(train: .nan, validation: validationLoss, trainCorrect: 0)
+        losses.architectureRan = true
+        return losses
+      }
       architect.optimizer.step()
     }
     let alphas = architect.optimizer.parameters
     setRequiresGrad(alphas, false)
     defer { setRequiresGrad(alphas, true) }
     weightOptimizer.zeroGrad()
-    let loss = network.loss(train, mu: mu, classWeights: classWeights, ForwardContext(tape: tape, training: true))
-    let trainLoss = loss[0]
-    tape.backward(loss)
+    let evaluation = network.evaluateLoss(
+      train, mu: mu, classWeights: classWeights, ForwardContext(tape: tape, training: true))
+    let trainLoss = evaluation.loss[0]
+    var losses = StepLosses(
+      train: trainLoss, validation: validationLoss, trainInstance: evaluation.branchLosses?.instance,
+      trainClass: evaluation.branchLosses?.class, trainCorrect: Self.correctCount(evaluation.logits, train.targets))
+    losses.architectureRan = updateArchitecture
+    guard trainLoss.isFinite else {
+      tape.reset()
+      return losses
+    }
+    tape.backward(evaluation.loss)
     clipGradientNorm(weightOptimizer.parameters, maxNorm: gradientClip)
     weightOptimizer.step()
-    return StepLosses(train: trainLoss, validation: validationLoss)
+    return losses
+  }
+
+  /// The number of rows of `logits` whose argmax is the target.
+  static func correctCount(_ logits: Tensor, _ targets: [Int]) -> Int {
+    let k = logits.shape[1]
+    var correct = 0
+    for (row, target) in targets.enumerated() {
+      var best = 0
+      for j in 1..<k where logits[row * k + j] > logits[row * k + best] { best = j }
+      if best == target { correct += 1 }
+    }
+    return correct
   }
 }

@@ -1,0 +1,133 @@
+import Engine
+import Foundation
+import RunEvents
+import Search
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// One run on disk: `runs/<id>/{config.toml, events.jsonl, checkpoints/epoch-NNN.safetensors}` and, while
+/// a process runs it, `running.pid`.
+public final class RunDirectory: @unchecked Sendable {
+  public let url: URL
+  public var id: String { url.lastPathComponent }
+  public var configurationPath: String { url.appendingPathComponent("config.toml").path }
+  public var eventsPath: String { url.appendingPathComponent("events.jsonl").path }
+  public var checkpointsURL: URL { url.appendingPathComponent("checkpoints") }
+  var pidPath: String { url.appendingPathComponent("running.pid").path }
+
+  init(url: URL) {
+    self.url = url
+  }
+
+  /// Creates a new run directory under `runsDirectory` with a fresh id (`YYYYMMDD-HHMMSS-method`, made
+  /// unique) and writes its configuration.
+  public static func create(in runsDirectory: URL, method: String, configuration: String, date: Date = Date())
+    throws -> RunDirectory
+  {
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = TimeZone(identifier: "UTC")
+    formatter.dateFormat = "yyyyMMdd-HHmmss"
+    let base = "\(formatter.string(from: date))-\(method)"
+    do {
+      try FileManager.default.createDirectory(at: runsDirectory, withIntermediateDirectories: true)
+    } catch {
+      throw RunStoreError.ioFailure(
+        path: runsDirectory.path, reason: "cannot create the runs directory: \(error.localizedDescription)")
+    }
+    var candidate = runsDirectory.appendingPathComponent(base)
+    var suffix = 2
+    while mkdir(candidate.path, 0o755) != 0 {
+      guard errno == EEXIST else {
+        throw RunStoreError.ioFailure(path: candidate.path, reason: DurableFile.errnoText())
+      }
+      candidate = runsDirectory.appendingPathComponent("\(base)-\(suffix)")
+      suffix += 1
+    }
+    let run = RunDirectory(url: candidate)
+    guard mkdir(run.checkpointsURL.path, 0o755) == 0 else {
+      throw RunStoreError.ioFailure(path: run.checkpointsURL.path, reason: DurableFile.errnoText())
+    }
+    try DurableFile.writeAtomically(Array(configuration.utf8), to: run.configurationPath)
+    return run
+  }
+
+  /// Opens an existing run given a path or an id under `runsDirectory`.
+  public static func open(_ reference: String, runsDirectory: URL) throws -> RunDirectory {
+    var isDirectory: ObjCBool = false
+    var url = URL(fileURLWithPath: reference)
+    if !FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
+      url = runsDirectory.appendingPathComponent(reference)
+      guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+        throw RunStoreError.missing(path: reference)
+      }
+    }
+    guard isDirectory.boolValue else { throw RunStoreError.notARun(path: url.path, reason: "it is not a directory") }
+    let run = RunDirectory(url: url.standardizedFileURL)
+    for (name, path) in [("config.toml", run.configurationPath), ("events.jsonl", run.eventsPath)] {
+      guard FileManager.default.fileExists(atPath: path) else {
+        throw RunStoreError.notARun(path: url.path, reason: "it has no \(name)")
+      }
+    }
+    return run
+  }
+
+  /// The stored configuration text.
+  public func configurationText() throws -> String {
+    guard let data = FileManager.default.contents(atPath: configurationPath) else {
+      throw RunStoreError.missing(path: configurationPath)
+    }
+    return String(decoding: data, as: UTF8.self)
+  }
+
+  /// Reads the events.
+  public func events() throws -> EventLog {
+    try EventLog(path: eventsPath)
+  }
+
+  /// Checkpoint files, oldest first.
+  public func checkpoints() -> [URL] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: checkpointsURL.path)) ?? []
+    return names.filter { $0.hasPrefix("epoch-") && $0.hasSuffix(".safetensors") }.sorted()
+      .map { checkpointsURL.appendingPathComponent($0) }
+  }
+
+  /// Marks the run as owned by this process until `releaseOwnership()` or process exit.
+  public func claimOwnership() throws {
+    try DurableFile.writeAtomically(Array("\(getpid())\n".utf8), to: pidPath)
+  }
+
+  /// Removes the ownership mark.
+  public func releaseOwnership() {
+    unlink(pidPath)
+  }
+
+  /// Whether a live process other than this one owns the run.
+  public var isOwnedByLiveProcess: Bool {
+    guard let text = try? String(contentsOfFile: pidPath, encoding: .utf8),
+      let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    else { return false }
+    return kill(pid, 0) == 0 || errno == EPERM
+  }
+}
+
+/// Writes per-epoch checkpoints atomically into a run's `checkpoints/` and keeps the newest few.
+public final class CheckpointDirectory: CheckpointStore, @unchecked Sendable {
+  let run: RunDirectory
+  let keep: Int
+
+  public init(run: RunDirectory, keep: Int) {
+    self.run = run
+    self.keep = max(1, keep)
+  }
+
+  public func writeCheckpoint(_ checkpoint: SafeTensors, epoch: Int) throws -> String {
+    let url = run.checkpointsURL.appendingPathComponent(String(format: "epoch-%03d.safetensors", epoch + 1))
+    try DurableFile.writeAtomically([UInt8](checkpoint.serialized()), to: url.path)
+    let all = run.checkpoints()
+    for old in all.dropLast(keep) { try? FileManager.default.removeItem(at: old) }
+    return url.path
+  }
+}

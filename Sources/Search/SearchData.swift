@@ -1,0 +1,67 @@
+import Data
+import Engine
+
+/// The data of one search: the long-tailed training set split into a weight half and an architecture
+/// half, their samplers, and the evaluation subsets.
+public final class SearchData {
+  public let train: ImageDataset
+  public let test: ImageDataset
+  /// Long-tailed indices into `train`, sorted by class.
+  public let longTail: [Int]
+  /// The weight-training half (stratified, shuffled).
+  public let weightHalf: [Int]
+  /// The architecture-training half.
+  public let architectureHalf: [Int]
+  /// Training counts per class of the long-tailed set.
+  public let classCounts: [Int]
+  public let shotGroups: ShotGroups
+  /// Test images evaluated each epoch (balanced over classes).
+  public let testIndices: [Int]
+  /// Architecture-half images evaluated each epoch.
+  public let validationIndices: [Int]
+
+  /// Builds the long-tailed set, split and evaluation subsets from `configuration`, all seeded by its seed.
+  public init(train: ImageDataset, test: ImageDataset, configuration c: SearchConfiguration) throws {
+    self.train = train
+    self.test = test
+    longTail = try LongTail.subset(
+      of: train, imbalanceRatio: c.imbalanceRatio, nMax: c.maxPerClass.map { min($0, train.classCounts().min() ?? $0) },
+      seed: SplitMix64.derivedSeed(c.seed, stream: 1))
+    let halves = StratifiedSplit.split(
+      indices: longTail, labels: train.labels, fraction: 0.5, seed: SplitMix64.derivedSeed(c.seed, stream: 2))
+    weightHalf = halves.train
+    architectureHalf = halves.val
+    classCounts = train.classCounts(of: longTail)
+    if let many = c.manyAbove, let few = c.fewBelow {
+      shotGroups = ShotGroups(trainingCounts: classCounts, manyAbove: many, fewBelow: few)
+    } else {
+      shotGroups = ShotGroups(trainingCounts: classCounts)
+    }
+    testIndices = Self.balancedSubset(of: test, limit: c.evaluationLimit)
+    let half = halves.val
+    validationIndices = c.validationLimit.map { Array(half.prefix($0)) } ?? half
+  }
+
+  /// The first limit / classes images of each class, interleaved; all images when `limit` is nil.
+  static func balancedSubset(of dataset: ImageDataset, limit: Int?) -> [Int] {
+    guard let limit, limit < dataset.count else { return Array(0..<dataset.count) }
+    let perClass = max(1, limit / dataset.classCount)
+    return dataset.indicesByClass().flatMap { $0.prefix(perClass) }.sorted()
+  }
+
+  /// A sampler over a half.
+  public func sampler(_ kind: SamplerKind, over indices: [Int], stream: UInt64, seed: UInt64) -> Sampler {
+    Sampler(
+      kind: kind, indices: indices, labels: train.labels, classCount: train.classCount,
+      seed: SplitMix64.derivedSeed(seed, stream: stream))
+  }
+
+  /// A batch tensor [n, C, H, W] of `indices` from `dataset`, augmented with `augmentation`.
+  public func batch(
+    _ indices: [Int], from dataset: ImageDataset, augmentation: Augmentation, generator: inout SplitMix64
+  ) -> Tensor {
+    let t = Tensor(uninitialized: [indices.count, dataset.channels, dataset.height, dataset.width])
+    dataset.fillBatch(indices: indices, into: t.data, augmentation: augmentation, generator: &generator)
+    return t
+  }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import RunEvents
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Prints a headless search's progress: a redrawn progress bar on a terminal, plain lines otherwise.
+final class ConsoleProgress: EventSink, @unchecked Sendable {
+  private let isTerminal: Bool
+  private let lock = NSLock()
+  private var started: RunStarted?
+  private var startTime = Date()
+  private var firstStep: Int?
+  private var lastPlainLine = Date.distantPast
+  private var barVisible = false
+
+  init(isTerminal: Bool = isatty(STDOUT_FILENO) == 1) {
+    self.isTerminal = isTerminal
+  }
+
+  func emit(_ event: RunEvent) {
+    lock.lock()
+    defer { lock.unlock() }
+    switch event {
+    case .started(let s):
+      started = s
+      startTime = Date()
+      line(
+        "run \(s.runID): \(s.method) on \(s.dataset) (imbalance ratio \(format(s.imbalanceRatio))), "
+          + "\(s.epochs) epochs x \(s.stepsPerEpoch) steps, batch \(s.batchSize)"
+          + (s.startEpoch > 0 ? ", resuming at epoch \(s.startEpoch + 1)" : ""))
+    case .step(let r):
+      guard let s = started else { return }
+      if firstStep == nil { firstStep = r.globalStep }
+      let total = s.epochs * s.stepsPerEpoch
+      let done = r.globalStep + 1
+      let elapsed = Date().timeIntervalSince(startTime)
+      let doneHere = done - (firstStep ?? 0)
+      let eta = doneHere > 0 ? elapsed / Double(doneHere) * Double(total - done) : 0
+      let text =
+        "epoch \(r.epoch + 1)/\(s.epochs) step \(r.step + 1)/\(s.stepsPerEpoch) loss \(format(r.trainLoss)) "
+        + "val \(format(r.validationLoss)) mu \(format(r.values.mu)) \(Int(r.imagesPerSecond.rounded())) img/s "
+        + "ETA \(duration(eta))"
+      if isTerminal {
+        let width = 24
+        let filled = total > 0 ? min(width, width * done / total) : 0
+        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+        FileHandle.standardOutput.write(Data("\r\u{1B}[K[\(bar)] \(text)".utf8))
+        barVisible = true
+      } else if Date().timeIntervalSince(lastPlainLine) >= 5 || r.step + 1 == s.stepsPerEpoch {
+        lastPlainLine = Date()
+        line(text)
+      }
+    case .epoch(let e):
+      let groups = ["many", "medium", "few"].map { "\($0) \(percent(e.groupAccuracy[$0] ?? 0))" }.joined(separator: " ")
+      line(
+        "epoch \(e.epoch + 1): train loss \(format(e.train.loss)) acc \(percent(e.train.accuracy)), "
+          + "val loss \(format(e.validation.loss)) acc \(percent(e.validation.accuracy)), "
+          + "test loss \(format(e.test.loss)) acc \(percent(e.test.accuracy)) (\(groups)), \(duration(e.seconds))")
+    case .control(let c):
+      line("control: \(describe(c.command))" + (c.reason.map { " (\($0))" } ?? ""))
+    case .checkpoint:
+      break
+    case .finished(let f):
+      line(
+        "\(f.stopped ? "stopped" : "finished") after \(f.epochs) epochs; best test accuracy "
+          + "\(percent(f.bestTestAccuracy)) at epoch \(f.bestEpoch + 1)")
+    case .failed(let f):
+      line("failed: \(f.reason)")
+    }
+  }
+
+  /// Ends the progress bar line if one is showing.
+  func finishLine() {
+    lock.lock()
+    defer { lock.unlock() }
+    if barVisible {
+      FileHandle.standardOutput.write(Data("\n".utf8))
+      barVisible = false
+    }
+  }
+
+  private func line(_ text: String) {
+    let prefix = barVisible ? "\r\u{1B}[K" : ""
+    barVisible = false
+    FileHandle.standardOutput.write(Data((prefix + text + "\n").utf8))
+  }
+}
+
+func describe(_ command: ControlCommand) -> String {
+  switch command {
+  case .pause: "pause"
+  case .resume: "resume"
+  case .stop: "stop"
+  case .edit(let e): "\(e.target.title) -> \(e.curve.summary)"
+  }
+}
+
+func format(_ v: Double) -> String {
+  v.isFinite ? String(format: "%.4f", v) : "\(v)"
+}
+
+func percent(_ v: Double) -> String {
+  String(format: "%.1f%%", v * 100)
+}
+
+func duration(_ seconds: Double) -> String {
+  guard seconds.isFinite, seconds >= 0 else { return "?" }
+  let s = Int(seconds.rounded())
+  if s < 60 { return "\(s)s" }
+  if s < 3600 { return "\(s / 60)m\(String(format: "%02d", s % 60))s" }
+  return "\(s / 3600)h\(String(format: "%02d", (s % 3600) / 60))m"
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Data
+import Foundation
+import RunStore
+import Search
+
+/// The process exit codes (sysexits-style); the README lists them.
+enum ExitStatus {
+  /// The search finished.
+  static let success: Int32 = 0
+  /// The search failed while running (e.g. a full disk).
+  static let failed: Int32 = 1
+  /// The search was stopped before its last epoch; `tailnas resume` continues it.
+  static let stopped: Int32 = 3
+  /// Invalid flags or configuration values.
+  static let usage: Int32 = 64
+  /// A data or run file is malformed.
+  static let dataError: Int32 = 65
+  /// A data file or run is missing.
+  static let noInput: Int32 = 66
+  /// Reading or writing files failed.
+  static let ioError: Int32 = 74
+
+  /// The exit code for an error, with the error printed to standard error.
+  static func exit(for error: Error) -> ExitCode {
+    let code: Int32
+    switch error {
+    case let e as DataError:
+      switch e {
+      case .missingFile: code = noInput
+      default: code = dataError
+      }
+    case let e as RunStoreError:
+      switch e {
+      case .missing, .noCheckpoint: code = noInput
+      case .ioFailure: code = ioError
+      default: code = dataError
+      }
+    case is SearchError: code = usage
+    default: code = failed
+    }
+    printError("tailnas: \(error)")
+    return ExitCode(code)
+  }
+}
+
+/// Writes a line to standard error.
+func printError(_ text: String) {
+  var stream = StandardError()
+  print(text, to: &stream)
+}
+
+struct StandardError: TextOutputStream {
+  mutating func write(_ string: String) {
+    FileHandle.standardError.write(string.data(using: .utf8)!)
+  }
+}
