@@ -94,7 +94,7 @@ extension Tape {
       }
     }
     if grad {
-      record { [parallel] in
+      record(y) { [parallel] in
         guard let gy = y.grad else { return }
         let gx = x.requiresGrad ? x.gradient().data : nil
         let gw = weight.map { $0.requiresGrad ? $0.gradient().data : nil } ?? nil

@@ -19,7 +19,7 @@ extension Tape {
       CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(o), Int32(f), 1, x.data, Int32(f),
       weight.data, Int32(f), bias == nil ? 0 : 1, y.data, Int32(o))
     if grad {
-      record {
+      record(y) {
         guard let gy = y.grad else { return }
         if x.requiresGrad {
           cblas_sgemm(
@@ -84,7 +84,7 @@ extension Tape {
     loss.data[0] = Float(total / weightSum)
     if grad {
       let norm = Float(1 / weightSum)
-      record {
+      record(loss) {
         guard let gl = loss.grad else { return }
         let g = gl.data[0] * norm
         let gx = logits.gradient().data

@@ -73,7 +73,7 @@ extension Tape {
       }
     }
     if grad {
-      record { [parallel] in
+      record(y) { [parallel] in
         guard let gy = y.grad else { return }
         let gx = x.requiresGrad ? x.gradient().data : nil
         let needW = weight.requiresGrad
@@ -124,10 +124,17 @@ extension Tape {
   // MARK: depthwise
 
   /// Depthwise convolution: y[c] = x[c] (*) w[c], one k x k filter per channel.
-  /// Each plane is copied into a zero-padded scratch plane so the inner loops carry no bounds tests.
+  ///
+  /// Each plane is copied into a zero-padded scratch plane (columns deinterleaved at stride 2) so the
+  /// inner loops are contiguous vector loads without bounds tests; output rows are accumulated in
+  /// registers. Backward: the filter gradient correlates the padded input with the output gradient; the
+  /// input gradient is the same forward kernel run on the output gradient — zero-upsampled by the stride
+  /// and padded by d(k-1) - p — with the flipped filter.
   func depthwiseConv(_ x: Tensor, weight: Tensor, geometry g: ConvGeometry) -> Tensor {
     let (n, c, h, w) = x.nchw
     let k = g.kernel
+    let s = g.stride
+    let d = g.dilation
     let oh = g.outputSize(h)
     let ow = g.outputSize(w)
     let hp = h + 2 * g.padding
@@ -136,48 +143,68 @@ extension Tape {
     let y = output([n, c, oh, ow], grad: grad)
     let scratch = self.scratch
     let planes = n * c
+    let layout = TapLayout(paddedWidth: wp, kernel: k, stride: s, dilation: d)
     parallel.forEachRange(planes) { part, r in
       let padded = scratch.buffer(part: part, slot: 0, count: hp * wp)
       padded.update(repeating: 0, count: hp * wp)
       for p in r {
         let ch = p % c
-        padPlane(x.data + p * h * w, into: padded, h: h, w: w, padding: g.padding)
-        depthwisePlaneForward(
-          padded, wp: wp, filter: weight.data + ch * k * k, output: y.data + p * oh * ow, oh: oh, ow: ow,
-          geometry: g)
+        preparePlane(x.data + p * h * w, h: h, w: w, padding: g.padding, deinterleave: s == 2, into: padded)
+        depthwiseCorrelate(
+          padded, layout: layout, kernel: k, filter: weight.data + ch * k * k, output: y.data + p * oh * ow,
+          outPitch: ow, oh: oh, ow: ow, accumulate: false)
       }
     }
     if grad {
-      record { [parallel] in
+      // The output gradient lands at rows and columns P + s * r of a plane of side h + d(k-1), w + d(k-1).
+      let back = d * (k - 1) - g.padding
+      precondition(back >= 0, "depthwise conv: padding above d(k-1) is not supported")
+      let hg = h + d * (k - 1)
+      let wg = w + d * (k - 1)
+      let gradientLayout = TapLayout(paddedWidth: wg, kernel: k, stride: 1, dilation: d)
+      record(y) { [parallel] in
         guard let gy = y.grad else { return }
-        let gx = x.requiresGrad ? x.gradient().data : nil
+        let target = x.requiresGrad ? x.gradientTarget() : nil
         let needW = weight.requiresGrad
         let wsize = c * k * k
         let parts = parallel.parts(planes)
         parallel.forEachRange(planes) { part, r in
           let padded = scratch.buffer(part: part, slot: 0, count: hp * wp)
-          let gpadded = scratch.buffer(part: part, slot: 1, count: hp * wp)
+          let gplane = scratch.buffer(part: part, slot: 1, count: hg * wg)
           let gwPart = scratch.buffer(part: part, slot: 2, count: wsize)
-          if needW { gwPart.update(repeating: 0, count: wsize) }
-          padded.update(repeating: 0, count: hp * wp)
+          let flipped = scratch.buffer(part: part, slot: 3, count: k * k)
+          if needW {
+            gwPart.update(repeating: 0, count: wsize)
+            padded.update(repeating: 0, count: hp * wp)
+          }
+          if target != nil { gplane.update(repeating: 0, count: hg * wg) }
+          var flippedChannel = -1
           for p in r {
             let ch = p % c
             let gyp = gy.data + p * oh * ow
             if needW {
-              padPlane(x.data + p * h * w, into: padded, h: h, w: w, padding: g.padding)
-              depthwisePlaneFilterGradient(
-                padded, wp: wp, outputGradient: gyp, oh: oh, ow: ow, geometry: g, into: gwPart + ch * k * k)
+              preparePlane(x.data + p * h * w, h: h, w: w, padding: g.padding, deinterleave: s == 2, into: padded)
+              depthwiseFilterGradient(
+                padded, layout: layout, kernel: k, outputGradient: gyp, oh: oh, ow: ow, into: gwPart + ch * k * k)
             }
-            if let gx {
-              gpadded.update(repeating: 0, count: hp * wp)
-              depthwisePlaneInputGradient(
-                gyp, oh: oh, ow: ow, filter: weight.data + ch * k * k, geometry: g, into: gpadded, wp: wp)
-              let dst = gx + p * h * w
-              for i in 0..<h {
-                let row = gpadded + (i + g.padding) * wp + g.padding
-                let d = dst + i * w
-                for j in 0..<w { d[j] += row[j] }
+            if let (gx, accumulate) = target {
+              if flippedChannel != ch {
+                let f = weight.data + ch * k * k
+                for i in 0..<(k * k) { flipped[i] = f[k * k - 1 - i] }
+                flippedChannel = ch
               }
+              if s == 1 {
+                for i in 0..<oh { (gplane + (back + i) * wg + back).update(from: gyp + i * ow, count: ow) }
+              } else {
+                for i in 0..<oh {
+                  let row = gplane + (back + s * i) * wg + back
+                  let src = gyp + i * ow
+                  for j in 0..<ow { row[s * j] = src[j] }
+                }
+              }
+              depthwiseCorrelate(
+                gplane, layout: gradientLayout, kernel: k, filter: flipped, output: gx + p * h * w, outPitch: w,
+                oh: h, ow: w, accumulate: accumulate)
             }
           }
         }
@@ -217,7 +244,7 @@ extension Tape {
       }
     }
     if grad {
-      record { [parallel] in
+      record(y) { [parallel] in
         guard let gy = y.grad else { return }
         let gx = x.requiresGrad ? x.gradient().data : nil
         let needW = weight.requiresGrad

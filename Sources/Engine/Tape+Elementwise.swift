@@ -12,7 +12,7 @@ extension Tape {
       for i in r { yp[i] = max(xp[i], 0) }
     }
     if grad {
-      record { [parallel] in
+      record(y) { [parallel] in
         guard let gy = y.grad else { return }
         let gx = x.gradient().data
         let gyp = gy.data
@@ -42,7 +42,7 @@ extension Tape {
       }
     }
     if grad {
-      record {
+      record(y) {
         guard let gy = y.grad else { return }
         for (x, c) in terms where x.requiresGrad {
           let gx = x.gradient().data
@@ -91,7 +91,7 @@ extension Tape {
       }
     }
     if grad {
-      record { [parallel] in
+      record(y) { [parallel] in
         guard let gy = y.grad else { return }
         let gyp = gy.data
         let parts = parallel.parts(n, minPerPart: 1 << 14)
@@ -153,7 +153,7 @@ extension Tape {
       }
     }
     if grad {
-      record { [parallel] in
+      record(y) { [parallel] in
         guard let gy = y.grad else { return }
         let gxs = xs.map { $0.requiresGrad ? $0.gradient().data : nil }
         parallel.forEachRange(n) { _, r in
@@ -188,7 +188,7 @@ extension Tape {
       }
     }
     if grad {
-      record {
+      record(y) {
         guard let gy = y.grad else { return }
         let gx = x.gradient().data
         for p in 0..<planes {
@@ -217,7 +217,7 @@ extension Tape {
       y.data[p] = s * inv
     }
     if grad {
-      record {
+      record(y) {
         guard let gy = y.grad else { return }
         let gx = x.gradient().data
         for p in 0..<(n * c) {
@@ -250,7 +250,7 @@ extension Tape {
       for j in 0..<k { yp[j] /= s }
     }
     if grad {
-      record {
+      record(y) {
         guard let gy = y.grad else { return }
         let gx = x.gradient().data
         for r in 0..<rows {

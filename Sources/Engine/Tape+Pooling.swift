@@ -27,7 +27,7 @@ extension Tape {
       }
     }
     if grad {
-      record { [parallel] in
+      record(y) { [parallel] in
         guard let gy = y.grad else { return }
         let gx = x.gradient().data
         parallel.forEachRange(planes) { _, r in

@@ -7,7 +7,12 @@ import Foundation
 /// gradients. `backward(_:)` seeds the loss gradient with 1 and runs the closures in reverse. `reset()`
 /// drops the closures, and with them the intermediate tensors, whose buffers go back to the pool.
 public final class Tape: @unchecked Sendable {
-  private var entries: [() -> Void] = []
+  /// A recorded backward step: the op's output, whose gradient it consumes, and the closure.
+  private struct Entry {
+    let output: Tensor
+    let body: () -> Void
+  }
+  private var entries: [Entry] = []
   /// Whether ops record backward closures; false is the no-grad mode.
   public var isRecording = true
   /// How work is split over threads.
@@ -40,9 +45,9 @@ public final class Tape: @unchecked Sendable {
     isRecording && inputs.contains { $0.requiresGrad }
   }
 
-  /// Appends a backward closure.
-  func record(_ backward: @escaping () -> Void) {
-    entries.append(backward)
+  /// Appends the backward closure of the op that produced `output`.
+  func record(_ output: Tensor, _ backward: @escaping () -> Void) {
+    entries.append(Entry(output: output, body: backward))
   }
 
   /// Back-propagates from a scalar `loss`: d loss / d loss = 1, then every closure in reverse order.
@@ -54,9 +59,15 @@ public final class Tape: @unchecked Sendable {
   }
 
   /// Runs the recorded closures in reverse order, for outputs whose gradients were seeded by the caller.
+  ///
+  /// Closures are popped one by one, so the intermediates they captured are released as soon as they
+  /// have run; an intermediate's gradient is dropped once its own closure has consumed it (leaves —
+  /// tensors not made by tape ops, such as parameters — keep theirs). Buffers go back to the pool.
   public func backward() {
-    for entry in entries.reversed() { entry() }
-    entries.removeAll(keepingCapacity: true)
+    while let entry = entries.popLast() {
+      entry.body()
+      if entry.output.isIntermediate { entry.output.grad = nil }
+    }
   }
 
   /// Drops the recorded closures without running them.
@@ -66,7 +77,9 @@ public final class Tape: @unchecked Sendable {
 
   /// A new output tensor that requires a gradient when `grad` is true.
   func output(_ shape: [Int], grad: Bool) -> Tensor {
-    Tensor(uninitialized: shape, requiresGrad: grad)
+    let t = Tensor(uninitialized: shape, requiresGrad: grad)
+    t.isIntermediate = true
+    return t
   }
 }
 

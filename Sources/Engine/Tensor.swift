@@ -15,6 +15,8 @@ public final class Tensor: @unchecked Sendable {
   public var requiresGrad: Bool
   /// The accumulated gradient, allocated on first use.
   public var grad: Tensor?
+  /// Whether a tape op made this tensor; the tape drops such a tensor's gradient after back-propagating it.
+  var isIntermediate = false
   private let pool: BufferPool
 
   /// A tensor with unspecified contents.
@@ -69,6 +71,15 @@ public final class Tensor: @unchecked Sendable {
     let g = Tensor(zeros: shape, pool: pool)
     grad = g
     return g
+  }
+
+  /// The gradient storage for a backward kernel and whether the kernel must add to it (`true`) or may
+  /// overwrite it (`false`: the gradient was missing and is now allocated uninitialised).
+  func gradientTarget() -> (UnsafeMutablePointer<Float>, accumulate: Bool) {
+    if let grad { return (grad.data, true) }
+    let g = Tensor(uninitialized: shape, pool: pool)
+    grad = g
+    return (g.data, false)
   }
 
   /// Sets the gradient to zero, keeping its storage.
