@@ -44,19 +44,29 @@ public struct LineChart: Sendable {
 
   public init() {}
 
-  static let brailleBits: [[UInt8]] = [[0x01, 0x08], [0x02, 0x10], [0x04, 0x20], [0x40, 0x80]]
-
   /// The y scale the chart would use.
   public func yScale() -> ChartScale? {
     if let yRange { return ChartScale(lower: yRange.lowerBound, upper: yRange.upperBound, logarithmic: logarithmic) }
-    return ChartScale.fitting(series.flatMap(\.ys), logarithmic: logarithmic)
+    var values: [Double] = []
+    values.reserveCapacity(series.reduce(0) { $0 + $1.ys.count })
+    for s in series { values.append(contentsOf: s.ys) }
+    return ChartScale.fitting(values, logarithmic: logarithmic)
   }
 
   /// The x scale the chart would use.
   public func xScale() -> ChartScale? {
     if let xRange { return ChartScale(lower: xRange.lowerBound, upper: xRange.upperBound) }
-    guard let scale = ChartScale.fitting(series.flatMap(\.xs), logarithmic: false, padding: 0) else { return nil }
-    return scale
+    var lower = Double.infinity
+    var upper = -Double.infinity
+    for s in series {
+      // x values are sorted, so the ends bound each series.
+      for x in [s.xs.first, s.xs.last].compactMap({ $0 }) where x.isFinite {
+        lower = min(lower, x)
+        upper = max(upper, x)
+      }
+    }
+    guard lower <= upper else { return nil }
+    return ChartScale(lower: lower, upper: upper)
   }
 
   /// Draws the chart into `rect`.
@@ -142,82 +152,81 @@ public struct LineChart: Sendable {
   }
 
   private func drawSeries(xs: ChartScale, ys: ChartScale, plot: Rect, on buffer: inout ScreenBuffer) {
-    let dotsWide = plot.width * 2
+    let width = plot.width
+    let dotsWide = width * 2
     let dotsHigh = plot.height * 4
-    var bits = [UInt8](repeating: 0, count: plot.width * plot.height)
-    var owner = [Int8](repeating: -1, count: plot.width * plot.height)
+    var bits = [UInt8](repeating: 0, count: width * plot.height)
+    var owner = [Int8](repeating: -1, count: width * plot.height)
     let xScale = Double(dotsWide - 1)
     let yScale = Double(dotsHigh - 1)
-    for (index, s) in series.enumerated() {
-      var previous: (Int, Int)?
-      let n = min(s.xs.count, s.ys.count)
-      for i in 0..<n {
-        let fy = ys.fraction(s.ys[i])
-        let fx = xs.fraction(s.xs[i])
-        guard fy.isFinite, fx.isFinite else {
-          previous = nil
-          continue
+    bits.withUnsafeMutableBufferPointer { bits in
+      owner.withUnsafeMutableBufferPointer { owner in
+        // Braille dot bits: left column 0x01 0x02 0x04 0x40 top to bottom, right column 0x08 0x10 0x20 0x80.
+        @inline(__always) func dot(_ x: Int, _ y: Int, _ series: Int8) {
+          guard x >= 0, y >= 0, x < dotsWide, y < dotsHigh else { return }
+          let row = y & 3
+          let bit: UInt8 = row == 3 ? (x & 1 == 0 ? 0x40 : 0x80) : (x & 1 == 0 ? 1 : 8) << UInt8(row)
+          let i = (y >> 2) * width + (x >> 1)
+          bits[i] |= bit
+          owner[i] = series
         }
-        let px = Int((fx * xScale).rounded())
-        let py = Int(((1 - min(max(fy, 0), 1)) * yScale).rounded())
-        let point = (px, py)
-        if let previous {
-          line(
-            from: previous, to: point, bits: &bits, owner: &owner, width: plot.width, dotsWide: dotsWide,
-            dotsHigh: dotsHigh, series: Int8(index))
-        } else {
-          plotDot(
-            px, py, bits: &bits, owner: &owner, width: plot.width, dotsWide: dotsWide, dotsHigh: dotsHigh,
-            series: Int8(index))
+        for (index, s) in series.enumerated() {
+          let id = Int8(index)
+          var previous: (x: Int, y: Int)?
+          let n = min(s.xs.count, s.ys.count)
+          for i in 0..<n {
+            let fy = ys.fraction(s.ys[i])
+            let fx = xs.fraction(s.xs[i])
+            guard fy.isFinite, fx.isFinite else {
+              previous = nil
+              continue
+            }
+            let px = Int(fx * xScale + 0.5)
+            let py = Int((1 - min(max(fy, 0), 1)) * yScale + 0.5)
+            guard let (x0, y0) = previous else {
+              dot(px, py, id)
+              previous = (px, py)
+              continue
+            }
+            if x0 == px && y0 == py { continue }
+            // Bresenham from the previous point.
+            var x = x0
+            var y = y0
+            let dx = abs(px - x0)
+            let dy = -abs(py - y0)
+            let sx = x0 < px ? 1 : -1
+            let sy = y0 < py ? 1 : -1
+            var error = dx + dy
+            while true {
+              dot(x, y, id)
+              if x == px && y == py { break }
+              let e2 = 2 * error
+              if e2 >= dy {
+                error += dy
+                x += sx
+              }
+              if e2 <= dx {
+                error += dx
+                y += sy
+              }
+            }
+            previous = (px, py)
+          }
         }
-        previous = point
       }
     }
     for row in 0..<plot.height {
-      for col in 0..<plot.width {
-        let i = row * plot.width + col
+      for col in 0..<width {
+        let i = row * width + col
         guard bits[i] != 0 else { continue }
         let s = series[Int(owner[i])]
-        let character: Character = ascii ? s.asciiGlyph : Character(Unicode.Scalar(0x2800 + UInt32(bits[i]))!)
         let background = buffer[plot.x + col, plot.y + row].style.background
-        buffer.set(plot.x + col, plot.y + row, character, s.style.on(background))
-      }
-    }
-  }
-
-  @inline(__always)
-  private func plotDot(
-    _ x: Int, _ y: Int, bits: inout [UInt8], owner: inout [Int8], width: Int, dotsWide: Int, dotsHigh: Int,
-    series: Int8
-  ) {
-    guard x >= 0, y >= 0, x < dotsWide, y < dotsHigh else { return }
-    let i = (y >> 2) * width + (x >> 1)
-    bits[i] |= LineChart.brailleBits[y & 3][x & 1]
-    owner[i] = series
-  }
-
-  private func line(
-    from a: (Int, Int), to b: (Int, Int), bits: inout [UInt8], owner: inout [Int8], width: Int, dotsWide: Int,
-    dotsHigh: Int, series: Int8
-  ) {
-    var (x0, y0) = a
-    let (x1, y1) = b
-    let dx = abs(x1 - x0)
-    let dy = -abs(y1 - y0)
-    let sx = x0 < x1 ? 1 : -1
-    let sy = y0 < y1 ? 1 : -1
-    var error = dx + dy
-    while true {
-      plotDot(x0, y0, bits: &bits, owner: &owner, width: width, dotsWide: dotsWide, dotsHigh: dotsHigh, series: series)
-      if x0 == x1 && y0 == y1 { break }
-      let e2 = 2 * error
-      if e2 >= dy {
-        error += dy
-        x0 += sx
-      }
-      if e2 <= dx {
-        error += dx
-        y0 += sy
+        if ascii {
+          buffer.set(plot.x + col, plot.y + row, s.asciiGlyph, s.style.on(background))
+        } else {
+          let braille = Unicode.Scalar(0x2800 + UInt32(bits[i]))!
+          buffer.set(plot.x + col, plot.y + row, scalar: braille, s.style.on(background))
+        }
       }
     }
   }

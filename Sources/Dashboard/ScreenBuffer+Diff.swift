@@ -2,13 +2,13 @@
 public struct CellRun: Sendable, Equatable {
   public var x: Int
   public var y: Int
-  public var characters: [Character]
+  public var scalars: [Unicode.Scalar]
   public var style: CellStyle
 
-  public init(x: Int, y: Int, characters: [Character], style: CellStyle) {
+  public init(x: Int, y: Int, scalars: [Unicode.Scalar], style: CellStyle) {
     self.x = x
     self.y = y
-    self.characters = characters
+    self.scalars = scalars
     self.style = style
   }
 }
@@ -27,15 +27,15 @@ extension ScreenBuffer {
           continue
         }
         let style = cells[base + x].style
-        var characters: [Character] = [cells[base + x].character]
+        var scalars: [Unicode.Scalar] = [cells[base + x].scalar]
         var end = x + 1
         while end < width, cells[base + end].style == style,
           !compare || previous!.cells[base + end] != cells[base + end]
         {
-          characters.append(cells[base + end].character)
+          scalars.append(cells[base + end].scalar)
           end += 1
         }
-        runs.append(CellRun(x: x, y: y, characters: characters, style: style))
+        runs.append(CellRun(x: x, y: y, scalars: scalars, style: style))
         x = end
       }
     }
@@ -44,8 +44,8 @@ extension ScreenBuffer {
 
   /// Writes `run` into the buffer (the terminal test double uses this to replay what was blitted).
   public mutating func apply(_ run: CellRun) {
-    for (offset, character) in run.characters.enumerated() {
-      self[run.x + offset, run.y] = Cell(character, style: run.style)
+    for (offset, scalar) in run.scalars.enumerated() {
+      self[run.x + offset, run.y] = Cell(scalar: scalar, style: run.style)
     }
   }
 }

@@ -4,7 +4,7 @@ extension ScreenBuffer {
     var out = ""
     out.reserveCapacity((width + 1) * height)
     for y in 0..<height {
-      for x in 0..<width { out.append(cells[y * width + x].character) }
+      for x in 0..<width { out.unicodeScalars.append(cells[y * width + x].scalar) }
       out.append("\n")
     }
     return out
@@ -13,7 +13,9 @@ extension ScreenBuffer {
   /// One row's characters.
   public func line(_ y: Int) -> String {
     guard y >= 0, y < height else { return "" }
-    return String(cells[(y * width)..<(y * width + width)].map(\.character))
+    var text = ""
+    for cell in cells[(y * width)..<(y * width + width)] { text.unicodeScalars.append(cell.scalar) }
+    return text
   }
 
   /// The styles as run-length lines, for snapshot tests: each row lists its runs of equal style as

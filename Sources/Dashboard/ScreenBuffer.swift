@@ -1,11 +1,26 @@
-/// One terminal cell: a grapheme (assumed one column wide) and its style.
+/// One terminal cell: a one-column glyph and its style.
+///
+/// The glyph is stored as one Unicode scalar (every glyph the dashboard draws is one: ASCII, box drawing,
+/// braille, block shades), which keeps cells trivially copyable and the per-frame diff cheap; a grapheme of
+/// several scalars keeps its first.
 public struct Cell: Sendable, Equatable, Hashable {
-  public var character: Character
+  public var scalar: Unicode.Scalar
   public var style: CellStyle
 
   public init(_ character: Character = " ", style: CellStyle = .plain) {
-    self.character = character
+    self.scalar = character.unicodeScalars.first ?? " "
     self.style = style
+  }
+
+  public init(scalar: Unicode.Scalar, style: CellStyle) {
+    self.scalar = scalar
+    self.style = style
+  }
+
+  /// The glyph as a `Character`.
+  public var character: Character {
+    get { Character(scalar) }
+    set { scalar = newValue.unicodeScalars.first ?? " " }
   }
 
   /// A blank cell.
@@ -60,6 +75,12 @@ public struct ScreenBuffer: Sendable, Equatable {
     cells[y * width + x] = Cell(character, style: style)
   }
 
+  /// Sets one cell from a Unicode scalar (the fast path for generated glyphs such as braille).
+  public mutating func set(_ x: Int, _ y: Int, scalar: Unicode.Scalar, _ style: CellStyle) {
+    guard isVisible(x, y) else { return }
+    cells[y * width + x] = Cell(scalar: scalar, style: style)
+  }
+
   /// Changes only the style of a cell.
   public mutating func setStyle(_ x: Int, _ y: Int, _ style: CellStyle) {
     guard isVisible(x, y) else { return }
@@ -77,9 +98,9 @@ public struct ScreenBuffer: Sendable, Equatable {
   public mutating func put(_ text: String, x: Int, y: Int, style: CellStyle, maxWidth: Int = Int.max) -> Int {
     var column = x
     var written = 0
-    for character in text {
+    for scalar in text.unicodeScalars {
       if written >= maxWidth { break }
-      set(column, y, character, style)
+      set(column, y, scalar: scalar, style)
       column += 1
       written += 1
     }

@@ -102,9 +102,7 @@ final class CursesDevice: TerminalDevice {
     var text: [wchar_t] = []
     for run in runs {
       text.removeAll(keepingCapacity: true)
-      for character in run.characters {
-        for scalar in character.unicodeScalars { text.append(wchar_t(bitPattern: scalar.value)) }
-      }
+      for scalar in run.scalars { text.append(wchar_t(bitPattern: scalar.value)) }
       let attributes = run.style.attributes
       let attr = tailnas_attributes(
         attributes.contains(.bold) ? 1 : 0, attributes.contains(.dim) ? 1 : 0, attributes.contains(.reverse) ? 1 : 0,

@@ -30,7 +30,7 @@ final class InMemoryTerminal: TerminalDevice {
     }
     for run in runs {
       screen.apply(run)
-      cellsWritten += run.characters.count
+      cellsWritten += run.scalars.count
     }
     presents += 1
     lastTheme = theme

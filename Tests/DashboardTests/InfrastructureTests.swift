@@ -22,13 +22,13 @@ import Testing
     let runs = b.changes(from: a)
     #expect(
       runs == [
-        CellRun(x: 1, y: 0, characters: ["X"], style: .text),
-        CellRun(x: 5, y: 2, characters: ["y", "z"], style: .muted),
+        CellRun(x: 1, y: 0, scalars: ["X"], style: .text),
+        CellRun(x: 5, y: 2, scalars: ["y", "z"], style: .muted),
       ])
     var replayed = a
     for run in runs { replayed.apply(run) }
     #expect(replayed == b)
-    #expect(b.changes(from: nil).reduce(0) { $0 + $1.characters.count } == 30)
+    #expect(b.changes(from: nil).reduce(0) { $0 + $1.scalars.count } == 30)
   }
 }
 

@@ -49,7 +49,7 @@ import Testing
     chart.yRange = 0...1
     let buffer = render(chart)
     // The plot is 13 x 4 cells right of the 6-wide labels and the axis; (0, 0) is the bottom-left dot.
-    func bits(_ x: Int, _ y: Int) -> UInt32 { buffer[x, y].character.unicodeScalars.first!.value - 0x2800 }
+    func bits(_ x: Int, _ y: Int) -> UInt32 { buffer[x, y].scalar.value - 0x2800 }
     #expect(bits(7, 4) & 0x40 != 0)  // dot 7: the bottom-left dot of the first cell
     #expect(bits(19, 1) & 0x08 != 0)  // dot 4: the top-right dot of the last cell
     #expect(buffer[7, 1].character == " ")  // the top-left cell stays empty
