@@ -24,6 +24,7 @@ enum LossPanel {
       chart.xRange = 0...Double(max(run.epochs, 1))
     }
     let xs = points.map { ($0.globalStep + 1) / perEpoch }
+    if chart.xRange == nil, let last = xs.last { chart.xRange = 0...max(last, 1) }
     func series(_ name: String, _ field: KeyPath<StepSample, Double>, _ role: ColorRole, _ glyph: Character)
       -> ChartSeries
     {
