@@ -333,3 +333,341 @@ func col2imAdd(
     }
   }
 }
+
+/// Sum of n floats, eight lanes at a time (float reductions do not vectorise on their own).
+@inline(__always)
+func vectorSum(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
+  var a0 = SIMD8<Float>()
+  var a1 = a0
+  var i = 0
+  while i + 16 <= n {
+    a0 += load8(p + i)
+    a1 += load8(p + i + 8)
+    i += 16
+  }
+  if i + 8 <= n {
+    a0 += load8(p + i)
+    i += 8
+  }
+  var s = (a0 + a1).sum()
+  while i < n {
+    s += p[i]
+    i += 1
+  }
+  return s
+}
+
+/// Sum of (p[i] - m)^2 over n floats.
+@inline(__always)
+func vectorSquaredDeviation(_ p: UnsafePointer<Float>, _ n: Int, mean m: Float) -> Float {
+  let mv = SIMD8<Float>(repeating: m)
+  var a0 = SIMD8<Float>()
+  var a1 = a0
+  var i = 0
+  while i + 16 <= n {
+    let d0 = load8(p + i) - mv
+    let d1 = load8(p + i + 8) - mv
+    a0 = madd(a0, d0, d0)
+    a1 = madd(a1, d1, d1)
+    i += 16
+  }
+  if i + 8 <= n {
+    let d0 = load8(p + i) - mv
+    a0 = madd(a0, d0, d0)
+    i += 8
+  }
+  var s = (a0 + a1).sum()
+  while i < n {
+    s += (p[i] - m) * (p[i] - m)
+    i += 1
+  }
+  return s
+}
+
+/// Dot product of n floats.
+@inline(__always)
+func vectorDot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
+  var a0 = SIMD8<Float>()
+  var a1 = a0
+  var i = 0
+  while i + 16 <= n {
+    a0 = madd(a0, load8(a + i), load8(b + i))
+    a1 = madd(a1, load8(a + i + 8), load8(b + i + 8))
+    i += 16
+  }
+  if i + 8 <= n {
+    a0 = madd(a0, load8(a + i), load8(b + i))
+    i += 8
+  }
+  var s = (a0 + a1).sum()
+  while i < n {
+    s += a[i] * b[i]
+    i += 1
+  }
+  return s
+}
+
+/// (sum g, sum g * (x - m)) over n floats in one pass.
+@inline(__always)
+func vectorSumAndCenteredDot(
+  _ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ n: Int, mean m: Float
+) -> (Float, Float) {
+  let mv = SIMD8<Float>(repeating: m)
+  var s0 = SIMD8<Float>()
+  var s1 = s0
+  var t0 = s0
+  var t1 = s0
+  var i = 0
+  while i + 16 <= n {
+    let g0 = load8(g + i)
+    let g1 = load8(g + i + 8)
+    s0 += g0
+    s1 += g1
+    t0 = madd(t0, g0, load8(x + i) - mv)
+    t1 = madd(t1, g1, load8(x + i + 8) - mv)
+    i += 16
+  }
+  if i + 8 <= n {
+    let g0 = load8(g + i)
+    s0 += g0
+    t0 = madd(t0, g0, load8(x + i) - mv)
+    i += 8
+  }
+  var a = (s0 + s1).sum()
+  var b = (t0 + t1).sum()
+  while i < n {
+    a += g[i]
+    b += g[i] * (x[i] - m)
+    i += 1
+  }
+  return (a, b)
+}
+
+/// dst[i] (= or +=) a * src[i] + b.
+@inline(__always)
+func vectorAffine(
+  _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int, scale a: Float, shift b: Float,
+  accumulate: Bool
+) {
+  let av = SIMD8<Float>(repeating: a)
+  let bv = SIMD8<Float>(repeating: b)
+  var i = 0
+  if accumulate {
+    while i + 8 <= n {
+      store8(load8(dst + i) + madd(bv, av, load8(src + i)), dst + i)
+      i += 8
+    }
+    while i < n {
+      dst[i] += a * src[i] + b
+      i += 1
+    }
+  } else {
+    while i + 8 <= n {
+      store8(madd(bv, av, load8(src + i)), dst + i)
+      i += 8
+    }
+    while i < n {
+      dst[i] = a * src[i] + b
+      i += 1
+    }
+  }
+}
+
+/// dst[i] (= or +=) a * g[i] + b * x[i] + c.
+@inline(__always)
+func vectorLinear2(
+  _ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int, a: Float,
+  b: Float, c: Float, accumulate: Bool
+) {
+  let av = SIMD8<Float>(repeating: a)
+  let bv = SIMD8<Float>(repeating: b)
+  let cv = SIMD8<Float>(repeating: c)
+  var i = 0
+  while i + 8 <= n {
+    var v = madd(madd(cv, av, load8(g + i)), bv, load8(x + i))
+    if accumulate { v += load8(dst + i) }
+    store8(v, dst + i)
+    i += 8
+  }
+  while i < n {
+    let v = a * g[i] + b * x[i] + c
+    dst[i] = accumulate ? dst[i] + v : v
+    i += 1
+  }
+}
+
+/// out[r, c] = max_{i,j} plane[r * rowStep + i * tapRows, c + columns[j]] (the plane padded with -inf).
+@inline(__always)
+func maxCorrelate(
+  _ plane: UnsafePointer<Float>, layout t: TapLayout, kernel k: Int, output out: UnsafeMutablePointer<Float>,
+  oh: Int, ow: Int
+) {
+  let pitch = t.pitch
+  for r in 0..<oh {
+    let base = plane + r * t.rowStep * pitch
+    let o = out + r * ow
+    var c = 0
+    while c + 8 <= ow {
+      var m = SIMD8<Float>(repeating: -.infinity)
+      for i in 0..<k {
+        let row = base + i * t.tapRows * pitch + c
+        for j in 0..<k {
+          let v = load8(row + t[j])
+          m = m.replacing(with: v, where: v .> m)
+        }
+      }
+      store8(m, o + c)
+      c += 8
+    }
+    while c < ow {
+      var m = -Float.infinity
+      for i in 0..<k {
+        let row = base + i * t.tapRows * pitch + c
+        for j in 0..<k { m = max(m, row[t[j]]) }
+      }
+      o[c] = m
+      c += 1
+    }
+  }
+}
+
+/// The max-pool gradient on a prepared plane: each output gradient goes to the first tap (row-major)
+/// whose value equals the window maximum `y`, added into `gplane` (same layout as `plane`).
+@inline(__always)
+func maxPoolScatter(
+  _ plane: UnsafePointer<Float>, layout t: TapLayout, kernel k: Int, maxima y: UnsafePointer<Float>,
+  outputGradient gy: UnsafePointer<Float>, oh: Int, ow: Int, into gplane: UnsafeMutablePointer<Float>
+) {
+  let pitch = t.pitch
+  for r in 0..<oh {
+    let base = r * t.rowStep * pitch
+    var c = 0
+    while c + 8 <= ow {
+      let m = load8(y + r * ow + c)
+      let g = load8(gy + r * ow + c)
+      var found = SIMDMask<SIMD8<Int32>>(repeating: false)
+      let zero = SIMD8<Float>()
+      for i in 0..<k {
+        let row = base + i * t.tapRows * pitch + c
+        for j in 0..<k {
+          let at = row + t[j]
+          let hit = (load8(plane + at) .== m) .& .!found
+          store8(load8(gplane + at) + zero.replacing(with: g, where: hit), gplane + at)
+          found .|= hit
+        }
+      }
+      c += 8
+    }
+    while c < ow {
+      let m = y[r * ow + c]
+      search: for i in 0..<k {
+        let row = base + i * t.tapRows * pitch + c
+        for j in 0..<k where plane[row + t[j]] == m {
+          gplane[row + t[j]] += gy[r * ow + c]
+          break search
+        }
+      }
+      c += 1
+    }
+  }
+}
+
+/// The inverse of `preparePlane`: adds (or writes) the interior of a padded plane back into an h x w plane.
+@inline(__always)
+func unpreparePlane(
+  _ src: UnsafePointer<Float>, h: Int, w: Int, padding p: Int, deinterleaved: Bool,
+  into dst: UnsafeMutablePointer<Float>, accumulate: Bool
+) {
+  let wp = w + 2 * p
+  let even = (wp + 1) / 2
+  for i in 0..<h {
+    let row = src + (i + p) * wp
+    let d = dst + i * w
+    if deinterleaved {
+      for x in 0..<w {
+        let pc = x + p
+        let v = row[(pc & 1) * even + (pc >> 1)]
+        d[x] = accumulate ? d[x] + v : v
+      }
+    } else if accumulate {
+      for x in 0..<w { d[x] += row[p + x] }
+    } else {
+      (d).update(from: row + p, count: w)
+    }
+  }
+}
+
+/// C (= or +=) A B for small row-major matrices: A [m, k] (row pitch lda), B [k, n] (pitch ldb),
+/// C [m, n] (pitch ldc). Four rows of C times eight columns are kept in registers (16 SSE registers); the 1x1
+/// convolutions of a search cell (8-64 channels) are far too small for a BLAS call to pay off.
+func smallGemm(
+  m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
+  _ c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+) {
+  var i = 0
+  while i + 4 <= m {
+    let a0 = a + i * lda
+    let a1 = a0 + lda
+    let a2 = a1 + lda
+    let a3 = a2 + lda
+    var j = 0
+    while j + 8 <= n {
+      var c0 = SIMD8<Float>()
+      var c1 = c0
+      var c2 = c0
+      var c3 = c0
+      for p in 0..<k {
+        let bv = load8(b + p * ldb + j)
+        c0 = madd(c0, SIMD8(repeating: a0[p]), bv)
+        c1 = madd(c1, SIMD8(repeating: a1[p]), bv)
+        c2 = madd(c2, SIMD8(repeating: a2[p]), bv)
+        c3 = madd(c3, SIMD8(repeating: a3[p]), bv)
+      }
+      let cp = c + i * ldc + j
+      if accumulate {
+        c0 += load8(cp)
+        c1 += load8(cp + ldc)
+        c2 += load8(cp + 2 * ldc)
+        c3 += load8(cp + 3 * ldc)
+      }
+      store8(c0, cp)
+      store8(c1, cp + ldc)
+      store8(c2, cp + 2 * ldc)
+      store8(c3, cp + 3 * ldc)
+      j += 8
+    }
+    if j < n {
+      smallGemmEdge(
+        rows: i..<(i + 4), columns: j..<n, k: k, a, lda: lda, b, ldb: ldb, c, ldc: ldc, accumulate: accumulate)
+    }
+    i += 4
+  }
+  if i < m {
+    smallGemmEdge(rows: i..<m, columns: 0..<n, k: k, a, lda: lda, b, ldb: ldb, c, ldc: ldc, accumulate: accumulate)
+  }
+}
+
+/// The leftover rows or columns of `smallGemm`, one row at a time, eight columns per vector.
+private func smallGemmEdge(
+  rows: Range<Int>, columns: Range<Int>, k: Int, _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>,
+  ldb: Int, _ c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+) {
+  for i in rows {
+    let ar = a + i * lda
+    let cr = c + i * ldc
+    var j = columns.lowerBound
+    while j + 8 <= columns.upperBound {
+      var acc = SIMD8<Float>()
+      for p in 0..<k { acc = madd(acc, SIMD8(repeating: ar[p]), load8(b + p * ldb + j)) }
+      if accumulate { acc += load8(cr + j) }
+      store8(acc, cr + j)
+      j += 8
+    }
+    while j < columns.upperBound {
+      var s: Float = 0
+      for p in 0..<k { s += ar[p] * b[p * ldb + j] }
+      cr[j] = accumulate ? cr[j] + s : s
+      j += 1
+    }
+  }
+}

@@ -49,23 +49,10 @@ extension Tape {
             var variance: Float
             if useBatch {
               var s = 0.0
-              for b in 0..<n {
-                let p = x.data + (b * c + ch) * hw
-                var t: Float = 0
-                for i in 0..<hw { t += p[i] }
-                s += Double(t)
-              }
+              for b in 0..<n { s += Double(vectorSum(x.data + (b * c + ch) * hw, hw)) }
               mean = Float(s / Double(m))
               var v = 0.0
-              for b in 0..<n {
-                let p = x.data + (b * c + ch) * hw
-                var t: Float = 0
-                for i in 0..<hw {
-                  let d = p[i] - mean
-                  t += d * d
-                }
-                v += Double(t)
-              }
+              for b in 0..<n { v += Double(vectorSquaredDeviation(x.data + (b * c + ch) * hw, hw, mean: mean)) }
               variance = Float(v / Double(m))
               if training, let running {
                 let mom = running.momentum
@@ -85,9 +72,8 @@ extension Tape {
             let a = gamma * inv
             let b0 = beta - mean * a
             for b in 0..<n {
-              let src = x.data + (b * c + ch) * hw
-              let dst = y.data + (b * c + ch) * hw
-              for i in 0..<hw { dst[i] = src[i] * a + b0 }
+              let o = (b * c + ch) * hw
+              vectorAffine(x.data + o, y.data + o, hw, scale: a, shift: b0, accumulate: false)
             }
           }
         }
@@ -96,7 +82,7 @@ extension Tape {
     if grad {
       record(y) { [parallel] in
         guard let gy = y.grad else { return }
-        let gx = x.requiresGrad ? x.gradient().data : nil
+        let target = x.requiresGrad ? x.gradientTarget() : nil
         let gw = weight.map { $0.requiresGrad ? $0.gradient().data : nil } ?? nil
         let gb = bias.map { $0.requiresGrad ? $0.gradient().data : nil } ?? nil
         parallel.forEachRange(c) { _, r in
@@ -106,41 +92,33 @@ extension Tape {
             var sumDy: Float = 0
             var sumDyXhat: Float = 0
             for b in 0..<n {
-              let xp = x.data + (b * c + ch) * hw
-              let gp = gy.data + (b * c + ch) * hw
-              var s0: Float = 0
-              var s1: Float = 0
-              for i in 0..<hw {
-                s0 += gp[i]
-                s1 += gp[i] * (xp[i] - mean)
-              }
+              let o = (b * c + ch) * hw
+              let (s0, s1) = vectorSumAndCenteredDot(gy.data + o, x.data + o, hw, mean: mean)
               sumDy += s0
               sumDyXhat += s1
             }
             sumDyXhat *= inv
             gw?[ch] += sumDyXhat
             gb?[ch] += sumDy
-            guard let gx else { continue }
+            guard let (gx, accumulate) = target else { continue }
             let gamma = weight?.data[ch] ?? 1
+            // dx = gamma inv / M (M dy - sum dy - xhat sum(dy xhat)) = A dy + B x + C.
+            let a: Float
+            let bx: Float
+            let c0: Float
             if useBatch {
               let k = gamma * inv / Float(m)
-              let meanDy = sumDy
-              for b in 0..<n {
-                let xp = x.data + (b * c + ch) * hw
-                let gp = gy.data + (b * c + ch) * hw
-                let dst = gx + (b * c + ch) * hw
-                for i in 0..<hw {
-                  let xhat = (xp[i] - mean) * inv
-                  dst[i] += k * (Float(m) * gp[i] - meanDy - xhat * sumDyXhat)
-                }
-              }
+              a = gamma * inv
+              bx = -k * sumDyXhat * inv
+              c0 = -k * sumDy + k * sumDyXhat * inv * mean
             } else {
-              let k = gamma * inv
-              for b in 0..<n {
-                let gp = gy.data + (b * c + ch) * hw
-                let dst = gx + (b * c + ch) * hw
-                for i in 0..<hw { dst[i] += k * gp[i] }
-              }
+              a = gamma * inv
+              bx = 0
+              c0 = 0
+            }
+            for b in 0..<n {
+              let o = (b * c + ch) * hw
+              vectorLinear2(gy.data + o, x.data + o, gx + o, hw, a: a, b: bx, c: c0, accumulate: accumulate)
             }
           }
         }

@@ -49,7 +49,7 @@ extension Tape {
   // MARK: 1x1
 
   /// 1x1 convolution with stride s: Y[n] = W X_s[n], X_s the input subsampled by s.
-  /// dX_s[n] = W^T dY[n]; dW = sum_n dY[n] X_s[n]^T.
+  /// dX_s[n] = W^T dY[n]; dW = sum_n dY[n] X_s[n]^T. The products are register-blocked small GEMMs.
   func pointwiseConv(_ x: Tensor, weight: Tensor, stride: Int) -> Tensor {
     let (n, cin, h, w) = x.nchw
     let cout = weight.shape[0]
@@ -65,20 +65,25 @@ extension Tape {
         var src = x.data + b * cin * h * w
         if let sub {
           subsample(src, into: sub, planes: cin, h: h, w: w, stride: stride)
-          src = sub
+          src = UnsafeMutablePointer(sub)
         }
-        cblas_sgemm(
-          CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(cout), Int32(ohw), Int32(cin), 1, weight.data,
-          Int32(cin), src, Int32(ohw), 0, y.data + b * cout * ohw, Int32(ohw))
+        smallGemm(
+          m: cout, n: ohw, k: cin, weight.data, lda: cin, src, ldb: ohw, y.data + b * cout * ohw, ldc: ohw,
+          accumulate: false)
       }
     }
     if grad {
       record(y) { [parallel] in
         guard let gy = y.grad else { return }
-        let gx = x.requiresGrad ? x.gradient().data : nil
+        let target = x.requiresGrad ? x.gradientTarget() : nil
         let needW = weight.requiresGrad
         let wsize = cout * cin
         let parts = parallel.parts(n)
+        // W^T, for dX = W^T dY.
+        let transposed = scratch.buffer(part: parts, slot: 4, count: wsize)
+        if target != nil {
+          for o in 0..<cout { for i in 0..<cin { transposed[i * cout + o] = weight.data[o * cin + i] } }
+        }
         parallel.forEachRange(n) { part, r in
           let gwPart = scratch.buffer(part: part, slot: 1, count: wsize)
           if needW { gwPart.update(repeating: 0, count: wsize) }
@@ -89,22 +94,23 @@ extension Tape {
               var src = x.data + b * cin * h * w
               if let sub {
                 subsample(src, into: sub, planes: cin, h: h, w: w, stride: stride)
-                src = sub
+                src = UnsafeMutablePointer(sub)
               }
-              cblas_sgemm(
-                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(cout), Int32(cin), Int32(ohw), 1, gyb,
-                Int32(ohw), src, Int32(ohw), 1, gwPart, Int32(cin))
+              for o in 0..<cout {
+                for i in 0..<cin { gwPart[o * cin + i] += vectorDot(gyb + o * ohw, src + i * ohw, ohw) }
+              }
             }
-            if let gx {
+            if let (gx, accumulate) = target {
+              let dst = gx + b * cin * h * w
               if let sub {
-                cblas_sgemm(
-                  CblasRowMajor, CblasTrans, CblasNoTrans, Int32(cin), Int32(ohw), Int32(cout), 1, weight.data,
-                  Int32(cin), gyb, Int32(ohw), 0, sub, Int32(ohw))
-                scatterAdd(sub, into: gx + b * cin * h * w, planes: cin, h: h, w: w, stride: stride)
+                smallGemm(
+                  m: cin, n: ohw, k: cout, transposed, lda: cout, gyb, ldb: ohw, sub, ldc: ohw, accumulate: false)
+                if !accumulate { dst.update(repeating: 0, count: cin * h * w) }
+                scatterAdd(sub, into: dst, planes: cin, h: h, w: w, stride: stride)
               } else {
-                cblas_sgemm(
-                  CblasRowMajor, CblasTrans, CblasNoTrans, Int32(cin), Int32(ohw), Int32(cout), 1, weight.data,
-                  Int32(cin), gyb, Int32(ohw), 1, gx + b * cin * h * w, Int32(ohw))
+                smallGemm(
+                  m: cin, n: ohw, k: cout, transposed, lda: cout, gyb, ldb: ohw, dst, ldc: ohw,
+                  accumulate: accumulate)
               }
             }
           }

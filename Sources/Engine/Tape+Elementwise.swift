@@ -14,10 +14,22 @@ extension Tape {
     if grad {
       record(y) { [parallel] in
         guard let gy = y.grad else { return }
-        let gx = x.gradient().data
+        let (gx, accumulate) = x.gradientTarget()
         let gyp = gy.data
         parallel.forEachRange(n, minPerPart: 1 << 15) { _, r in
-          for i in r where yp[i] > 0 { gx[i] += gyp[i] }
+          let zero = SIMD8<Float>()
+          var i = r.lowerBound
+          while i + 8 <= r.upperBound {
+            var v = zero.replacing(with: load8(gyp + i), where: load8(yp + i) .> zero)
+            if accumulate { v += load8(gx + i) }
+            store8(v, gx + i)
+            i += 8
+          }
+          while i < r.upperBound {
+            let v = yp[i] > 0 ? gyp[i] : 0
+            gx[i] = accumulate ? gx[i] + v : v
+            i += 1
+          }
         }
       }
     }
@@ -97,20 +109,29 @@ extension Tape {
         let parts = parallel.parts(n, minPerPart: 1 << 14)
         var dots = [Double](repeating: 0, count: parts * terms.count)
         let needW = w.requiresGrad
-        let gradPointers = terms.map { $0.0.requiresGrad ? $0.0.gradient().data : nil }
+        // A tensor may appear in several terms: only its first term may overwrite a fresh gradient.
+        var gradPointers: [(UnsafeMutablePointer<Float>, Bool)?] = []
+        for (x, _) in terms {
+          if !x.requiresGrad {
+            gradPointers.append(nil)
+          } else if gradPointers.contains(where: { $0 != nil && $0!.0 == x.grad?.data }) {
+            gradPointers.append((x.grad!.data, true))
+          } else {
+            gradPointers.append(x.gradientTarget())
+          }
+        }
         dots.withUnsafeMutableBufferPointer { dotBuffer in
           let dotp = dotBuffer.baseAddress!
           parallel.forEachRange(n, minPerPart: 1 << 14) { part, r in
             for (t, (x, k)) in terms.enumerated() {
               let xp = x.data
-              if let gx = gradPointers[t] {
+              if let (gx, accumulate) = gradPointers[t] {
                 let c = wp[k]
-                for i in r { gx[i] += c * gyp[i] }
+                vectorAffine(
+                  gyp + r.lowerBound, gx + r.lowerBound, r.count, scale: c, shift: 0, accumulate: accumulate)
               }
               if needW {
-                var s: Float = 0
-                for i in r { s += gyp[i] * xp[i] }
-                dotp[part * terms.count + t] = Double(s)
+                dotp[part * terms.count + t] = Double(vectorDot(gyp + r.lowerBound, xp + r.lowerBound, r.count))
               }
             }
           }

@@ -4,15 +4,134 @@ extension Tape {
   /// 3x3-style max pooling with implicit -inf padding; the gradient goes to the first maximum of each
   /// window in row-major order, as PyTorch.
   public func maxPool(_ x: Tensor, kernel: Int = 3, stride: Int, padding: Int = 1) -> Tensor {
-    pool(x, geometry: ConvGeometry(kernel: kernel, stride: stride, padding: padding), isMax: true)
+    let g = ConvGeometry(kernel: kernel, stride: stride, padding: padding)
+    guard stride <= 2, kernel <= 7 else { return referencePool(x, geometry: g, isMax: true) }
+    let (n, c, h, w) = x.nchw
+    let oh = g.outputSize(h)
+    let ow = g.outputSize(w)
+    let hp = h + 2 * padding
+    let wp = w + 2 * padding
+    let grad = needsGradient(x)
+    let y = output([n, c, oh, ow], grad: grad)
+    let planes = n * c
+    let layout = TapLayout(paddedWidth: wp, kernel: kernel, stride: stride, dilation: 1)
+    let scratch = self.scratch
+    parallel.forEachRange(planes, minPerPart: 8) { part, r in
+      let padded = scratch.buffer(part: part, slot: 0, count: hp * wp)
+      padded.update(repeating: -.infinity, count: hp * wp)
+      for p in r {
+        preparePlane(x.data + p * h * w, h: h, w: w, padding: padding, deinterleave: stride == 2, into: padded)
+        maxCorrelate(padded, layout: layout, kernel: kernel, output: y.data + p * oh * ow, oh: oh, ow: ow)
+      }
+    }
+    if grad {
+      record(y) { [parallel] in
+        guard let gy = y.grad else { return }
+        let (gx, accumulate) = x.gradientTarget()
+        parallel.forEachRange(planes, minPerPart: 8) { part, r in
+          let padded = scratch.buffer(part: part, slot: 0, count: hp * wp)
+          let gplane = scratch.buffer(part: part, slot: 1, count: hp * wp)
+          padded.update(repeating: -.infinity, count: hp * wp)
+          for p in r {
+            preparePlane(x.data + p * h * w, h: h, w: w, padding: padding, deinterleave: stride == 2, into: padded)
+            gplane.update(repeating: 0, count: hp * wp)
+            maxPoolScatter(
+              padded, layout: layout, kernel: kernel, maxima: y.data + p * oh * ow,
+              outputGradient: gy.data + p * oh * ow,
+              oh: oh, ow: ow, into: gplane)
+            unpreparePlane(
+              gplane, h: h, w: w, padding: padding, deinterleaved: stride == 2, into: gx + p * h * w,
+              accumulate: accumulate)
+          }
+        }
+      }
+    }
+    return y
   }
 
   /// Average pooling that excludes padding from the divisor (`count_include_pad=False`).
+  ///
+  /// Forward: a window sum over a zero-padded plane times the reciprocal count of each position.
+  /// Backward: the scaled output gradient, zero-upsampled by the stride and padded by k - 1 - p,
+  /// summed over the window.
   public func averagePool(_ x: Tensor, kernel: Int = 3, stride: Int, padding: Int = 1) -> Tensor {
-    pool(x, geometry: ConvGeometry(kernel: kernel, stride: stride, padding: padding), isMax: false)
+    let g = ConvGeometry(kernel: kernel, stride: stride, padding: padding)
+    guard stride <= 2, kernel <= 7, padding <= kernel - 1 else {
+      return referencePool(x, geometry: g, isMax: false)
+    }
+    let (n, c, h, w) = x.nchw
+    let oh = g.outputSize(h)
+    let ow = g.outputSize(w)
+    let hp = h + 2 * padding
+    let wp = w + 2 * padding
+    let grad = needsGradient(x)
+    let y = output([n, c, oh, ow], grad: grad)
+    let planes = n * c
+    let layout = TapLayout(paddedWidth: wp, kernel: kernel, stride: stride, dilation: 1)
+    let scratch = self.scratch
+    var reciprocal = [Float](repeating: 0, count: oh * ow)
+    for r in 0..<oh {
+      let rows = min(r * stride - padding + kernel, h) - max(r * stride - padding, 0)
+      for q in 0..<ow {
+        let cols = min(q * stride - padding + kernel, w) - max(q * stride - padding, 0)
+        reciprocal[r * ow + q] = 1 / Float(rows * cols)
+      }
+    }
+    let ones = [Float](repeating: 1, count: kernel * kernel)
+    let ohw = oh * ow
+    reciprocal.withUnsafeBufferPointer { rb in
+      ones.withUnsafeBufferPointer { ob in
+        let rp = rb.baseAddress!
+        let op = ob.baseAddress!
+        parallel.forEachRange(planes, minPerPart: 8) { part, r in
+          let padded = scratch.buffer(part: part, slot: 0, count: hp * wp)
+          padded.update(repeating: 0, count: hp * wp)
+          for p in r {
+            let out = y.data + p * ohw
+            preparePlane(x.data + p * h * w, h: h, w: w, padding: padding, deinterleave: stride == 2, into: padded)
+            depthwiseCorrelate(
+              padded, layout: layout, kernel: kernel, filter: op, output: out, outPitch: ow, oh: oh, ow: ow,
+              accumulate: false)
+            for i in 0..<ohw { out[i] *= rp[i] }
+          }
+        }
+      }
+    }
+    if grad {
+      let back = kernel - 1 - padding
+      let hg = h + kernel - 1
+      let wg = w + kernel - 1
+      let gradientLayout = TapLayout(paddedWidth: wg, kernel: kernel, stride: 1, dilation: 1)
+      record(y) { [parallel] in
+        guard let gy = y.grad else { return }
+        let (gx, accumulate) = x.gradientTarget()
+        reciprocal.withUnsafeBufferPointer { rb in
+          ones.withUnsafeBufferPointer { ob in
+            let rp = rb.baseAddress!
+            let op = ob.baseAddress!
+            parallel.forEachRange(planes, minPerPart: 8) { part, r in
+              let gplane = scratch.buffer(part: part, slot: 1, count: hg * wg)
+              gplane.update(repeating: 0, count: hg * wg)
+              for p in r {
+                let gyp = gy.data + p * ohw
+                for i in 0..<oh {
+                  let row = gplane + (back + stride * i) * wg + back
+                  for j in 0..<ow { row[stride * j] = gyp[i * ow + j] * rp[i * ow + j] }
+                }
+                depthwiseCorrelate(
+                  gplane, layout: gradientLayout, kernel: kernel, filter: op, output: gx + p * h * w, outPitch: w,
+                  oh: h, ow: w, accumulate: accumulate)
+              }
+            }
+          }
+        }
+      }
+    }
+    return y
   }
 
-  private func pool(_ x: Tensor, geometry g: ConvGeometry, isMax: Bool) -> Tensor {
+  /// The plain clipped-window pooling for geometries the vector kernels do not cover.
+  private func referencePool(_ x: Tensor, geometry g: ConvGeometry, isMax: Bool) -> Tensor {
     let (n, c, h, w) = x.nchw
     let oh = g.outputSize(h)
     let ow = g.outputSize(w)
@@ -42,7 +161,6 @@ extension Tape {
     return y
   }
 }
-
 /// One plane of pooling. Forward writes `forward`; backward adds the window gradients of `backwardFrom`
 /// into `into`. Window rows and columns are clipped to the plane, which is also the divisor for averages.
 @inline(__always)

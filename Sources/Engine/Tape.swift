@@ -1,3 +1,4 @@
+import CBLAS
 import Foundation
 
 /// Reverse-mode automatic differentiation by a tape of backward closures.
@@ -23,7 +24,11 @@ public final class Tape: @unchecked Sendable {
   /// A tape whose kernels split work over `threads` threads.
   public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
     self.parallel = Parallel(threads: threads)
+    _ = Self.singleThreadedBLAS
   }
+
+  /// OpenBLAS's own threads would compete with the engine's (and spin between calls): keep it at one.
+  private static let singleThreadedBLAS: Void = openblas_set_num_threads(1)
 
   /// Runs `body` without recording, as PyTorch's `torch.no_grad()`.
   public func withoutGradients<R>(_ body: () throws -> R) rethrows -> R {

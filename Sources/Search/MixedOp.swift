@@ -15,13 +15,23 @@ public final class MixedOp {
   }
 
   /// The terms (op output, index into the weights tensor) of this edge; the weights of row `row` of a
-  /// [edges, primitives] weights tensor. `none` contributes no term (its output is zero).
+  /// [edges, primitives] weights tensor. `none` contributes no term (its output is zero). The layers that
+  /// start with a ReLU (convolutions, factorized reduce) share one relu(x).
   func terms(_ x: Tensor, row: Int, _ context: ForwardContext) -> [(Tensor, Int)] {
     var result: [(Tensor, Int)] = []
     result.reserveCapacity(layers.count)
+    var rectified: Tensor?
     for (k, layer) in layers.enumerated() {
       guard let layer else { continue }
-      result.append((layer(x, context), row * primitives.count + k))
+      let y: Tensor
+      if let layer = layer as? ReLUFirst {
+        let r = rectified ?? context.tape.relu(x)
+        rectified = r
+        y = layer.activated(r, context)
+      } else {
+        y = layer(x, context)
+      }
+      result.append((y, row * primitives.count + k))
     }
     return result
   }

@@ -30,6 +30,20 @@ public enum Primitive: String, CaseIterable, Sendable, Codable {
   }
 }
 
+/// A layer that starts with a ReLU of its input. `activated(_:_:)` applies the rest of the layer to an
+/// already rectified input, so the layers of one DARTS edge can share a single ReLU (identical maths).
+protocol ReLUFirst: Layer {
+  /// The layer applied to `r` = relu(x).
+  func activated(_ r: Tensor, _ context: ForwardContext) -> Tensor
+}
+
+extension ReLUFirst {
+  /// relu(x) through the rest of the layer.
+  func rectifyingThenApplying(_ x: Tensor, _ context: ForwardContext) -> Tensor {
+    activated(context.tape.relu(x), context)
+  }
+}
+
 /// Batch norm without affine parameters, with running statistics (`NAME.running_mean`, `NAME.running_var`).
 final class PlainBatchNorm {
   let running: RunningStatistics
@@ -79,7 +93,7 @@ final class PoolBN: Layer {
 }
 
 /// ReLU - conv (k x k, no bias) - BN(affine=false); parameter `op.1.weight`.
-public final class ReLUConvBN: Layer {
+public final class ReLUConvBN: ReLUFirst {
   let weight: Tensor
   let stride: Int
   let padding: Int
@@ -96,8 +110,11 @@ public final class ReLUConvBN: Layer {
   }
 
   public func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor {
-    let tape = context.tape
-    return bn(tape.conv2d(tape.relu(x), weight: weight, stride: stride, padding: padding), context)
+    rectifyingThenApplying(x, context)
+  }
+
+  func activated(_ r: Tensor, _ context: ForwardContext) -> Tensor {
+    bn(context.tape.conv2d(r, weight: weight, stride: stride, padding: padding), context)
   }
 
   public func collectParameters(prefix: String, into list: inout [NamedTensor]) {
@@ -109,7 +126,7 @@ public final class ReLUConvBN: Layer {
 }
 
 /// ReLU - depthwise k x k (dilation 2) - 1x1 - BN(affine=false): `op.1.weight`, `op.2.weight`.
-public final class DilConv: Layer {
+public final class DilConv: ReLUFirst {
   let depthwise: Tensor
   let pointwise: Tensor
   let stride: Int
@@ -127,10 +144,13 @@ public final class DilConv: Layer {
   }
 
   public func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor {
+    rectifyingThenApplying(x, context)
+  }
+
+  func activated(_ r: Tensor, _ context: ForwardContext) -> Tensor {
     let tape = context.tape
-    let c = x.shape[1]
-    var y = tape.relu(x)
-    y = tape.conv2d(y, weight: depthwise, stride: stride, padding: padding, dilation: dilation, groups: c)
+    let c = r.shape[1]
+    var y = tape.conv2d(r, weight: depthwise, stride: stride, padding: padding, dilation: dilation, groups: c)
     y = tape.conv2d(y, weight: pointwise)
     return bn(y, context)
   }
@@ -146,7 +166,7 @@ public final class DilConv: Layer {
 
 /// Two stacked DilConv-like blocks without dilation, the first with the stride:
 /// `op.1` depthwise, `op.2` 1x1, `op.3` BN, `op.5` depthwise, `op.6` 1x1, `op.7` BN.
-public final class SepConv: Layer {
+public final class SepConv: ReLUFirst {
   let first: DilConv
   let second: DilConv
 
@@ -157,7 +177,11 @@ public final class SepConv: Layer {
   }
 
   public func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor {
-    second(first(x, context), context)
+    rectifyingThenApplying(x, context)
+  }
+
+  func activated(_ r: Tensor, _ context: ForwardContext) -> Tensor {
+    second(first.activated(r, context), context)
   }
 
   public func collectParameters(prefix: String, into list: inout [NamedTensor]) {
@@ -174,7 +198,7 @@ public final class SepConv: Layer {
 
 /// Halves the resolution without losing a pixel: ReLU, then concat(conv_1(x), conv_2(x[:, :, 1:, 1:]))
 /// of two 1x1 stride-2 convolutions with C_out/2 outputs each, then BN(affine=false).
-public final class FactorizedReduce: Layer {
+public final class FactorizedReduce: ReLUFirst {
   let conv1: Tensor
   let conv2: Tensor
   let bn: PlainBatchNorm
@@ -187,8 +211,11 @@ public final class FactorizedReduce: Layer {
   }
 
   public func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor {
+    rectifyingThenApplying(x, context)
+  }
+
+  func activated(_ r: Tensor, _ context: ForwardContext) -> Tensor {
     let tape = context.tape
-    let r = tape.relu(x)
     let a = tape.conv2d(r, weight: conv1, stride: 2)
     let b = tape.conv2d(tape.sliceSpatial(r, top: 1, left: 1), weight: conv2, stride: 2)
     return bn(tape.concatChannels([a, b]), context)

@@ -41,7 +41,14 @@ public final class SearchCell {
 
   /// Applies the cell with softmaxed architecture weights `weights` [edges, primitives].
   func callAsFunction(_ s0: Tensor, _ s1: Tensor, weights: Tensor, _ context: ForwardContext) -> Tensor {
-    var states = [preprocess0(s0, context), preprocess1(s1, context)]
+    var states: [Tensor]
+    if s0 === s1, let p0 = preprocess0 as? ReLUFirst, let p1 = preprocess1 as? ReLUFirst {
+      // The first cell sees the stem twice: one ReLU serves both preprocessing layers.
+      let r = context.tape.relu(s0)
+      states = [p0.activated(r, context), p1.activated(r, context)]
+    } else {
+      states = [preprocess0(s0, context), preprocess1(s1, context)]
+    }
     var offset = 0
     for _ in 0..<steps {
       var terms: [(Tensor, Int)] = []

@@ -1,0 +1,59 @@
+import Data
+import Engine
+import Testing
+
+/// Finite-difference checks of the vector kernel paths: widths that hit the 32-, 16- and 8-column blocks
+/// and the scalar tail, stride 2 on odd sizes, dilation 2, and gradients that accumulate (an input used
+/// twice) as well as fresh ones.
+@Suite struct KernelPathGradientTests {
+  typealias Check = GradientCheckTests
+
+  @Test(arguments: [(3, 1, 1, 1), (5, 1, 2, 1), (3, 1, 2, 2), (5, 2, 2, 1), (3, 2, 1, 1), (5, 2, 4, 2)])
+  func wideDepthwise(kernel: Int, stride: Int, padding: Int, dilation: Int) {
+    var g = SplitMix64(seed: UInt64(100 + kernel * 7 + stride * 3 + dilation))
+    let x = Check.random([1, 2, 5, 61], &g)
+    let w = Check.random([2, 1, kernel, kernel], &g)
+    Check.check([x, w], samples: 32) { tape, t in
+      tape.conv2d(t[0], weight: t[1], stride: stride, padding: padding, dilation: dilation, groups: 2)
+    }
+  }
+
+  @Test func depthwiseGradientAccumulates() {
+    var g = SplitMix64(seed: 120)
+    let x = Check.random([2, 3, 6, 19], &g)
+    let w = Check.random([3, 1, 3, 3], &g)
+    Check.check([x, w]) { tape, t in
+      let a = tape.conv2d(t[0], weight: t[1], padding: 1, groups: 3)
+      let b = tape.conv2d(t[0], weight: t[1], padding: 2, dilation: 2, groups: 3)
+      return tape.concatChannels([a, b])
+    }
+  }
+
+  @Test(arguments: [1, 2])
+  func widePools(stride: Int) {
+    var g = SplitMix64(seed: UInt64(130 + stride))
+    let x = Check.random([1, 2, 5, 45], &g)
+    Check.check([x], step: 1e-3, samples: 32) { tape, t in tape.maxPool(t[0], stride: stride) }
+    Check.check([x], samples: 32) { tape, t in tape.averagePool(t[0], stride: stride) }
+    Check.check([x], step: 1e-3, samples: 32) { tape, t in
+      tape.add(tape.maxPool(t[0], stride: stride), tape.averagePool(t[0], stride: stride))
+    }
+  }
+
+  @Test(arguments: [(1, 5), (2, 6), (1, 9)])
+  func pointwiseOddChannels(stride: Int, outputs: Int) {
+    var g = SplitMix64(seed: UInt64(140 + stride + outputs))
+    let x = Check.random([2, 7, 5, 13], &g)
+    let w = Check.random([outputs, 7, 1, 1], &g)
+    Check.check([x, w], samples: 32) { tape, t in
+      tape.add(tape.conv2d(t[0], weight: t[1], stride: stride), tape.conv2d(t[0], weight: t[1], stride: stride))
+    }
+  }
+
+  @Test func batchNormAndReLUOnWidePlanes() {
+    var g = SplitMix64(seed: 150)
+    let x = Check.random([2, 3, 3, 29], &g)
+    Check.check([x], step: 5e-3, samples: 32) { tape, t in tape.batchNorm(tape.relu(t[0])) }
+    Check.check([x], step: 1e-3, samples: 32) { tape, t in tape.add(tape.relu(t[0]), tape.relu(t[0])) }
+  }
+}
