@@ -22,10 +22,15 @@ lint:
 format:
 	$(SWIFT) format --in-place --recursive $(SWIFT_FORMAT_PATHS)
 
-test: build lint
-	$(SWIFT) test
-	$(SWIFT) build -c release
+# Tests run against the optimised build that ships (with testing enabled for @testable imports); the
+# crash/resume and tmux tests drive the real binary.
+TEST_FLAGS = -c release -Xswiftc -enable-testing
 
+test: deps lint
+	$(SWIFT) build $(TEST_FLAGS) --build-tests
+	$(SWIFT) test $(TEST_FLAGS) --skip-build
+	bash scripts/kill-resume-test.sh
+	bash scripts/tmux-test.sh
 
 bench: release
 	.build/release/tailnas bench

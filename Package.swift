@@ -44,6 +44,8 @@ let package = Package(
         "Data",
         "RunEvents",
         "RunStore",
+        "Dashboard",
+        "Terminal",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: fastMath
@@ -53,7 +55,7 @@ let package = Package(
     .testTarget(name: "DataTests", dependencies: ["Data"]),
     .testTarget(name: "RunEventsTests", dependencies: ["RunEvents"]),
     .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "RunEvents", "Search", "Engine", "Data"]),
-    .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "RunEvents"]),
+    .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "RunEvents"], exclude: ["Snapshots"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -120,7 +120,7 @@ extension SearchConfiguration {
         throw SearchError.invalidSetting("\(source): unknown setting '\(key)'")
       }
     }
-    try config.validate()
+    try wrap(source) { try config.validate() }
     return config
   }
 

@@ -130,7 +130,7 @@ public final class SearchRunner: @unchecked Sendable {
           let validationFailed = losses.architectureRan && !losses.validation.isFinite
           let reason =
             "\(validationFailed ? "validation" : "training") loss is "
-            + "\(validationFailed ? losses.validation : losses.train) at epoch \(epoch + 1) step \(s + 1); "
+            + "\(describeLoss(validationFailed ? losses.validation : losses.train)) at epoch \(epoch + 1) step \(s + 1); "
             + "paused with the parameters of the previous step"
           paused = true
           sink.emit(.control(ControlApplied(command: .pause, epoch: epoch, globalStep: globalStep, reason: reason)))
@@ -239,4 +239,9 @@ public final class SearchRunner: @unchecked Sendable {
       genotypes: network.genotypes(), values: schedules.values(epoch: epoch, of: configuration.epochs),
       seconds: seconds)
   }
+}
+
+/// A loss value for messages: `NaN`, `inf`, `-inf` or the number.
+func describeLoss(_ value: Float) -> String {
+  value.isNaN ? "NaN" : value.isInfinite ? (value > 0 ? "inf" : "-inf") : "\(value)"
 }

@@ -3,6 +3,7 @@ import Data
 import Foundation
 import RunStore
 import Search
+import Terminal
 
 /// The process exit codes (sysexits-style); the README lists them.
 enum ExitStatus {
@@ -18,6 +19,8 @@ enum ExitStatus {
   static let dataError: Int32 = 65
   /// A data file or run is missing.
   static let noInput: Int32 = 66
+  /// The terminal cannot show the dashboard.
+  static let unavailable: Int32 = 69
   /// Reading or writing files failed.
   static let ioError: Int32 = 74
 
@@ -37,11 +40,17 @@ enum ExitStatus {
       default: code = dataError
       }
     case is SearchError: code = usage
+    case is TerminalError: code = unavailable
     default: code = failed
     }
     printError("tailnas: \(error)")
     return ExitCode(code)
   }
+}
+
+/// Writes a line to standard output, unbuffered so it stays in order with the progress bar.
+func say(_ text: String) {
+  FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }
 
 /// Writes a line to standard error.

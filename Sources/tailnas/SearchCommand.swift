@@ -35,7 +35,7 @@ struct SearchCommand: ParsableCommand {
     let session: SearchSession
     do {
       session = try SearchSession.start(
-        configuration: configuration, runsDirectory: runsDirectory, sinks: [progress], status: { print($0) })
+        configuration: configuration, runsDirectory: runsDirectory, sinks: [progress], status: { say($0) })
     } catch {
       throw ExitStatus.exit(for: error)
     }
@@ -46,7 +46,7 @@ struct SearchCommand: ParsableCommand {
 /// Runs a session headless to its end and turns the outcome into an exit code.
 enum Headless {
   static func run(_ session: SearchSession, progress: ConsoleProgress) -> ExitCode {
-    print("run directory: \(session.run.url.path)")
+    say("run directory: \(session.run.url.path)")
     StopSignal.install { session.controls.send(.stop) }
     session.start()
     let outcome = session.wait()
@@ -55,7 +55,7 @@ enum Headless {
     switch outcome {
     case .finished: return ExitCode(ExitStatus.success)
     case .stopped:
-      print("stopped; continue with: tailnas resume \(session.run.url.path)")
+      say("stopped; continue with: tailnas resume \(session.run.url.path)")
       return ExitCode(ExitStatus.stopped)
     case .failed(let reason):
       printError("tailnas: the search failed: \(reason)")
@@ -66,14 +66,14 @@ enum Headless {
   /// Genotypes and test accuracies of the last evaluated epoch.
   static func printSummary(_ session: SearchSession) {
     let network = session.runner.network
-    print("genotypes:")
+    say("genotypes:")
     let genotypes = network.genotypes()
     for component in network.shape.components {
-      print("  \(component.parameterName): \(genotypes[component]!.pythonList)")
+      say("  \(component.parameterName): \(genotypes[component]!.pythonList)")
     }
     if let last = session.runner.lastReport {
       let groups = ["many", "medium", "few"].map { "\($0) \(percent(last.groupAccuracy[$0] ?? 0))" }
-      print(
+      say(
         "test accuracy (epoch \(last.epoch + 1)): \(percent(last.test.accuracy)) overall, "
           + groups.joined(separator: ", "))
     }

@@ -1,0 +1,106 @@
+import Data
+import Engine
+import Foundation
+import RunEvents
+import Search
+import Testing
+
+@testable import RunStore
+
+func temporaryDirectory() throws -> URL {
+  let url = FileManager.default.temporaryDirectory.appendingPathComponent("tailnas-\(UUID().uuidString)")
+  try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+  return url
+}
+
+@Suite struct EventLogTests {
+  static let event = RunEvent.failed(RunFailed(reason: "x"))
+
+  @Test func aTornLastLineIsIgnoredAndReported() throws {
+    let dir = try temporaryDirectory()
+    let path = dir.appendingPathComponent("events.jsonl").path
+    let writer = try EventLogWriter(path: path)
+    writer.emit(Self.event)
+    writer.emit(.finished(RunFinished(epochs: 1, bestTestAccuracy: 0.5, bestEpoch: 0, stopped: false)))
+    let handle = FileHandle(forWritingAtPath: path)!
+    handle.seekToEndOfFile()
+    handle.write(Foundation.Data(#"{"schema":1,"time":3,"event":{"ste"#.utf8))
+    handle.closeFile()
+    let log = try EventLog(path: path)
+    #expect(log.events.count == 2)
+    #expect(log.warnings.count == 1)
+    #expect(log.warnings[0].contains("torn last line"))
+  }
+
+  @Test func aBadLineInTheMiddleIsAnError() throws {
+    let dir = try temporaryDirectory()
+    let path = dir.appendingPathComponent("events.jsonl").path
+    let good = String(decoding: try EventEnvelope(event: Self.event).jsonLine(), as: UTF8.self)
+    try "\(good)\nnot json\n\(good)\n".write(toFile: path, atomically: true, encoding: .utf8)
+    #expect(throws: RunStoreError.self) { try EventLog(path: path) }
+    do {
+      _ = try EventLog(path: path)
+    } catch {
+      #expect("\(error)".contains("events.jsonl:2"))
+    }
+  }
+
+  @Test func eventsFromANewerSchemaAreRefused() throws {
+    let dir = try temporaryDirectory()
+    let path = dir.appendingPathComponent("events.jsonl").path
+    let line = try EventEnvelope(event: Self.event, schema: eventSchemaVersion + 1).jsonLine()
+    try (String(decoding: line, as: UTF8.self) + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+    do {
+      _ = try EventLog(path: path)
+      Issue.record("accepted a newer schema")
+    } catch {
+      #expect("\(error)".contains("newer than this tailnas"))
+    }
+  }
+
+  @Test func aFullDiskIsRecordedNotThrownIntoTheEngine() throws {
+    let writer = try EventLogWriter(path: "/dev/full")
+    writer.emit(Self.event)
+    #expect(writer.failure?.contains("No space left on device") == true, "\(writer.failure ?? "nil")")
+  }
+}
+
+@Suite struct RunDirectoryTests {
+  @Test func createOpenAndRefuseForeignDirectories() throws {
+    let runs = try temporaryDirectory()
+    let date = Date(timeIntervalSince1970: 0)
+    let a = try RunDirectory.create(in: runs, method: "hls", configuration: "method = 'hls'\n", date: date)
+    let b = try RunDirectory.create(in: runs, method: "hls", configuration: "method = 'hls'\n", date: date)
+    #expect(a.id == "19700101-000000-hls")
+    #expect(b.id == "19700101-000000-hls-2")
+    _ = try EventLogWriter(path: a.eventsPath)
+    #expect(try RunDirectory.open(a.id, runsDirectory: runs).url.path == a.url.path)
+    #expect(throws: RunStoreError.missing(path: "nope")) { try RunDirectory.open("nope", runsDirectory: runs) }
+    let foreign = runs.appendingPathComponent("foreign")
+    try FileManager.default.createDirectory(at: foreign, withIntermediateDirectories: true)
+    do {
+      _ = try RunDirectory.open(foreign.path, runsDirectory: runs)
+      Issue.record("opened a foreign directory")
+    } catch {
+      #expect("\(error)".contains("is not a tailnas run"))
+    }
+  }
+
+  @Test func checkpointsAreAtomicAndPruned() throws {
+    let runs = try temporaryDirectory()
+    let run = try RunDirectory.create(in: runs, method: "darts", configuration: "")
+    let store = CheckpointDirectory(run: run, keep: 2)
+    var file = SafeTensors()
+    for epoch in 0..<4 {
+      file.set("w", Tensor(shape: [1], values: [Float(epoch)]))
+      _ = try store.writeCheckpoint(file, epoch: epoch)
+    }
+    let names = run.checkpoints().map(\.lastPathComponent)
+    #expect(names == ["epoch-003.safetensors", "epoch-004.safetensors"])
+    let leftovers = try FileManager.default.contentsOfDirectory(atPath: run.checkpointsURL.path).filter {
+      $0.contains(".tmp")
+    }
+    #expect(leftovers.isEmpty)
+    #expect(try SafeTensors(contentsOf: run.checkpoints().last!).tensor("w").scalars == [3])
+  }
+}

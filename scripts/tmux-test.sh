@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# End-to-end dashboard test: the real tailnas in tmux on a tiny synthetic search. Presses keys as a person
+# would (pause, edit a schedule, scrub, help, resume, quit) and checks the screen and the run's events.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin="$PWD/.build/release/tailnas"
+[ -x "$bin" ] || { echo "tmux-test: build the release binary first (swift build -c release)"; exit 1; }
+work=$(mktemp -d)
+session="tailnas-test-$$"
+cleanup() { tmux kill-session -t "$session" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+screen() { tmux capture-pane -p -t "$session"; }
+fail() {
+  echo "tmux-test: FAILED: $1"
+  echo "----- screen -----"; screen || true; echo "------------------"
+  exit 1
+}
+# wait_for TEXT [SECONDS]: polls the screen until it shows TEXT.
+wait_for() {
+  local text="$1" limit="${2:-60}" i=0
+  while ! screen | grep -qF -- "$text"; do
+    i=$((i + 1)); [ "$i" -gt $((limit * 5)) ] && fail "timed out waiting for '$text'"
+    sleep 0.2
+  done
+}
+check=0
+pass() { check=$((check + 1)); echo "ok $check - $1"; }
+
+tmux new-session -d -s "$session" -x 140 -y 45 \
+  "cd '$PWD' && TERM=xterm-256color '$bin' search --preset tiny --epochs 8 --steps-per-epoch 6 --runs-dir '$work/runs'; echo EXITED \$?; sleep 30"
+
+wait_for "hls" 120
+wait_for "step " 120
+pass "dashboard shows the run's status line"
+
+tmux send-keys -t "$session" Space
+wait_for "PAUSED" 60
+pass "space pauses the search (PAUSED badge)"
+
+tmux send-keys -t "$session" e
+wait_for "edit schedule" 10
+tmux send-keys -t "$session" Tab Left Left Tab
+for _ in 1 2 3 4 5 6; do tmux send-keys -t "$session" BSpace; done
+tmux send-keys -t "$session" 1 . 5
+wait_for "mu value 1.5 is outside [0, 1]" 10
+pass "the edit form rejects mu = 1.5 with a clear message"
+tmux send-keys -t "$session" BSpace BSpace BSpace 0 . 4
+wait_for "ok: applies at the next step" 10
+tmux send-keys -t "$session" Enter
+wait_for "edit sent: mu = constant 0.4" 10
+pass "an edit of the mu schedule is sent"
+
+tmux send-keys -t "$session" '?'
+wait_for "tailnas keys" 10
+pass "? shows the help"
+tmux send-keys -t "$session" x
+sleep 0.5
+screen | grep -qF "tailnas keys" && fail "help did not close"
+
+tmux send-keys -t "$session" Space
+wait_for "epoch 2/8" 120
+pass "space resumes and the search moves on"
+
+tmux send-keys -t "$session" Left
+wait_for "alphas @ epoch 1/" 20
+pass "left arrow scrubs the heatmaps to an earlier epoch"
+tmux send-keys -t "$session" End
+
+tmux send-keys -t "$session" q
+wait_for "quit tailnas?" 10
+wait_for "tailnas resume" 10
+pass "q asks before quitting a running search"
+tmux send-keys -t "$session" y
+wait_for "EXITED 3" 120
+pass "quitting stops the search at a step boundary (exit code 3, resumable)"
+
+events=$(ls "$work"/runs/*/events.jsonl)
+python3 - "$events" <<'PY' || fail "the run's events lack the controls"
+import json, sys
+events = [json.loads(line)["event"] for line in open(sys.argv[1]) if line.strip()]
+controls = [e["control"]["_0"]["command"] for e in events if "control" in e]
+kinds = [list(c.keys())[0] for c in controls]
+assert "pause" in kinds and "resume" in kinds and "stop" in kinds, kinds
+edits = [c["edit"]["_0"] for c in controls if "edit" in c]
+assert edits and edits[0]["curve"] == {"constant": {"_0": 0.4}}, edits
+assert any("started" in e for e in events) and any("finished" in e for e in events)
+print("events:", kinds)
+PY
+pass "the run's events record pause, the edit, resume and stop"
+echo "$check passed, 0 failed"
