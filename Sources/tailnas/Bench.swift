@@ -7,8 +7,9 @@ import Search
 /// `tailnas bench`: the reference search step of `shared/bench/README.md`, JSON on stdout.
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Time the reference search step (first-order architecture step + weight step); JSON on stdout.",
-    subcommands: [BenchStep.self, BenchOps.self],
+    abstract:
+      "Benchmarks, JSON on stdout: the reference search step (default), per-op timings (ops), dashboard frames.",
+    subcommands: [BenchStep.self, BenchOps.self, BenchDashboard.self],
     defaultSubcommand: BenchStep.self
   )
 }

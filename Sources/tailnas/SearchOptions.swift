@@ -45,6 +45,24 @@ struct SearchOptions: ParsableArguments {
   var instanceMultiplier: String?
   @Option(name: .customLong("arch-lr-class"), help: "HLS multiplier of the class head arch lr, e.g. one-minus-mu.")
   var classMultiplier: String?
+  @Option(name: .customLong("weight-lr-min"), help: "Floor of the cosine weight learning rate.")
+  var weightLearningRateMin: Double?
+  @Option(help: "SGD momentum of the weights.") var momentum: Double?
+  @Option(name: .customLong("weight-decay"), help: "L2 weight decay of the weights.") var weightDecay: Double?
+  @Option(name: .customLong("grad-clip"), help: "Global gradient-norm bound of the weight step.")
+  var gradientClip: Double?
+  @Option(name: .customLong("arch-beta1"), help: "Adam beta1 of the alphas.") var architectureBeta1: Double?
+  @Option(name: .customLong("arch-beta2"), help: "Adam beta2 of the alphas.") var architectureBeta2: Double?
+  @Option(name: .customLong("arch-weight-decay"), help: "L2 weight decay of the alphas.")
+  var architectureWeightDecay: Double?
+  @Option(name: .customLong("cb-beta"), help: "beta of the class-balanced loss weights (darts-rw).")
+  var classBalanceBeta: Double?
+  @Option(name: .customLong("many-above"), help: "Many-shot classes have more training images than this.")
+  var manyAbove: Int?
+  @Option(name: .customLong("few-below"), help: "Few-shot classes have fewer training images than this.")
+  var fewBelow: Int?
+  @Option(name: .customLong("validation-limit"), help: "Architecture-half images evaluated per epoch.")
+  var validationLimit: Int?
   @Option(name: .customLong("evaluation-limit"), help: "Test images evaluated per epoch (default: all).")
   var evaluationLimit: Int?
   @Option(name: .customLong("keep-checkpoints"), help: "Checkpoints kept per run.") var keepCheckpoints: Int?
@@ -79,6 +97,20 @@ struct SearchOptions: ParsableArguments {
     if let order { c.order = order }
     if let threads { c.threads = threads }
     if let evaluationLimit { c.evaluationLimit = evaluationLimit }
+    if let validationLimit { c.validationLimit = validationLimit }
+    if let momentum { c.momentum = momentum }
+    if let weightDecay { c.weightDecay = weightDecay }
+    if let gradientClip { c.gradientClip = gradientClip }
+    if let architectureBeta1 { c.architectureBeta1 = architectureBeta1 }
+    if let architectureBeta2 { c.architectureBeta2 = architectureBeta2 }
+    if let architectureWeightDecay { c.architectureWeightDecay = architectureWeightDecay }
+    if let classBalanceBeta { c.classBalanceBeta = classBalanceBeta }
+    if let manyAbove { c.manyAbove = manyAbove }
+    if let fewBelow { c.fewBelow = fewBelow }
+    if let weightLearningRateMin {
+      c.weightLearningRateMin = weightLearningRateMin
+      c.schedules?.weightLearningRate = .cosine(from: c.weightLearningRate, to: weightLearningRateMin)
+    }
     if let keepCheckpoints { c.keepCheckpoints = keepCheckpoints }
     if let weightLearningRate {
       c.weightLearningRate = weightLearningRate
