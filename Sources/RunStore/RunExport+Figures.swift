@@ -1,0 +1,305 @@
+import Foundation
+import RunEvents
+
+/// The run's figures as SVG documents: loss and accuracy curves, one alpha heatmap figure per searched
+/// component (Figure 3 style: edges x ops for selected epochs, the genotype's choices outlined) and the
+/// schedules (planned vs executed, schedule edits marked).
+extension RunExport {
+  /// A named figure.
+  public struct Figure: Sendable {
+    /// The file name, e.g. `alphas-normal.svg`.
+    public var fileName: String
+    public var document: SVGDocument
+  }
+
+  static let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
+  static let panelWidth = 900.0
+  static let panelHeight = 260.0
+  /// The most epochs shown side by side in a heatmap figure.
+  static let heatmapEpochs = 6
+
+  /// Every figure; throws `RunExportError.noEpochs` before the first epoch ends.
+  public func figures() throws -> [Figure] {
+    guard !run.epochs.isEmpty else { throw RunExportError.noEpochs(run: run.id) }
+    var figures = [
+      Figure(fileName: "loss.svg", document: lossFigure()),
+      Figure(fileName: "accuracy.svg", document: accuracyFigure()),
+      Figure(fileName: "schedules.svg", document: schedulesFigure()),
+    ]
+    for component in run.components {
+      figures.append(Figure(fileName: "alphas-\(component.rawValue).svg", document: alphasFigure(component)))
+    }
+    return figures
+  }
+
+  /// Writes every figure into `directory` (created if needed) and returns the files written.
+  @discardableResult
+  public func writeFigures(to directory: URL) throws -> [URL] {
+    let figures = try figures()
+    do {
+      try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    } catch {
+      throw RunStoreError.ioFailure(path: directory.path, reason: "cannot create the directory: \(error)")
+    }
+    return try figures.map { figure in
+      let url = directory.appendingPathComponent(figure.fileName)
+      try DurableFile.writeAtomically(Array(figure.document.xml.utf8), to: url.path)
+      return url
+    }
+  }
+
+  private var subtitle: String {
+    "\(run.id): \(run.method) on \(run.dataset)"
+      + (run.imbalanceRatio.map { ", imbalance ratio \(ReportNumber.ratio($0))" } ?? "")
+  }
+
+  private var stepsPerEpoch: Int { max(run.started?.stepsPerEpoch ?? 1, 1) }
+
+  /// The x position of a step: epochs done when it ended.
+  private func position(_ step: StepReport) -> Double {
+    Double(step.globalStep + 1) / Double(stepsPerEpoch)
+  }
+
+  private func stackedCharts(_ charts: [SVGChart], title: String) -> SVGDocument {
+    var document = SVGDocument(
+      width: Self.panelWidth, height: 50 + Double(charts.count) * Self.panelHeight, title: title)
+    document.append(.text(title, x: 16, y: 22, size: 15, weight: "bold"))
+    document.append(.text(subtitle, x: 16, y: 40, size: 11, fill: "#555555"))
+    for (index, chart) in charts.enumerated() {
+      document.append(
+        contentsOf: chart.elements(
+          x: 0, y: 50 + Double(index) * Self.panelHeight, width: Self.panelWidth, height: Self.panelHeight))
+    }
+    return document
+  }
+
+  private func epochSeries(_ label: String, color: String, dash: String? = nil, _ value: (EpochReport) -> Double?)
+    -> SVGChart.Series
+  {
+    let points = run.epochs.compactMap { e in value(e).map { (x: Double(e.epoch + 1), y: $0) } }
+    return SVGChart.Series(label: label, points: points, color: color, width: 2, dash: dash)
+  }
+
+  func lossFigure() -> SVGDocument {
+    var perStep = SVGChart(title: "loss per step", xLabel: "epoch", yLabel: "loss")
+    let steps = run.steps
+    perStep.series = [
+      .init(label: "train", points: steps.map { (position($0), $0.trainLoss) }, color: Self.palette[0], width: 1),
+      .init(
+        label: "validation", points: steps.map { (position($0), $0.validationLoss) }, color: Self.palette[1], width: 1),
+    ]
+    if steps.contains(where: { $0.trainLossInstance != nil }) {
+      perStep.series.append(
+        .init(
+          label: "train, instance branch",
+          points: steps.compactMap { s in s.trainLossInstance.map { (position(s), $0) } },
+          color: Self.palette[2], width: 1, opacity: 0.8))
+      perStep.series.append(
+        .init(
+          label: "train, class branch", points: steps.compactMap { s in s.trainLossClass.map { (position(s), $0) } },
+          color: Self.palette[4], width: 1, opacity: 0.8))
+    }
+    var perEpoch = SVGChart(title: "loss per epoch", xLabel: "epoch", yLabel: "loss")
+    perEpoch.series = [
+      epochSeries("train", color: Self.palette[0]) { $0.train.loss },
+      epochSeries("validation", color: Self.palette[1]) { $0.validation.loss },
+      epochSeries("test", color: Self.palette[3]) { $0.test.loss },
+    ]
+    let xs = 0...Double(max(run.plannedEpochs ?? 0, run.epochs.last.map { $0.epoch + 1 } ?? 1))
+    perStep.xRange = xs
+    perEpoch.xRange = xs
+    return stackedCharts(steps.isEmpty ? [perEpoch] : [perStep, perEpoch], title: "Loss")
+  }
+
+  func accuracyFigure() -> SVGDocument {
+    var overall = SVGChart(title: "top-1 accuracy", xLabel: "epoch", yLabel: "accuracy")
+    overall.series = [
+      epochSeries("train", color: Self.palette[0]) { $0.train.accuracy },
+      epochSeries("validation", color: Self.palette[1]) { $0.validation.accuracy },
+      epochSeries("test", color: Self.palette[3]) { $0.test.accuracy },
+    ]
+    var groups = SVGChart(title: "test accuracy by shot group", xLabel: "epoch", yLabel: "accuracy")
+    groups.series = [epochSeries("overall", color: "#333333", dash: "5 3") { $0.test.accuracy }]
+    for (index, group) in ComparisonReport.groups.enumerated() {
+      groups.series.append(
+        epochSeries("\(group)-shot", color: Self.palette[[2, 4, 5][index]]) { $0.groupAccuracy[group] })
+    }
+    let xs = 0...Double(max(run.plannedEpochs ?? 0, run.epochs.last.map { $0.epoch + 1 } ?? 1))
+    overall.xRange = xs
+    groups.xRange = xs
+    overall.yRange = 0...1
+    groups.yRange = 0...1
+    return stackedCharts([overall, groups], title: "Accuracy")
+  }
+
+  func schedulesFigure() -> SVGDocument {
+    let epochs = max(run.plannedEpochs ?? 0, run.epochs.last.map { $0.epoch + 1 } ?? 1)
+    let plan = run.plannedSchedules?.plan(epochs: epochs) ?? []
+    let xs = 0...Double(epochs)
+    // Executed values: from the steps where there are some (edits mid-epoch show), else from the epochs.
+    var executed: [(x: Double, values: ScheduleValues)] = run.steps.map {
+      (Double($0.globalStep) / Double(stepsPerEpoch), $0.values)
+    }
+    if executed.isEmpty { executed = run.epochs.map { (Double($0.epoch), $0.values) } }
+    executed = executed.enumerated().filter { index, point in
+      index == 0 || point.values != executed[index - 1].values
+    }.map(\.element)
+    let holdUntil = Double(run.epochs.last.map { $0.epoch + 1 } ?? 0)
+
+    func chart(_ title: String, _ label: String) -> SVGChart {
+      var chart = SVGChart(title: title, xLabel: "epoch", yLabel: label)
+      chart.xRange = xs
+      return chart
+    }
+    func planned(_ label: String, color: String, _ value: (ScheduleValues) -> Double?) -> SVGChart.Series {
+      let points = plan.enumerated().compactMap { e, v in value(v).map { (x: Double(e), y: $0) } }
+      return .init(
+        label: "\(label), planned", points: points, color: color, width: 1.5, dash: "6 4", opacity: 0.5, stepped: true,
+        holdUntil: Double(epochs))
+    }
+    func done(_ label: String, color: String, _ value: (ScheduleValues) -> Double?) -> SVGChart.Series {
+      let points = executed.compactMap { p in value(p.values).map { (x: p.x, y: $0) } }
+      return .init(
+        label: "\(label), executed", points: points, color: color, width: 2.2, stepped: true, holdUntil: holdUntil)
+    }
+    var weight = chart("weight learning rate", "lr")
+    weight.series = [
+      planned("weight lr", color: Self.palette[0]) { $0.weightLearningRate },
+      done("weight lr", color: Self.palette[0]) { $0.weightLearningRate },
+    ]
+    var mu = chart("mu (instance-branch weight)", "mu")
+    mu.yRange = 0...1
+    mu.series = [planned("mu", color: Self.palette[3]) { $0.mu }, done("mu", color: Self.palette[3]) { $0.mu }]
+    var architecture = chart("architecture learning rates (HLS)", "lr")
+    var components = run.components
+    let backboneShared =
+      plan.allSatisfy { $0.architectureLearningRates[.normal] == $0.architectureLearningRates[.reduce] }
+      && executed.allSatisfy {
+        $0.values.architectureLearningRates[.normal] == $0.values.architectureLearningRates[.reduce]
+      }
+    if backboneShared && components.contains(.normal) { components.removeAll { $0 == .reduce } }
+    for (index, component) in components.enumerated() {
+      let label = backboneShared && component == .normal ? "backbone" : component.rawValue
+      let color = Self.palette[[0, 2, 1, 4][index % 4]]
+      architecture.series.append(planned(label, color: color) { $0.architectureLearningRates[component] })
+      architecture.series.append(done(label, color: color) { $0.architectureLearningRates[component] })
+    }
+    for (applied, edit) in run.edits {
+      let marker = SVGChart.Marker(
+        x: Double(applied.globalStep) / Double(stepsPerEpoch),
+        label: "\(edit.target.title): \(applied.previous.map { "\($0.summary) -> " } ?? "")\(edit.curve.summary)")
+      switch edit.target {
+      case .weightLearningRate: weight.markers.append(marker)
+      case .mu: mu.markers.append(marker)
+      case .architectureMultiplier: architecture.markers.append(marker)
+      }
+    }
+    return stackedCharts([weight, mu, architecture], title: "Schedules: planned (dashed) vs executed")
+  }
+
+  /// The epochs shown in a heatmap figure: all if few, else evenly spaced including the first and last.
+  func heatmapEpochs(_ component: ArchitectureComponent) -> [EpochReport] {
+    let reports = run.epochs.filter { $0.alphas[component] != nil }
+    guard reports.count > Self.heatmapEpochs else { return reports }
+    let picks = (0..<Self.heatmapEpochs).map {
+      Int((Double($0) * Double(reports.count - 1) / Double(Self.heatmapEpochs - 1)).rounded())
+    }
+    return Array(Set(picks)).sorted().map { reports[$0] }
+  }
+
+  func alphasFigure(_ component: ArchitectureComponent) -> SVGDocument {
+    let reports = heatmapEpochs(component)
+    let primitives = run.started?.primitives ?? []
+    let edgeCount = reports.map { $0.alphas[component]?.count ?? 0 }.max() ?? 0
+    let opCount = max(primitives.count, reports.map { $0.alphas[component]?.first?.count ?? 0 }.max() ?? 0)
+    let edges = CellEdges(count: edgeCount)
+    let top = reports.flatMap { $0.alphas[component]?.flatMap { $0 } ?? [] }.filter(\.isFinite).max() ?? 1
+    let scale = 0...max(top, 1e-6)
+    let opNames = (0..<opCount).map { $0 < primitives.count ? primitives[$0] : "op \($0)" }
+    let edgeLabels = (0..<edgeCount).map(edges.label)
+
+    let left = 80.0
+    let gridTop = 150.0
+    let gap = 22.0
+    var sample = SVGHeatmap(
+      values: Array(repeating: Array(repeating: 0, count: opCount), count: edgeCount), scale: scale)
+    sample.cellWidth = 18
+    let panelWidth = sample.width
+    let width = max(left + Double(reports.count) * (panelWidth + gap) + 90, 620)
+    let height = gridTop + sample.height + 60
+    let title = "\(component.parameterName): \(component.title)"
+    var document = SVGDocument(width: width, height: height, title: title)
+    document.append(.text(title, x: 16, y: 22, size: 15, weight: "bold"))
+    document.append(.text(subtitle, x: 16, y: 40, size: 11, fill: "#555555"))
+    document.append(
+      .text(
+        "softmax weight of each op (columns) on each edge (rows, input -> node; 0 and 1 are the cell inputs); "
+          + "red outline: the ops the genotype keeps",
+        x: 16, y: 56, size: 11, fill: "#555555"))
+
+    for (index, report) in reports.enumerated() {
+      let x = left + Double(index) * (panelWidth + gap)
+      var heatmap = SVGHeatmap(values: report.alphas[component] ?? [], scale: scale)
+      heatmap.outlined = edges.kept(report.genotypes[component], primitives: primitives)
+      let epoch = report.epoch + 1
+      heatmap.tooltip = { row, column, value in
+        "epoch \(epoch), edge \(edgeLabels[row]), \(opNames[column]): \(String(format: "%.4f", value))"
+      }
+      document.append(contentsOf: heatmap.elements(x: x, y: gridTop))
+      for column in 0..<opCount {
+        let cx = x + (Double(column) + 0.5) * heatmap.cellWidth + 3
+        document.append(.text(opNames[column], x: cx, y: gridTop - 5, size: 9.5, rotation: -60))
+      }
+      document.append(
+        .text(
+          "epoch \(epoch)", x: x + panelWidth / 2, y: gridTop + heatmap.height + 18, size: 12, anchor: "middle",
+          weight: "bold"))
+    }
+    for row in 0..<edgeCount {
+      document.append(
+        .text(
+          edgeLabels[row], x: left - 6, y: gridTop + (Double(row) + 0.75) * sample.cellHeight, size: 10,
+          anchor: "end"))
+    }
+    let barX = left + Double(reports.count) * (panelWidth + gap) + 8
+    document.append(contentsOf: sample.colorBar(x: barX, y: gridTop, height: sample.height, label: "weight"))
+    return document
+  }
+}
+
+/// The edges of a DARTS cell in alpha row order: node i (from 2) takes inputs 0..<i, so a cell of n nodes
+/// has 2 + 3 + ... + (n + 1) edges.
+struct CellEdges: Sendable {
+  /// (input, node) per row, empty if the count does not fit a cell.
+  var pairs: [(input: Int, node: Int)] = []
+
+  init(count: Int) {
+    var node = 2
+    while pairs.count < count {
+      for input in 0..<node { pairs.append((input, node)) }
+      node += 1
+    }
+    if pairs.count != count { pairs = [] }
+  }
+
+  func label(_ row: Int) -> String {
+    row < pairs.count ? "\(pairs[row].input) -> \(pairs[row].node)" : "edge \(row)"
+  }
+
+  /// The (row, column) cells a genotype keeps; the genotype lists its edges node by node.
+  func kept(_ genotype: Genotype?, primitives: [String]) -> Set<SVGHeatmap.Cell> {
+    guard let genotype, !pairs.isEmpty else { return [] }
+    let nodes = Set(pairs.map(\.node)).count
+    guard nodes > 0, genotype.edges.count % nodes == 0 else { return [] }
+    let perNode = genotype.edges.count / nodes
+    var cells: Set<SVGHeatmap.Cell> = []
+    for (index, edge) in genotype.edges.enumerated() {
+      let node = 2 + index / perNode
+      guard let row = pairs.firstIndex(where: { $0.input == edge.input && $0.node == node }),
+        let column = primitives.firstIndex(of: edge.op)
+      else { continue }
+      cells.insert(SVGHeatmap.Cell(row: row, column: column))
+    }
+    return cells
+  }
+}
