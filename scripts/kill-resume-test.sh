@@ -40,8 +40,8 @@ def epochs(path):
             e = json.loads(line)["event"]
         except json.JSONDecodeError:
             continue  # a torn last line from the kill
-        if "epoch" in e:
-            report = e["epoch"]["_0"]
+        if e["type"] == "epoch":
+            report = e["data"]
             report.pop("seconds")
             out[report["epoch"]] = report
     return out

@@ -79,12 +79,13 @@ events=$(ls "$work"/runs/*/events.jsonl)
 python3 - "$events" <<'PY' || fail "the run's events lack the controls"
 import json, sys
 events = [json.loads(line)["event"] for line in open(sys.argv[1]) if line.strip()]
-controls = [e["control"]["_0"]["command"] for e in events if "control" in e]
-kinds = [list(c.keys())[0] for c in controls]
+commands = [e["data"]["command"] for e in events if e["type"] == "control"]
+kinds = [c["type"] for c in commands]
 assert "pause" in kinds and "resume" in kinds and "stop" in kinds, kinds
-edits = [c["edit"]["_0"] for c in controls if "edit" in c]
-assert edits and edits[0]["curve"] == {"constant": {"_0": 0.4}}, edits
-assert any("started" in e for e in events) and any("finished" in e for e in events)
+edits = [c["edit"] for c in commands if c["type"] == "edit"]
+assert edits and edits[0] == {"target": "mu", "curve": "constant 0.4"}, edits
+types = [e["type"] for e in events]
+assert types[0] == "started" and types[-1] == "finished", types
 print("events:", kinds)
 PY
 pass "the run's events record pause, the edit, resume and stop"

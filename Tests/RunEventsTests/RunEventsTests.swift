@@ -130,3 +130,32 @@ import Testing
     #expect(queue.wait(timeout: 0.01).isEmpty)
   }
 }
+
+@Suite struct WireFormatTests {
+  @Test func eventsAreTypedObjectsWithReadableSchedules() throws {
+    let edit = ScheduleEdit(target: .architectureMultiplier(.class), curve: .cosine(from: 1, to: 0))
+    let event = RunEvent.control(ControlApplied(command: .edit(edit), epoch: 2, globalStep: 40, previous: .oneMinusMu))
+    let line = String(decoding: try EventEnvelope(event: event, time: 5).jsonLine(), as: UTF8.self)
+    #expect(
+      line
+        == #"{"event":{"data":{"command":{"edit":{"curve":"cosine 1 0","target":"arch_lr.class"},"type":"edit"},"#
+        + #""epoch":2,"globalStep":40,"previous":"one-minus-mu"},"type":"control"},"schema":1,"time":5}"#)
+    #expect(try EventEnvelope.decode(line: Data(line.utf8)).event == event)
+  }
+
+  @Test func everyTargetHasAWord() {
+    let targets: [ScheduleTarget] = [
+      .mu, .weightLearningRate, .architectureMultiplier(.normal), .architectureMultiplier(.instance),
+      .architectureMultiplier(.class),
+    ]
+    for target in targets { #expect(ScheduleTarget(word: target.word) == target) }
+    #expect(ScheduleTarget(word: "arch_lr.backbone") == .architectureMultiplier(.normal))
+    #expect(ScheduleTarget(word: "nope") == nil)
+  }
+
+  @Test func aBadScheduleInAFileIsADecodingError() {
+    let json =
+      #"{"schema":1,"time":1,"event":{"type":"control","data":{"command":{"type":"edit","edit":{"target":"mu","curve":"wiggle 3"}},"epoch":0,"globalStep":0}}}"#
+    #expect(throws: DecodingError.self) { try EventEnvelope.decode(line: Data(json.utf8)) }
+  }
+}
