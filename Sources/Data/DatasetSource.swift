@@ -9,6 +9,16 @@ public enum DatasetSource: String, CaseIterable, Codable, Sendable {
   /// The seeded ``SyntheticDataset`` (3x32x32, 10 classes, 1000 training and 200 test images per class).
   case synthetic
 
+  /// The class names in label order.
+  public var classNames: [String] {
+    switch self {
+    case .fashionMNIST:
+      ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+    case .mnist, .synthetic: (0..<10).map(String.init)
+    case .cifar10: ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
+    }
+  }
+
   /// Where the data set is looked for when no directory is given (`nil` for the synthetic set).
   public var defaultDirectory: String? {
     switch self {

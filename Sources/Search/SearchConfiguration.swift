@@ -74,11 +74,11 @@ public struct SearchConfiguration: Codable, Sendable, Equatable {
     case .demo:
       initChannels = 4
       layers = 5
-      batchSize = 32
-      epochs = 12
-      stepsPerEpoch = 25
-      evaluationLimit = 1000
-      validationLimit = 500
+      batchSize = 24
+      epochs = 10
+      stepsPerEpoch = 20
+      evaluationLimit = 600
+      validationLimit = 300
       maxPerClass = 3000
     case .paper:
       initChannels = 16

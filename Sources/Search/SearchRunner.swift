@@ -104,12 +104,18 @@ public final class SearchRunner: @unchecked Sendable {
   /// The `started` event of this run.
   public func startedEvent() -> RunStarted {
     RunStarted(
-      runID: runID, method: configuration.method.rawValue, dataset: data.train.name,
+      runID: runID, method: configuration.method.rawValue, dataset: configuration.dataset.rawValue,
       imbalanceRatio: configuration.imbalanceRatio, epochs: configuration.epochs, stepsPerEpoch: stepsPerEpoch,
       batchSize: configuration.batchSize, seed: configuration.seed, components: network.shape.components,
-      primitives: Primitive.allCases.map(\.rawValue), classNames: (0..<data.train.classCount).map(String.init),
+      primitives: Primitive.allCases.map(\.rawValue), classNames: classNames,
       classCounts: data.classCounts, shotGroups: data.shotGroups.groups.map(\.rawValue), schedules: schedules,
       configuration: configuration.tomlText(), startEpoch: epoch)
+  }
+
+  /// The data set's class names, or numbers when it has more classes than names.
+  var classNames: [String] {
+    let names = configuration.dataset.classNames
+    return names.count == data.train.classCount ? names : (0..<data.train.classCount).map(String.init)
   }
 
   /// Runs the remaining epochs on the calling thread.
