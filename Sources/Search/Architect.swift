@@ -55,12 +55,12 @@ public final class Architect {
   ///   - eta: xi, the current weight learning rate.
   ///   - momentumBuffers: the weight optimizer's momentum buffers (nil entries are zero).
   ///   - r: eps = r / ||v||.
-  /// - Returns: the validation loss at the unrolled weights.
+  /// - Returns: the validation loss at the unrolled weights and the first term grad_alpha L_val(w', alpha).
   @discardableResult
   public func secondOrderGradient(
     train: SearchBatch, validation: SearchBatch, mu: Float, classWeights: [Float]?, eta: Float, momentum: Float,
     momentumBuffers: [Tensor?], weightDecay: Float, r: Float = 0.01, tape: Tape
-  ) -> Float {
+  ) -> UnrolledGradient {
     let context = ForwardContext(tape: tape, training: true)
     let weights = network.weights.map(\.tensor)
     let alphas = optimizer.parameters
@@ -112,28 +112,16 @@ public final class Architect {
         g[j] = alphaGradients[k].data[j] - eta * (plus[k].data[j] - minus[k].data[j]) / (2 * eps)
       }
     }
-    return validationLoss[0]
+    return UnrolledGradient(validationLoss: validationLoss[0], firstTerm: alphaGradients)
   }
+}
 
-  /// grad_alpha L_val at the unrolled weights only: the first term of the second-order gradient (for tests).
-  func unrolledFirstTerm(
-    train: SearchBatch, validation: SearchBatch, mu: Float, eta: Float, weightDecay: Float, tape: Tape
-  ) -> [Tensor] {
-    let context = ForwardContext(tape: tape, training: true)
-    let weights = network.weights.map(\.tensor)
-    let saved = weights.map { $0.copy() }
-    for w in weights { w.zeroGrad() }
-    tape.backward(network.loss(train, mu: mu, context))
-    for w in weights {
-      let g = w.gradient().data
-      for j in 0..<w.count { w.data[j] -= eta * (g[j] + weightDecay * w.data[j]) }
-    }
-    optimizer.zeroGrad()
-    tape.backward(network.loss(validation, mu: mu, context))
-    let result = optimizer.parameters.map { $0.gradient().copy() }
-    for (w, w0) in zip(weights, saved) { w.assign(w0) }
-    return result
-  }
+/// What the second-order step computed besides the gradient it leaves in the alphas.
+public struct UnrolledGradient {
+  /// L_val(w', alpha).
+  public var validationLoss: Float
+  /// grad_alpha L_val(w', alpha), one tensor per component.
+  public var firstTerm: [Tensor]
 }
 
 func setRequiresGrad(_ tensors: [Tensor], _ value: Bool) {

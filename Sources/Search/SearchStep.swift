@@ -54,10 +54,12 @@ public final class SearchStep {
         validationLoss = architect.firstOrderGradient(
           validation: validation, mu: mu, classWeights: classWeights, tape: tape)
       case .second:
-        validationLoss = architect.secondOrderGradient(
-          train: train, validation: validation, mu: mu, classWeights: classWeights,
-          eta: weightOptimizer.learningRate, momentum: weightOptimizer.momentum,
-          momentumBuffers: weightOptimizer.momentumBuffers, weightDecay: weightOptimizer.weightDecay, tape: tape)
+        validationLoss =
+          architect.secondOrderGradient(
+            train: train, validation: validation, mu: mu, classWeights: classWeights,
+            eta: weightOptimizer.learningRate, momentum: weightOptimizer.momentum,
+            momentumBuffers: weightOptimizer.momentumBuffers, weightDecay: weightOptimizer.weightDecay, tape: tape
+          ).validationLoss
       }
       // A non-finite loss leaves the parameters untouched so the run can be inspected and resumed.
       guard validationLoss.isFinite else {
