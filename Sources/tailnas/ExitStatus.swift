@@ -44,6 +44,9 @@ enum ExitStatus {
     default: code = failed
     }
     printError("tailnas: \(error)")
+    if case DataError.missingFile = error {
+      printError("tailnas: pass --data-dir DIR with the data set's files, or --dataset synthetic to run without data")
+    }
     return ExitCode(code)
   }
 }
