@@ -77,7 +77,9 @@ extension RunExport {
     -> SVGChart.Series
   {
     let points = run.epochs.compactMap { e in value(e).map { (x: Double(e.epoch + 1), y: $0) } }
-    return SVGChart.Series(label: label, points: points, color: color, width: 2, dash: dash)
+    var series = SVGChart.Series(label: label, points: points, color: color, width: 2, dash: dash)
+    series.dots = points.count <= 60
+    return series
   }
 
   func lossFigure() -> SVGDocument {
@@ -157,10 +159,14 @@ extension RunExport {
         label: "\(label), planned", points: points, color: color, width: 1.5, dash: "6 4", opacity: 0.5, stepped: true,
         holdUntil: Double(epochs))
     }
-    func done(_ label: String, color: String, _ value: (ScheduleValues) -> Double?) -> SVGChart.Series {
+    func done(_ label: String, color: String, wide: Bool = false, _ value: (ScheduleValues) -> Double?)
+      -> SVGChart.Series
+    {
       let points = executed.compactMap { p in value(p.values).map { (x: p.x, y: $0) } }
+      // A wide, light line stays visible under another series that takes the same values.
       return .init(
-        label: "\(label), executed", points: points, color: color, width: 2.2, stepped: true, holdUntil: holdUntil)
+        label: "\(label), executed", points: points, color: color, width: wide ? 5 : 2.2, opacity: wide ? 0.45 : 1,
+        stepped: true, holdUntil: holdUntil)
     }
     var weight = chart("weight learning rate", "lr")
     weight.series = [
@@ -182,12 +188,14 @@ extension RunExport {
       let label = backboneShared && component == .normal ? "backbone" : component.rawValue
       let color = Self.palette[[0, 2, 1, 4][index % 4]]
       architecture.series.append(planned(label, color: color) { $0.architectureLearningRates[component] })
-      architecture.series.append(done(label, color: color) { $0.architectureLearningRates[component] })
+      architecture.series.append(
+        done(label, color: color, wide: index == 0 && components.count > 1) { $0.architectureLearningRates[component] })
     }
     for (applied, edit) in run.edits {
       let marker = SVGChart.Marker(
         x: Double(applied.globalStep) / Double(stepsPerEpoch),
-        label: "\(edit.target.title): \(applied.previous.map { "\($0.summary) -> " } ?? "")\(edit.curve.summary)")
+        label: "epoch \(applied.epoch + 1): \(edit.target.title) set to \(edit.curve.summary)"
+          + (applied.previous.map { " (was \($0.summary))" } ?? ""))
       switch edit.target {
       case .weightLearningRate: weight.markers.append(marker)
       case .mu: mu.markers.append(marker)
@@ -198,7 +206,7 @@ extension RunExport {
   }
 
   /// The epochs shown in a heatmap figure: all if few, else evenly spaced including the first and last.
-  func heatmapEpochs(_ component: ArchitectureComponent) -> [EpochReport] {
+  public func heatmapEpochs(_ component: ArchitectureComponent) -> [EpochReport] {
     let reports = run.epochs.filter { $0.alphas[component] != nil }
     guard reports.count > Self.heatmapEpochs else { return reports }
     let picks = (0..<Self.heatmapEpochs).map {

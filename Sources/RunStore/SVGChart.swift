@@ -14,6 +14,8 @@ public struct SVGChart: Sendable {
     /// Draws a step function: each value holds until the next point's x (and the last until `holdUntil`).
     public var stepped: Bool
     public var holdUntil: Double?
+    /// Marks each point with a dot (a one-point series is then still visible).
+    public var dots = false
 
     public init(
       label: String, points: [(x: Double, y: Double)], color: String, width: Double = 1.5, dash: String? = nil,
@@ -96,6 +98,11 @@ public struct SVGChart: Sendable {
         let points = segment.map { (x: px($0.x), y: py(min(max($0.y, ys.lowerBound), ys.upperBound))) }
         lines.append(.polyline(points, stroke: s.color, width: s.width, dash: s.dash, opacity: s.opacity))
       }
+      if s.dots {
+        for point in s.points where point.x.isFinite && point.y.isFinite && ys.contains(point.y) {
+          lines.append(.circle(x: px(point.x), y: py(point.y), radius: 2.5, fill: s.color))
+        }
+      }
     }
     out.append(.group(lines))
     for (index, marker) in markers.enumerated() where xs.contains(marker.x) {
@@ -114,11 +121,27 @@ public struct SVGChart: Sendable {
       legendY += 16
     }
     for (index, marker) in markers.enumerated() where xs.contains(marker.x) {
-      let label = marker.label.count > 30 ? String(marker.label.prefix(29)) + "…" : marker.label
-      out.append(.text("\(index + 1): \(label)", x: right + 12, y: legendY + 4, size: 10, fill: "#c0392b"))
-      legendY += 14
+      for (lineIndex, line) in Self.wrapped("\(index + 1): \(marker.label)", width: 30).enumerated() {
+        out.append(.text(line, x: right + 12 + (lineIndex > 0 ? 10 : 0), y: legendY + 4, size: 10, fill: "#c0392b"))
+        legendY += 13
+      }
     }
     return out
+  }
+
+  /// `text` broken at spaces into lines of at most about `width` characters.
+  static func wrapped(_ text: String, width: Int) -> [String] {
+    var lines: [String] = []
+    var current = ""
+    for word in text.split(separator: " ") {
+      if !current.isEmpty && current.count + 1 + word.count > width {
+        lines.append(current)
+        current = ""
+      }
+      current += (current.isEmpty ? "" : " ") + word
+    }
+    if !current.isEmpty { lines.append(current) }
+    return lines
   }
 
   /// The finite stretches of a series (a NaN or infinite value breaks the line), stepped and thinned.

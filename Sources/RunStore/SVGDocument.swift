@@ -58,6 +58,16 @@ public struct SVGElement: Sendable, Equatable {
     return SVGElement("polyline", attributes)
   }
 
+  /// A filled circle.
+  public static func circle(x: Double, y: Double, radius: Double, fill: String) -> SVGElement {
+    SVGElement(
+      "circle",
+      [
+        ("cx", SVGDocument.number(x)), ("cy", SVGDocument.number(y)), ("r", SVGDocument.number(radius)),
+        ("fill", fill),
+      ])
+  }
+
   /// A text label; `anchor` is `start`, `middle` or `end`; `rotation` turns it about its anchor point.
   public static func text(
     _ content: String, x: Double, y: Double, size: Double = 12, anchor: String = "start", weight: String? = nil,
