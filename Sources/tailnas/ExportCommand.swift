@@ -23,6 +23,9 @@ struct ExportCommand: ParsableCommand {
       train_loss_class, weight_lr, mu, arch_lr_<component>..., images_per_s; epochs.csv has epoch, \
       train/val/test loss and acc, many_acc, medium_acc, few_acc, acc_class_<class>..., weight_lr, mu, \
       arch_lr_<component>..., seconds.
+
+      Examples: `tailnas export RUN --genotype >> genotypes.py`, `tailnas export RUN --csv epochs > epochs.csv`, \
+      `tailnas export RUN --genotype --csv all --out exports --svg figures`.
       """)
 
   /// What `--csv` selects.
@@ -37,7 +40,8 @@ struct ExportCommand: ParsableCommand {
   @Option(name: .customLong("runs-dir"), help: "Where runs are stored.") var runsDirectory = "runs"
   @Flag(help: "Export the final genotype as DARTS Python.") var genotype = false
   @Option(help: "The Python name of the genotype (default: from the method and run id).") var name: String?
-  @Option(help: "Export metrics as CSV: steps, epochs or all (all needs --out).") var csv: TableChoice?
+  @Option(help: ArgumentHelp("Export metrics as CSV: steps, epochs or all (all needs --out).", valueName: "table"))
+  var csv: TableChoice?
   @Option(help: ArgumentHelp("Write genotype.py and the CSV files into this directory.", valueName: "dir"))
   var out: String?
   @Option(help: ArgumentHelp("Write the SVG figures into this directory.", valueName: "dir")) var svg: String?
@@ -59,6 +63,7 @@ struct ExportCommand: ParsableCommand {
       throw ValidationError("\(RunExportError.invalidName(name))")
     }
     if name != nil && !genotype { throw ValidationError("--name applies to --genotype") }
+    if out == nil && csv == .all { throw ValidationError("--csv all writes two files; add --out DIR") }
     if out == nil && (genotype ? 1 : 0) + tables.count > 1 {
       throw ValidationError(
         "only one of --genotype, --csv steps, --csv epochs can go to standard output; use --out DIR")

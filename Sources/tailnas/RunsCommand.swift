@@ -23,7 +23,7 @@ struct RunsCommand: ParsableCommand {
       return
     }
     guard !listing.runs.isEmpty else {
-      say("no runs in \(runsDirectory)")
+      say(listing.problems.isEmpty ? "no runs in \(runsDirectory)" : "no readable runs in \(runsDirectory)")
       return
     }
     for run in listing.runs {
