@@ -39,6 +39,11 @@ enum ExitStatus {
       case .ioFailure: code = ioError
       default: code = dataError
       }
+    case let e as RunExportError:
+      switch e {
+      case .noEpochs: code = noInput
+      case .invalidName: code = usage
+      }
     case is SearchError: code = usage
     case is TerminalError: code = unavailable
     default: code = failed

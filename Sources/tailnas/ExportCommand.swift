@@ -90,9 +90,6 @@ struct ExportCommand: ParsableCommand {
       if let svg {
         for file in try export.writeFigures(to: URL(fileURLWithPath: svg)) { printError("wrote \(file.path)") }
       }
-    } catch let error as RunExportError {
-      printError("tailnas: \(error)")
-      throw ExitCode(ExitStatus.noInput)
     } catch {
       throw ExitStatus.exit(for: error)
     }
