@@ -221,8 +221,12 @@ extension RunExport {
     let edgeCount = reports.map { $0.alphas[component]?.count ?? 0 }.max() ?? 0
     let opCount = max(primitives.count, reports.map { $0.alphas[component]?.first?.count ?? 0 }.max() ?? 0)
     let edges = CellEdges(count: edgeCount)
-    let top = reports.flatMap { $0.alphas[component]?.flatMap { $0 } ?? [] }.filter(\.isFinite).max() ?? 1
-    let scale = 0...max(top, 1e-6)
+    // The colour scale spans the weights shown, so early, near-uniform alphas still show their differences;
+    // the colour bar gives the range.
+    let shown = reports.flatMap { $0.alphas[component]?.flatMap { $0 } ?? [] }.filter(\.isFinite)
+    let bottom = shown.min() ?? 0
+    let top = max(shown.max() ?? 1, bottom + 1e-6)
+    let scale = bottom...top
     let opNames = (0..<opCount).map { $0 < primitives.count ? primitives[$0] : "op \($0)" }
     let edgeLabels = (0..<edgeCount).map(edges.label)
 
@@ -241,9 +245,9 @@ extension RunExport {
     document.append(.text(subtitle, x: 16, y: 40, size: 11, fill: "#555555"))
     document.append(
       .text(
-        "softmax weight of each op (columns) on each edge (rows, input -> node; 0 and 1 are the cell inputs); "
-          + "red outline: the ops the genotype keeps",
+        "softmax weight of each op (columns) on each edge (rows, input -> node; 0 and 1 are the cell inputs)",
         x: 16, y: 56, size: 11, fill: "#555555"))
+    document.append(.text("red outline: the ops the genotype keeps", x: 16, y: 70, size: 11, fill: "#555555"))
 
     for (index, report) in reports.enumerated() {
       let x = left + Double(index) * (panelWidth + gap)
