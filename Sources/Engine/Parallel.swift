@@ -1,16 +1,22 @@
 import Foundation
+import Synchronization
 
 /// Splits work over a fixed number of threads.
 ///
 /// Work is cut into contiguous ranges by index, one range per thread, so the partition — and so every
 /// reduction order — depends only on the thread count: results are deterministic for a fixed count.
+/// Parts run on a persistent `WorkerPool` (the caller runs part 0); a job too small to split, or one
+/// submitted while the pool is busy (a nested or concurrent call), runs all its parts in order on the
+/// calling thread, with the same partition.
 public struct Parallel: Sendable {
   /// The number of threads work is split over.
   public let threads: Int
+  private let pool: WorkerPool?
 
   /// A splitter over `threads` threads (at least one).
   public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
     self.threads = max(1, threads)
+    pool = self.threads > 1 ? WorkerPool.shared(threads: self.threads) : nil
   }
 
   /// Calls `body(part, range)` for each of up to `threads` contiguous parts of `0..<count`.
@@ -18,25 +24,135 @@ public struct Parallel: Sendable {
   public func forEachRange(
     _ count: Int, minPerPart: Int = 1, _ body: (_ part: Int, _ range: Range<Int>) -> Void
   ) {
-    let parts = min(threads, max(1, count / max(1, minPerPart)))
+    let parts = parts(count, minPerPart: minPerPart)
     if parts <= 1 || count <= 1 {
       body(0, 0..<count)
       return
     }
-    withoutActuallyEscaping(body) { body in
-      // The parts touch disjoint ranges; the box only carries the closure across the dispatch boundary.
-      let box = UncheckedSendable(body)
-      DispatchQueue.concurrentPerform(iterations: parts) { part in
-        let lo = count * part / parts
-        let hi = count * (part + 1) / parts
-        if lo < hi { box.value(part, lo..<hi) }
-      }
+    func run(_ part: Int) {
+      let lo = count * part / parts
+      let hi = count * (part + 1) / parts
+      if lo < hi { body(part, lo..<hi) }
     }
+    if let pool, pool.run(parts: parts, run) { return }
+    for part in 0..<parts { run(part) }
   }
 
   /// The number of parts `forEachRange(count, minPerPart:)` would use.
   public func parts(_ count: Int, minPerPart: Int = 1) -> Int {
     min(threads, max(1, count / max(1, minPerPart)))
+  }
+}
+
+/// Persistent worker threads: `threads - 1` workers plus the submitting thread.
+///
+/// A job is published by bumping `generation`; workers spin briefly on it and then park on a condition
+/// variable. The submitter runs part 0 itself and spins (then yields) until every worker has finished.
+/// One job at a time: `run` returns false, without running anything, while another job is in flight.
+final class WorkerPool: @unchecked Sendable {
+  let threads: Int
+  private let generation = Atomic<Int>(0)
+  private let pending = Atomic<Int>(0)
+  private let sleepers = Atomic<Int>(0)
+  private let busy = Atomic<Bool>(false)
+  /// The current job and its part count; written before `generation` is bumped (release) and read by
+  /// workers after they observe the bump (acquire).
+  private var job: ((Int) -> Void)?
+  private var jobParts = 0
+  private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+  private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+  /// Polls of `generation` before a worker parks.
+  private let spinLimit: Int
+
+  private static let registryLock = NSLock()
+  nonisolated(unsafe) private static var registry: [Int: WorkerPool] = [:]
+
+  /// The process-wide pool for `threads` threads (pools live for the whole process).
+  static func shared(threads: Int) -> WorkerPool {
+    registryLock.lock()
+    defer { registryLock.unlock() }
+    if let pool = registry[threads] { return pool }
+    let pool = WorkerPool(threads: threads)
+    registry[threads] = pool
+    return pool
+  }
+
+  private init(threads: Int) {
+    self.threads = threads
+    let env = ProcessInfo.processInfo.environment["TAILNAS_POOL_SPIN"].flatMap(Int.init)
+    spinLimit = env ?? 20_000
+    pthread_mutex_init(mutex, nil)
+    pthread_cond_init(condition, nil)
+    for worker in 1..<threads {
+      let thread = Thread { [unowned(unsafe) self] in self.workerLoop(worker) }
+      thread.name = "tailnas-worker-\(worker)"
+      thread.stackSize = 1 << 20
+      thread.start()
+    }
+  }
+
+  /// Runs `body(part)` for `part` in `0..<parts` (parts <= threads), part 0 on the calling thread.
+  /// Returns false without running anything if the pool is busy.
+  func run(parts: Int, _ body: (Int) -> Void) -> Bool {
+    guard busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
+      return false
+    }
+    withoutActuallyEscaping(body) { body in
+      job = body
+      jobParts = parts
+      pending.store(threads - 1, ordering: .relaxed)
+      generation.add(1, ordering: .sequentiallyConsistent)
+      if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
+        pthread_mutex_lock(mutex)
+        pthread_cond_broadcast(condition)
+        pthread_mutex_unlock(mutex)
+      }
+      body(0)
+      var polls = 0
+      while pending.load(ordering: .acquiring) > 0 {
+        polls += 1
+        if polls > 2000 { sched_yield() }
+      }
+      job = nil
+    }
+    busy.store(false, ordering: .releasing)
+    return true
+  }
+
+  private func workerLoop(_ index: Int) {
+    // Jobs count from generation 0, the value at creation: a job published before this thread got
+    // going is still seen as new.
+    var seen = 0
+    while true {
+      var current = generation.load(ordering: .acquiring)
+      var polls = 0
+      while current == seen {
+        polls += 1
+        if polls < spinLimit {
+          current = generation.load(ordering: .acquiring)
+          continue
+        }
+        pthread_mutex_lock(mutex)
+        sleepers.add(1, ordering: .sequentiallyConsistent)
+        while generation.load(ordering: .sequentiallyConsistent) == seen {
+          pthread_cond_wait(condition, mutex)
+        }
+        sleepers.subtract(1, ordering: .sequentiallyConsistent)
+        pthread_mutex_unlock(mutex)
+        current = generation.load(ordering: .acquiring)
+      }
+      seen = current
+      if index < jobParts { runJob(index) }
+      pending.subtract(1, ordering: .releasing)
+    }
+  }
+
+  /// Calls the current job out of line, so that every retain and release of the closure context is
+  /// balanced before the worker reports completion (`withoutActuallyEscaping` checks the context is
+  /// unshared when `run` returns).
+  @inline(never)
+  private func runJob(_ index: Int) {
+    job?(index)
   }
 }
 
