@@ -253,6 +253,104 @@ func depthwiseFilterGradient(
   }
 }
 
+/// `depthwiseFilterGradient` for 3 x 3 filters: each output-gradient vector is loaded once and
+/// multiplied into the 3 taps of a filter row, one accumulator per tap.
+@inline(__always)
+func depthwiseFilterGradient3(
+  _ plane: UnsafePointer<Float>, layout t: TapLayout, outputGradient gy: UnsafePointer<Float>, oh: Int, ow: Int,
+  into gf: UnsafeMutablePointer<Float>
+) {
+  let pitch = t.pitch
+  let vectorEnd = ow / 8 * 8
+  for i in 0..<3 {
+    var a0 = SIMD8<Float>()
+    var a1 = SIMD8<Float>()
+    var a2 = SIMD8<Float>()
+    var s0: Float = 0
+    var s1: Float = 0
+    var s2: Float = 0
+    let o0 = i * t.tapRows * pitch + t[0]
+    let o1 = i * t.tapRows * pitch + t[1]
+    let o2 = i * t.tapRows * pitch + t[2]
+    for r in 0..<oh {
+      let g0 = gy + r * ow
+      let s = plane + r * t.rowStep * pitch
+      var v = 0
+      while v < vectorEnd {
+        let g = load8(g0 + v)
+        a0 = madd(a0, g, load8(s + o0 + v))
+        a1 = madd(a1, g, load8(s + o1 + v))
+        a2 = madd(a2, g, load8(s + o2 + v))
+        v += 8
+      }
+      for c in vectorEnd..<ow {
+        let gv = g0[c]
+        s0 += gv * s[o0 + c]
+        s1 += gv * s[o1 + c]
+        s2 += gv * s[o2 + c]
+      }
+    }
+    gf[i * 3 + 0] += a0.sum() + s0
+    gf[i * 3 + 1] += a1.sum() + s1
+    gf[i * 3 + 2] += a2.sum() + s2
+  }
+}
+
+/// `depthwiseFilterGradient` for 5 x 5 filters: each output-gradient vector is loaded once and
+/// multiplied into the 5 taps of a filter row, one accumulator per tap.
+@inline(__always)
+func depthwiseFilterGradient5(
+  _ plane: UnsafePointer<Float>, layout t: TapLayout, outputGradient gy: UnsafePointer<Float>, oh: Int, ow: Int,
+  into gf: UnsafeMutablePointer<Float>
+) {
+  let pitch = t.pitch
+  let vectorEnd = ow / 8 * 8
+  for i in 0..<5 {
+    var a0 = SIMD8<Float>()
+    var a1 = SIMD8<Float>()
+    var a2 = SIMD8<Float>()
+    var a3 = SIMD8<Float>()
+    var a4 = SIMD8<Float>()
+    var s0: Float = 0
+    var s1: Float = 0
+    var s2: Float = 0
+    var s3: Float = 0
+    var s4: Float = 0
+    let o0 = i * t.tapRows * pitch + t[0]
+    let o1 = i * t.tapRows * pitch + t[1]
+    let o2 = i * t.tapRows * pitch + t[2]
+    let o3 = i * t.tapRows * pitch + t[3]
+    let o4 = i * t.tapRows * pitch + t[4]
+    for r in 0..<oh {
+      let g0 = gy + r * ow
+      let s = plane + r * t.rowStep * pitch
+      var v = 0
+      while v < vectorEnd {
+        let g = load8(g0 + v)
+        a0 = madd(a0, g, load8(s + o0 + v))
+        a1 = madd(a1, g, load8(s + o1 + v))
+        a2 = madd(a2, g, load8(s + o2 + v))
+        a3 = madd(a3, g, load8(s + o3 + v))
+        a4 = madd(a4, g, load8(s + o4 + v))
+        v += 8
+      }
+      for c in vectorEnd..<ow {
+        let gv = g0[c]
+        s0 += gv * s[o0 + c]
+        s1 += gv * s[o1 + c]
+        s2 += gv * s[o2 + c]
+        s3 += gv * s[o3 + c]
+        s4 += gv * s[o4 + c]
+      }
+    }
+    gf[i * 5 + 0] += a0.sum() + s0
+    gf[i * 5 + 1] += a1.sum() + s1
+    gf[i * 5 + 2] += a2.sum() + s2
+    gf[i * 5 + 3] += a3.sum() + s3
+    gf[i * 5 + 4] += a4.sum() + s4
+  }
+}
+
 /// Gathers every s-th row and column of each h x w plane.
 @inline(__always)
 func subsample(
@@ -473,6 +571,39 @@ func vectorAffine(
   }
 }
 
+/// dst[i] (= or +=) a * src[i].
+@inline(__always)
+func vectorScaleAdd(
+  _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int, scale a: Float, accumulate: Bool
+) {
+  let av = SIMD8<Float>(repeating: a)
+  var i = 0
+  if accumulate {
+    while i + 16 <= n {
+      store8(madd(load8(dst + i), av, load8(src + i)), dst + i)
+      store8(madd(load8(dst + i + 8), av, load8(src + i + 8)), dst + i + 8)
+      i += 16
+    }
+    while i + 8 <= n {
+      store8(madd(load8(dst + i), av, load8(src + i)), dst + i)
+      i += 8
+    }
+    while i < n {
+      dst[i] += a * src[i]
+      i += 1
+    }
+  } else {
+    while i + 8 <= n {
+      store8(av * load8(src + i), dst + i)
+      i += 8
+    }
+    while i < n {
+      dst[i] = a * src[i]
+      i += 1
+    }
+  }
+}
+
 /// dst[i] (= or +=) a * g[i] + b * x[i] + c.
 @inline(__always)
 func vectorLinear2(
@@ -531,68 +662,78 @@ func maxCorrelate(
   }
 }
 
-/// The max-pool gradient on a prepared plane: each output gradient goes to the first tap (row-major)
-/// whose value equals the window maximum `y`, added into `gplane` (same layout as `plane`).
+/// `maxCorrelate` that also records, per output, the row-major tap index (0 ..< k*k) of the first
+/// window maximum, one byte per output at `taps`.
 @inline(__always)
-func maxPoolScatter(
-  _ plane: UnsafePointer<Float>, layout t: TapLayout, kernel k: Int, maxima y: UnsafePointer<Float>,
-  outputGradient gy: UnsafePointer<Float>, oh: Int, ow: Int, into gplane: UnsafeMutablePointer<Float>
+func maxCorrelateRecordingTaps(
+  _ plane: UnsafePointer<Float>, layout t: TapLayout, kernel k: Int, output out: UnsafeMutablePointer<Float>,
+  taps: UnsafeMutableRawPointer, oh: Int, ow: Int
 ) {
   let pitch = t.pitch
   for r in 0..<oh {
-    let base = r * t.rowStep * pitch
+    let base = plane + r * t.rowStep * pitch
+    let o = out + r * ow
+    let to = taps + r * ow
     var c = 0
     while c + 8 <= ow {
-      let m = load8(y + r * ow + c)
-      let g = load8(gy + r * ow + c)
-      var found = SIMDMask<SIMD8<Int32>>(repeating: false)
-      let zero = SIMD8<Float>()
+      var m = SIMD8<Float>(repeating: -.infinity)
+      var index = SIMD8<Int32>()
+      var tap: Int32 = 0
       for i in 0..<k {
         let row = base + i * t.tapRows * pitch + c
         for j in 0..<k {
-          let at = row + t[j]
-          let hit = (load8(plane + at) .== m) .& .!found
-          store8(load8(gplane + at) + zero.replacing(with: g, where: hit), gplane + at)
-          found .|= hit
+          let v = load8(row + t[j])
+          let greater = v .> m
+          m = m.replacing(with: v, where: greater)
+          index = index.replacing(with: SIMD8(repeating: tap), where: greater)
+          tap += 1
         }
       }
+      store8(m, o + c)
+      (to + c).storeBytes(of: SIMD8<UInt8>(truncatingIfNeeded: index), as: SIMD8<UInt8>.self)
       c += 8
     }
     while c < ow {
-      let m = y[r * ow + c]
-      search: for i in 0..<k {
+      var m = -Float.infinity
+      var index = 0
+      for i in 0..<k {
         let row = base + i * t.tapRows * pitch + c
-        for j in 0..<k where plane[row + t[j]] == m {
-          gplane[row + t[j]] += gy[r * ow + c]
-          break search
+        for j in 0..<k where row[t[j]] > m {
+          m = row[t[j]]
+          index = i * k + j
         }
       }
+      o[c] = m
+      to.storeBytes(of: UInt8(index), toByteOffset: c, as: UInt8.self)
       c += 1
     }
   }
 }
 
-/// The inverse of `preparePlane`: adds (or writes) the interior of a padded plane back into an h x w plane.
+/// The max-pool gradient from recorded taps: each output gradient is added at the input position of
+/// its window's first maximum. `gx` is one h x w plane; windows start at (r * s - p, c * s - p).
 @inline(__always)
-func unpreparePlane(
-  _ src: UnsafePointer<Float>, h: Int, w: Int, padding p: Int, deinterleaved: Bool,
-  into dst: UnsafeMutablePointer<Float>, accumulate: Bool
+func maxPoolScatterTaps(
+  taps: UnsafeRawPointer, outputGradient gy: UnsafePointer<Float>, oh: Int, ow: Int, kernel k: Int, stride s: Int,
+  padding p: Int, h: Int, w: Int, into gx: UnsafeMutablePointer<Float>
 ) {
-  let wp = w + 2 * p
-  let even = (wp + 1) / 2
-  for i in 0..<h {
-    let row = src + (i + p) * wp
-    let d = dst + i * w
-    if deinterleaved {
-      for x in 0..<w {
-        let pc = x + p
-        let v = row[(pc & 1) * even + (pc >> 1)]
-        d[x] = accumulate ? d[x] + v : v
+  withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * k * k) { table in
+    // Row and column offset of each tap (no integer division per output).
+    for tap in 0..<(k * k) {
+      table[2 * tap] = tap / k
+      table[2 * tap + 1] = tap % k
+    }
+    let offsets = table.baseAddress!
+    for r in 0..<oh {
+      let top = r * s - p
+      let t = taps + r * ow
+      let g = gy + r * ow
+      for c in 0..<ow {
+        let tap = Int(t.load(fromByteOffset: c, as: UInt8.self))
+        let row = top + offsets[2 * tap]
+        let col = c * s - p + offsets[2 * tap + 1]
+        if row >= 0 && row < h && col >= 0 && col < w { gx[row * w + col] += g[c] }
       }
-    } else if accumulate {
-      for x in 0..<w { d[x] += row[p + x] }
-    } else {
-      (d).update(from: row + p, count: w)
     }
   }
 }

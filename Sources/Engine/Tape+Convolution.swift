@@ -190,8 +190,17 @@ extension Tape {
             let gyp = gy.data + p * oh * ow
             if needW {
               preparePlane(x.data + p * h * w, h: h, w: w, padding: g.padding, deinterleave: s == 2, into: padded)
-              depthwiseFilterGradient(
-                padded, layout: layout, kernel: k, outputGradient: gyp, oh: oh, ow: ow, into: gwPart + ch * k * k)
+              switch k {
+              case 3:
+                depthwiseFilterGradient3(
+                  padded, layout: layout, outputGradient: gyp, oh: oh, ow: ow, into: gwPart + ch * k * k)
+              case 5:
+                depthwiseFilterGradient5(
+                  padded, layout: layout, outputGradient: gyp, oh: oh, ow: ow, into: gwPart + ch * k * k)
+              default:
+                depthwiseFilterGradient(
+                  padded, layout: layout, kernel: k, outputGradient: gyp, oh: oh, ow: ow, into: gwPart + ch * k * k)
+              }
             }
             if let (gx, accumulate) = target {
               if flippedChannel != ch {

@@ -76,11 +76,15 @@ extension Tape {
     weightedSum([(x, index)], weights: s, shape: x.shape)
   }
 
+  /// Floats per block of `weightedSum` (16 KB: output block and one term block stay in L1).
+  static let weightedSumChunk = 4096
+
   /// y = sum_k w[i_k] * x_k: the DARTS mixed op and node sum in one pass over memory.
   ///
   /// Gradients: dx_k = w[i_k] dy and dw[i_k] = <dy, x_k>. The dot products are summed per thread
   /// range and then in range order, so they are deterministic for a fixed thread count.
   public func weightedSum(_ terms: [(Tensor, Int)], weights w: Tensor, shape: [Int]) -> Tensor {
+    let chunk = Self.weightedSumChunk
     let grad = needsGradient(terms.map(\.0) + [w])
     let y = output(shape, grad: grad)
     let n = y.count
@@ -91,15 +95,15 @@ extension Tape {
       yp.update(repeating: 0, count: n)
       return y
     }
+    // Chunks small enough to stay in L1 while every term is added in.
     parallel.forEachRange(n, minPerPart: 1 << 14) { _, r in
-      let (x0, i0) = terms[0]
-      let c0 = wp[i0]
-      let x0p = x0.data
-      for i in r { yp[i] = c0 * x0p[i] }
-      for (x, k) in terms.dropFirst() {
-        let c = wp[k]
-        let xp = x.data
-        for i in r { yp[i] += c * xp[i] }
+      var lo = r.lowerBound
+      while lo < r.upperBound {
+        let len = min(chunk, r.upperBound - lo)
+        for (t, (x, k)) in terms.enumerated() {
+          vectorScaleAdd(x.data + lo, yp + lo, len, scale: wp[k], accumulate: t > 0)
+        }
+        lo += len
       }
     }
     if grad {
@@ -123,16 +127,17 @@ extension Tape {
         dots.withUnsafeMutableBufferPointer { dotBuffer in
           let dotp = dotBuffer.baseAddress!
           parallel.forEachRange(n, minPerPart: 1 << 14) { part, r in
-            for (t, (x, k)) in terms.enumerated() {
-              let xp = x.data
-              if let (gx, accumulate) = gradPointers[t] {
-                let c = wp[k]
-                vectorAffine(
-                  gyp + r.lowerBound, gx + r.lowerBound, r.count, scale: c, shift: 0, accumulate: accumulate)
+            let row = dotp + part * terms.count
+            var lo = r.lowerBound
+            while lo < r.upperBound {
+              let len = min(chunk, r.upperBound - lo)
+              for (t, (x, k)) in terms.enumerated() {
+                if let (gx, accumulate) = gradPointers[t] {
+                  vectorScaleAdd(gyp + lo, gx + lo, len, scale: wp[k], accumulate: accumulate)
+                }
+                if needW { row[t] += Double(vectorDot(gyp + lo, x.data + lo, len)) }
               }
-              if needW {
-                dotp[part * terms.count + t] = Double(vectorDot(gyp + r.lowerBound, xp + r.lowerBound, r.count))
-              }
+              lo += len
             }
           }
         }
@@ -176,15 +181,29 @@ extension Tape {
     if grad {
       record(y) { [parallel] in
         guard let gy = y.grad else { return }
-        let gxs = xs.map { $0.requiresGrad ? $0.gradient().data : nil }
+        // A tensor may appear twice: only its first occurrence may overwrite a fresh gradient.
+        var targets: [(UnsafeMutablePointer<Float>, Bool)?] = []
+        for x in xs {
+          if !x.requiresGrad {
+            targets.append(nil)
+          } else if let g = x.grad, targets.contains(where: { $0?.0 == g.data }) {
+            targets.append((g.data, true))
+          } else {
+            targets.append(x.gradientTarget())
+          }
+        }
         parallel.forEachRange(n) { _, r in
           for b in r {
             var offset = b * ctotal * hw
-            for (gx, c) in zip(gxs, cs) {
-              if let gx {
+            for (target, c) in zip(targets, cs) {
+              if let (gx, accumulate) = target {
                 let dst = gx + b * c * hw
                 let src = gy.data + offset
-                for i in 0..<(c * hw) { dst[i] += src[i] }
+                if accumulate {
+                  vectorScaleAdd(src, dst, c * hw, scale: 1, accumulate: true)
+                } else {
+                  dst.update(from: src, count: c * hw)
+                }
               }
               offset += c * hw
             }

@@ -16,32 +16,35 @@ extension Tape {
     let planes = n * c
     let layout = TapLayout(paddedWidth: wp, kernel: kernel, stride: stride, dilation: 1)
     let scratch = self.scratch
+    let ohw = oh * ow
+    // With a gradient, the forward records each window's argmax tap (one byte per output) for backward.
+    let taps = grad ? Tensor(uninitialized: [(planes * ohw + 3) / 4]) : nil
+    let tapBytes = taps.map { UnsafeMutableRawPointer($0.data) }
     parallel.forEachRange(planes, minPerPart: 8) { part, r in
       let padded = scratch.buffer(part: part, slot: 0, count: hp * wp)
       padded.update(repeating: -.infinity, count: hp * wp)
       for p in r {
         preparePlane(x.data + p * h * w, h: h, w: w, padding: padding, deinterleave: stride == 2, into: padded)
-        maxCorrelate(padded, layout: layout, kernel: kernel, output: y.data + p * oh * ow, oh: oh, ow: ow)
+        if let tapBytes {
+          maxCorrelateRecordingTaps(
+            padded, layout: layout, kernel: kernel, output: y.data + p * ohw, taps: tapBytes + p * ohw, oh: oh,
+            ow: ow)
+        } else {
+          maxCorrelate(padded, layout: layout, kernel: kernel, output: y.data + p * ohw, oh: oh, ow: ow)
+        }
       }
     }
-    if grad {
+    if grad, let taps {
       record(y) { [parallel] in
         guard let gy = y.grad else { return }
         let (gx, accumulate) = x.gradientTarget()
-        parallel.forEachRange(planes, minPerPart: 8) { part, r in
-          let padded = scratch.buffer(part: part, slot: 0, count: hp * wp)
-          let gplane = scratch.buffer(part: part, slot: 1, count: hp * wp)
-          padded.update(repeating: -.infinity, count: hp * wp)
+        let tapBytes = UnsafeRawPointer(taps.data)
+        parallel.forEachRange(planes, minPerPart: 8) { _, r in
+          if !accumulate { (gx + r.lowerBound * h * w).update(repeating: 0, count: r.count * h * w) }
           for p in r {
-            preparePlane(x.data + p * h * w, h: h, w: w, padding: padding, deinterleave: stride == 2, into: padded)
-            gplane.update(repeating: 0, count: hp * wp)
-            maxPoolScatter(
-              padded, layout: layout, kernel: kernel, maxima: y.data + p * oh * ow,
-              outputGradient: gy.data + p * oh * ow,
-              oh: oh, ow: ow, into: gplane)
-            unpreparePlane(
-              gplane, h: h, w: w, padding: padding, deinterleaved: stride == 2, into: gx + p * h * w,
-              accumulate: accumulate)
+            maxPoolScatterTaps(
+              taps: tapBytes + p * ohw, outputGradient: gy.data + p * ohw, oh: oh, ow: ow, kernel: kernel,
+              stride: stride, padding: padding, h: h, w: w, into: gx + p * h * w)
           }
         }
       }
