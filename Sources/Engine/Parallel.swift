@@ -5,7 +5,7 @@ import Synchronization
 ///
 /// Work is cut into contiguous ranges by index, one range per thread, so the partition — and so every
 /// reduction order — depends only on the thread count: results are deterministic for a fixed count.
-/// Parts run on a persistent `WorkerPool` (the caller runs part 0); a job too small to split, or one
+/// Parts run on a persistent `WorkerPool` (the caller takes part too); a job too small to split, or one
 /// submitted while the pool is busy (a nested or concurrent call), runs all its parts in order on the
 /// calling thread, with the same partition.
 public struct Parallel: Sendable {
@@ -46,22 +46,27 @@ public struct Parallel: Sendable {
 
 /// Persistent worker threads: `threads - 1` workers plus the submitting thread.
 ///
-/// A job is published by bumping `generation`; workers spin briefly on it and then park on a condition
-/// variable. The submitter runs part 0 itself and spins (then yields) until every worker has finished.
-/// One job at a time: `run` returns false, without running anything, while another job is in flight.
+/// A job is published in `ticket` (generation, part count, next unclaimed part). Every participant —
+/// the submitter included — claims parts by compare-and-swap on the ticket until none are left, so a
+/// worker that is descheduled (on a busy machine) delays nothing: its parts are taken by the others.
+/// The partition itself is fixed by the caller, and which thread runs a part does not change its result.
+/// Idle workers spin briefly on the ticket and then park on a condition variable. One job at a time:
+/// `run` returns false, without running anything, while another job is in flight.
 final class WorkerPool: @unchecked Sendable {
   let threads: Int
-  private let generation = Atomic<Int>(0)
-  private let pending = Atomic<Int>(0)
+  /// generation << 32 | parts << 16 | next part.
+  private let ticket = Atomic<Int>(0)
+  /// Parts finished in the current generation.
+  private let done = Atomic<Int>(0)
   private let sleepers = Atomic<Int>(0)
   private let busy = Atomic<Bool>(false)
-  /// The current job and its part count; written before `generation` is bumped (release) and read by
-  /// workers after they observe the bump (acquire).
+  private var lastGeneration = 0
+  /// The current job; written before the ticket is published and read only by a thread that claimed a
+  /// part of it, which the submitter waits for before clearing it.
   private var job: ((Int) -> Void)?
-  private var jobParts = 0
   private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
   private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-  /// Polls of `generation` before a worker parks.
+  /// Polls of the ticket before a worker parks.
   private let spinLimit: Int
 
   private static let registryLock = NSLock()
@@ -84,32 +89,34 @@ final class WorkerPool: @unchecked Sendable {
     pthread_mutex_init(mutex, nil)
     pthread_cond_init(condition, nil)
     for worker in 1..<threads {
-      let thread = Thread { [unowned(unsafe) self] in self.workerLoop(worker) }
+      let thread = Thread { [unowned(unsafe) self] in self.workerLoop() }
       thread.name = "tailnas-worker-\(worker)"
       thread.stackSize = 1 << 20
       thread.start()
     }
   }
 
-  /// Runs `body(part)` for `part` in `0..<parts` (parts <= threads), part 0 on the calling thread.
-  /// Returns false without running anything if the pool is busy.
+  /// Runs `body(part)` for every `part` in `0..<parts` (at most 65535) on the pool and the calling
+  /// thread. Returns false without running anything if the pool is busy.
   func run(parts: Int, _ body: (Int) -> Void) -> Bool {
+    precondition(parts < 1 << 16, "WorkerPool: too many parts")
     guard busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
       return false
     }
     withoutActuallyEscaping(body) { body in
       job = body
-      jobParts = parts
-      pending.store(threads - 1, ordering: .relaxed)
-      generation.add(1, ordering: .sequentiallyConsistent)
+      done.store(0, ordering: .relaxed)
+      lastGeneration = (lastGeneration + 1) & 0x7fff_ffff
+      let generation = lastGeneration
+      ticket.store(generation << 32 | parts << 16, ordering: .sequentiallyConsistent)
       if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
         pthread_mutex_lock(mutex)
         pthread_cond_broadcast(condition)
         pthread_mutex_unlock(mutex)
       }
-      body(0)
+      claimParts(generation: generation)
       var polls = 0
-      while pending.load(ordering: .acquiring) > 0 {
+      while done.load(ordering: .acquiring) < parts {
         polls += 1
         if polls > 2000 { sched_yield() }
       }
@@ -119,31 +126,43 @@ final class WorkerPool: @unchecked Sendable {
     return true
   }
 
-  private func workerLoop(_ index: Int) {
-    // Jobs count from generation 0, the value at creation: a job published before this thread got
-    // going is still seen as new.
+  /// Claims and runs parts of job `generation` until none are left.
+  private func claimParts(generation: Int) {
+    while true {
+      let state = ticket.load(ordering: .acquiring)
+      let next = state & 0xffff
+      guard state >> 32 == generation, next < (state >> 16) & 0xffff else { return }
+      if ticket.compareExchange(expected: state, desired: state + 1, ordering: .acquiringAndReleasing).exchanged {
+        runJob(next)
+        done.add(1, ordering: .releasing)
+      }
+    }
+  }
+
+  private func workerLoop() {
+    // Generations count from 0, the value at creation: a job published before this thread got going is
+    // still seen as new.
     var seen = 0
     while true {
-      var current = generation.load(ordering: .acquiring)
+      var current = ticket.load(ordering: .acquiring) >> 32
       var polls = 0
       while current == seen {
         polls += 1
         if polls < spinLimit {
-          current = generation.load(ordering: .acquiring)
+          current = ticket.load(ordering: .acquiring) >> 32
           continue
         }
         pthread_mutex_lock(mutex)
         sleepers.add(1, ordering: .sequentiallyConsistent)
-        while generation.load(ordering: .sequentiallyConsistent) == seen {
+        while ticket.load(ordering: .sequentiallyConsistent) >> 32 == seen {
           pthread_cond_wait(condition, mutex)
         }
         sleepers.subtract(1, ordering: .sequentiallyConsistent)
         pthread_mutex_unlock(mutex)
-        current = generation.load(ordering: .acquiring)
+        current = ticket.load(ordering: .acquiring) >> 32
       }
       seen = current
-      if index < jobParts { runJob(index) }
-      pending.subtract(1, ordering: .releasing)
+      claimParts(generation: current)
     }
   }
 
