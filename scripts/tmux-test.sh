@@ -48,8 +48,8 @@ pass "the edit form rejects mu = 1.5 with a clear message"
 tmux send-keys -t "$session" BSpace BSpace BSpace 0 . 4
 wait_for "ok: applies at the next step" 10
 tmux send-keys -t "$session" Enter
-wait_for "edit sent: mu = constant 0.4" 10
-pass "an edit of the mu schedule is sent"
+wait_for "edit applied: mu = constant 0.4" 30
+pass "an edit of the mu schedule is applied by the engine"
 
 tmux send-keys -t "$session" '?'
 wait_for "tailnas keys" 10

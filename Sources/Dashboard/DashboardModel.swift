@@ -115,7 +115,13 @@ public struct DashboardModel: Sendable, Equatable {
     data.apply(event)
     if case .control(let applied) = event, let pending = pendingCommand, Self.matches(pending, applied.command) {
       pendingCommand = nil
-      message = nil
+      // Pause and resume show as the badge; an edit's outcome stays in the footer until the next key.
+      if case .edit(let edit) = applied.command {
+        message =
+          applied.reason.map { "edit \($0)" } ?? "edit applied: \(edit.target.title) = \(edit.curve.summary)"
+      } else {
+        message = nil
+      }
     }
     if case .started = event, mode == .replay { selectedEpochIndex = nil }
     if isFrozen {

@@ -65,6 +65,12 @@ import Testing
     let effects = model.update(.enter)
     #expect(effects == [.send(.edit(ScheduleEdit(target: .mu, curve: .constant(0.4)))), .redraw])
     #expect(model.editor == nil)
+    #expect(model.message == "edit sent: mu = constant 0.4")
+    // The engine's echo replaces the note with the outcome, which stays until the next key.
+    let edit = ScheduleEdit(target: .mu, curve: .constant(0.4))
+    model.apply(
+      .control(ControlApplied(command: .edit(edit), epoch: 0, globalStep: 3, previous: .cosine(from: 1, to: 0))))
+    #expect(model.message == "edit applied: mu = constant 0.4")
   }
 
   @Test func escapeCancelsTheEdit() {
