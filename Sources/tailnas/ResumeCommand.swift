@@ -17,9 +17,10 @@ struct ResumeCommand: ParsableCommand {
 
   func run() throws {
     let directory: RunDirectory
+    let log: EventLog
     do {
       directory = try RunDirectory.open(reference, runsDirectory: URL(fileURLWithPath: runsDirectory))
-      let log = try directory.events()
+      log = try directory.events()
       for warning in log.warnings { printError("tailnas: \(warning)") }
       if let last = log.events.last, case .finished(let f) = last, !f.stopped {
         say("\(directory.id) already finished \(f.epochs) epochs; nothing to resume")
@@ -29,30 +30,11 @@ struct ResumeCommand: ParsableCommand {
       throw ExitStatus.exit(for: error)
     }
     if headless {
-      let progress = ConsoleProgress()
-      let session: SearchSession
-      do {
-        session = try SearchSession.resume(run: directory, sinks: [progress], status: { say($0) })
-      } catch {
-        throw ExitStatus.exit(for: error)
-      }
-      throw Headless.run(session, progress: progress)
+      throw Headless.run { sinks in try SearchSession.resume(run: directory, sinks: sinks, status: { say($0) }) }
     }
-    let app: TerminalApp
-    do {
-      app = try TerminalApp(options: display.terminalOptions())
-    } catch {
-      throw ExitStatus.exit(for: error)
+    // The dashboard shows the whole run: earlier events first, then the resumed ones.
+    throw DashboardRun.run(display: display, history: log.events) { sinks in
+      try SearchSession.resume(run: directory, sinks: sinks, status: { say($0) })
     }
-    let channel = EventChannel()
-    let session: SearchSession
-    do {
-      // The dashboard shows the whole run: earlier events first, then the resumed ones.
-      for event in try directory.events().events { channel.emit(event) }
-      session = try SearchSession.resume(run: directory, sinks: [channel], status: { say($0) })
-    } catch {
-      throw ExitStatus.exit(for: error)
-    }
-    throw DashboardRun.watch(session, channel: channel, app: app)
   }
 }

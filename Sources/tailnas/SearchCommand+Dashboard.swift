@@ -8,26 +8,38 @@ import Terminal
 extension SearchCommand {
   /// A new search on the engine thread, watched in the dashboard on this thread.
   func runDashboard(configuration: SearchConfiguration, runsDirectory: URL, display: DisplayOptions) throws {
-    let app: TerminalApp
-    do {
-      app = try TerminalApp(options: display.terminalOptions())
-    } catch {
-      throw ExitStatus.exit(for: error)
+    throw DashboardRun.run(display: display) { sinks in
+      try SearchSession.start(
+        configuration: configuration, runsDirectory: runsDirectory, sinks: sinks, status: { say($0) })
     }
-    let channel = EventChannel()
-    let session: SearchSession
-    do {
-      session = try SearchSession.start(
-        configuration: configuration, runsDirectory: runsDirectory, sinks: [channel], status: { say($0) })
-    } catch {
-      throw ExitStatus.exit(for: error)
-    }
-    throw DashboardRun.watch(session, channel: channel, app: app)
   }
 }
 
 /// Runs the dashboard over a live session and turns how it ended into an exit code.
 enum DashboardRun {
+  /// Opens the terminal first (an unusable one fails before any work), then starts the session that
+  /// `start` makes with the dashboard's channel among its sinks, after `history` (the earlier events of a
+  /// resumed run), and watches it.
+  static func run(
+    display: DisplayOptions, history: [RunEvent] = [], start: ([EventSink]) throws -> SearchSession
+  ) -> ExitCode {
+    let app: TerminalApp
+    do {
+      app = try TerminalApp(options: display.terminalOptions())
+    } catch {
+      return ExitStatus.exit(for: error)
+    }
+    let channel = EventChannel(capacity: history.count + 1024)
+    for event in history { channel.emit(event) }
+    let session: SearchSession
+    do {
+      session = try start([channel])
+    } catch {
+      return ExitStatus.exit(for: error)
+    }
+    return watch(session, channel: channel, app: app)
+  }
+
   static func watch(_ session: SearchSession, channel: EventChannel, app: TerminalApp) -> ExitCode {
     session.start()
     let exit: TerminalExit

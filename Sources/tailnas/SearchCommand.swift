@@ -31,20 +31,27 @@ struct SearchCommand: ParsableCommand {
   }
 
   func runHeadless(configuration: SearchConfiguration, runsDirectory: URL) throws {
-    let progress = ConsoleProgress()
-    let session: SearchSession
-    do {
-      session = try SearchSession.start(
-        configuration: configuration, runsDirectory: runsDirectory, sinks: [progress], status: { say($0) })
-    } catch {
-      throw ExitStatus.exit(for: error)
+    throw Headless.run { sinks in
+      try SearchSession.start(
+        configuration: configuration, runsDirectory: runsDirectory, sinks: sinks, status: { say($0) })
     }
-    throw Headless.run(session, progress: progress)
   }
 }
 
 /// Runs a session headless to its end and turns the outcome into an exit code.
 enum Headless {
+  /// Starts the session that `start` makes with a progress printer among its sinks and runs it to its end.
+  static func run(start: ([EventSink]) throws -> SearchSession) -> ExitCode {
+    let progress = ConsoleProgress()
+    let session: SearchSession
+    do {
+      session = try start([progress])
+    } catch {
+      return ExitStatus.exit(for: error)
+    }
+    return run(session, progress: progress)
+  }
+
   static func run(_ session: SearchSession, progress: ConsoleProgress) -> ExitCode {
     say("run directory: \(session.run.url.path)")
     StopSignal.install { session.controls.send(.stop) }
