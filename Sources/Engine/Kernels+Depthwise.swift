@@ -1,0 +1,327 @@
+/// Depthwise convolution loops over prepared (padded, optionally de-interleaved) planes.
+
+/// Where the taps of a depthwise window read a prepared input plane.
+///
+/// The plane has `pitch` floats per row; output row r reads rows r * rowStep + i * tapRows (in units of
+/// rows); output column c of tap column j reads column c + columns[j]. Stride-2 planes are stored with
+/// the even padded columns first and the odd ones after them (`deinterleaved`), so every tap reads
+/// contiguous columns.
+struct TapLayout {
+  var pitch: Int
+  var rowStep: Int
+  var tapRows: Int
+  /// Column offset of each tap column j (at most 7 taps).
+  var columns: (Int, Int, Int, Int, Int, Int, Int)
+
+  subscript(j: Int) -> Int {
+    withUnsafeBytes(of: columns) { $0.load(fromByteOffset: j * MemoryLayout<Int>.stride, as: Int.self) }
+  }
+
+  /// The layout of a zero-padded plane of width `wp` for a window of `kernel` taps with `dilation`, read
+  /// at `stride` 1 (plain rows) or 2 (deinterleaved rows).
+  init(paddedWidth wp: Int, kernel k: Int, stride s: Int, dilation d: Int) {
+    precondition(k <= 7 && (s == 1 || s == 2), "depthwise kernels support k <= 7 and stride 1 or 2")
+    pitch = wp
+    rowStep = s
+    tapRows = d
+    var cols = (0, 0, 0, 0, 0, 0, 0)
+    withUnsafeMutableBytes(of: &cols) { raw in
+      let c = raw.bindMemory(to: Int.self)
+      let even = (wp + 1) / 2
+      for j in 0..<k {
+        let t = j * d
+        c[j] = s == 1 ? t : (t % 2 == 0 ? t / 2 : even + t / 2)
+      }
+    }
+    columns = cols
+  }
+}
+
+/// Copies an h x w plane into the interior of a padded plane of width w + 2p (rows offset by p), either
+/// as is or with each padded row's even columns first and odd columns after (`deinterleave`). Only the
+/// interior positions are written, so a border zeroed once stays zero.
+@inline(__always)
+func preparePlane(
+  _ src: UnsafePointer<Float>, h: Int, w: Int, padding p: Int, deinterleave: Bool, into dst: UnsafeMutablePointer<Float>
+) {
+  let wp = w + 2 * p
+  if !deinterleave {
+    for i in 0..<h { (dst + (i + p) * wp + p).update(from: src + i * w, count: w) }
+    return
+  }
+  let even = (wp + 1) / 2
+  for i in 0..<h {
+    let row = dst + (i + p) * wp
+    let s = src + i * w
+    for x in 0..<w {
+      let pc = x + p
+      row[(pc & 1) * even + (pc >> 1)] = s[x]
+    }
+  }
+}
+
+/// out[r, c] (= or +=) sum_{i,j} f[i, j] * plane[r * rowStep + i * tapRows, c + columns[j]] for an
+/// oh x ow output with row pitch `outPitch`. Output rows are computed in registers, 32 columns at a time.
+@inline(__always)
+func depthwiseCorrelate(
+  _ plane: UnsafePointer<Float>, layout t: TapLayout, kernel k: Int, filter f: UnsafePointer<Float>,
+  output out: UnsafeMutablePointer<Float>, outPitch: Int, oh: Int, ow: Int, accumulate: Bool
+) {
+  let pitch = t.pitch
+  for r in 0..<oh {
+    let base = plane + r * t.rowStep * pitch
+    let o = out + r * outPitch
+    var c = 0
+    while c + 32 <= ow {
+      var a0 = SIMD8<Float>()
+      var a1 = a0
+      var a2 = a0
+      var a3 = a0
+      for i in 0..<k {
+        let row = base + i * t.tapRows * pitch + c
+        for j in 0..<k {
+          let fv = SIMD8<Float>(repeating: f[i * k + j])
+          let p = row + t[j]
+          a0 = madd(a0, fv, load8(p))
+          a1 = madd(a1, fv, load8(p + 8))
+          a2 = madd(a2, fv, load8(p + 16))
+          a3 = madd(a3, fv, load8(p + 24))
+        }
+      }
+      if accumulate {
+        a0 += load8(o + c)
+        a1 += load8(o + c + 8)
+        a2 += load8(o + c + 16)
+        a3 += load8(o + c + 24)
+      }
+      store8(a0, o + c)
+      store8(a1, o + c + 8)
+      store8(a2, o + c + 16)
+      store8(a3, o + c + 24)
+      c += 32
+    }
+    while c + 16 <= ow {
+      var a0 = SIMD8<Float>()
+      var a1 = a0
+      var b0 = a0
+      var b1 = a0
+      for i in 0..<k {
+        let row = base + i * t.tapRows * pitch + c
+        var j = 0
+        while j + 1 < k {
+          let p = row + t[j]
+          let q = row + t[j + 1]
+          let f0 = SIMD8<Float>(repeating: f[i * k + j])
+          let f1 = SIMD8<Float>(repeating: f[i * k + j + 1])
+          a0 = madd(a0, f0, load8(p))
+          a1 = madd(a1, f0, load8(p + 8))
+          b0 = madd(b0, f1, load8(q))
+          b1 = madd(b1, f1, load8(q + 8))
+          j += 2
+        }
+        if j < k {
+          let p = row + t[j]
+          let f0 = SIMD8<Float>(repeating: f[i * k + j])
+          a0 = madd(a0, f0, load8(p))
+          a1 = madd(a1, f0, load8(p + 8))
+        }
+      }
+      a0 += b0
+      a1 += b1
+      if accumulate {
+        a0 += load8(o + c)
+        a1 += load8(o + c + 8)
+      }
+      store8(a0, o + c)
+      store8(a1, o + c + 8)
+      c += 16
+    }
+    while c + 8 <= ow {
+      var a0 = SIMD8<Float>()
+      var a1 = a0
+      var a2 = a0
+      var a3 = a0
+      for i in 0..<k {
+        let row = base + i * t.tapRows * pitch + c
+        var j = 0
+        while j + 3 < k {
+          a0 = madd(a0, SIMD8(repeating: f[i * k + j]), load8(row + t[j]))
+          a1 = madd(a1, SIMD8(repeating: f[i * k + j + 1]), load8(row + t[j + 1]))
+          a2 = madd(a2, SIMD8(repeating: f[i * k + j + 2]), load8(row + t[j + 2]))
+          a3 = madd(a3, SIMD8(repeating: f[i * k + j + 3]), load8(row + t[j + 3]))
+          j += 4
+        }
+        while j < k {
+          a0 = madd(a0, SIMD8(repeating: f[i * k + j]), load8(row + t[j]))
+          j += 1
+        }
+      }
+      a0 += a1 + a2 + a3
+      if accumulate { a0 += load8(o + c) }
+      store8(a0, o + c)
+      c += 8
+    }
+    while c < ow {
+      var s: Float = 0
+      for i in 0..<k {
+        let row = base + i * t.tapRows * pitch + c
+        for j in 0..<k { s += f[i * k + j] * row[t[j]] }
+      }
+      o[c] = accumulate ? o[c] + s : s
+      c += 1
+    }
+  }
+}
+
+/// df[i, j] += sum_{r, c} dy[r, c] * plane[r * rowStep + i * tapRows, c + columns[j]], four independent
+/// vector accumulators per tap.
+@inline(__always)
+func depthwiseFilterGradient(
+  _ plane: UnsafePointer<Float>, layout t: TapLayout, kernel k: Int, outputGradient gy: UnsafePointer<Float>,
+  oh: Int, ow: Int, into gf: UnsafeMutablePointer<Float>
+) {
+  let pitch = t.pitch
+  let vectors = ow / 8
+  let tailStart = vectors * 8
+  for i in 0..<k {
+    for j in 0..<k {
+      var a0 = SIMD8<Float>()
+      var a1 = a0
+      var a2 = a0
+      var a3 = a0
+      var tail: Float = 0
+      let off = i * t.tapRows * pitch + t[j]
+      for r in 0..<oh {
+        let g = gy + r * ow
+        let s = plane + r * t.rowStep * pitch + off
+        var v = 0
+        while v + 4 <= vectors {
+          a0 = madd(a0, load8(g + v * 8), load8(s + v * 8))
+          a1 = madd(a1, load8(g + v * 8 + 8), load8(s + v * 8 + 8))
+          a2 = madd(a2, load8(g + v * 8 + 16), load8(s + v * 8 + 16))
+          a3 = madd(a3, load8(g + v * 8 + 24), load8(s + v * 8 + 24))
+          v += 4
+        }
+        if v + 2 <= vectors {
+          if r & 1 == 0 {
+            a0 = madd(a0, load8(g + v * 8), load8(s + v * 8))
+            a1 = madd(a1, load8(g + v * 8 + 8), load8(s + v * 8 + 8))
+          } else {
+            a2 = madd(a2, load8(g + v * 8), load8(s + v * 8))
+            a3 = madd(a3, load8(g + v * 8 + 8), load8(s + v * 8 + 8))
+          }
+          v += 2
+        }
+        if v < vectors {
+          let prod = load8(g + v * 8) * load8(s + v * 8)
+          switch r & 3 {
+          case 0: a0 += prod
+          case 1: a1 += prod
+          case 2: a2 += prod
+          default: a3 += prod
+          }
+        }
+        for c in tailStart..<ow { tail += g[c] * s[c] }
+      }
+      gf[i * k + j] += ((a0 + a1) + (a2 + a3)).sum() + tail
+    }
+  }
+}
+
+/// `depthwiseFilterGradient` for 3 x 3 filters: each output-gradient vector is loaded once and
+/// multiplied into the 3 taps of a filter row, one accumulator per tap.
+@inline(__always)
+func depthwiseFilterGradient3(
+  _ plane: UnsafePointer<Float>, layout t: TapLayout, outputGradient gy: UnsafePointer<Float>, oh: Int, ow: Int,
+  into gf: UnsafeMutablePointer<Float>
+) {
+  let pitch = t.pitch
+  let vectorEnd = ow / 8 * 8
+  for i in 0..<3 {
+    var a0 = SIMD8<Float>()
+    var a1 = SIMD8<Float>()
+    var a2 = SIMD8<Float>()
+    var s0: Float = 0
+    var s1: Float = 0
+    var s2: Float = 0
+    let o0 = i * t.tapRows * pitch + t[0]
+    let o1 = i * t.tapRows * pitch + t[1]
+    let o2 = i * t.tapRows * pitch + t[2]
+    for r in 0..<oh {
+      let g0 = gy + r * ow
+      let s = plane + r * t.rowStep * pitch
+      var v = 0
+      while v < vectorEnd {
+        let g = load8(g0 + v)
+        a0 = madd(a0, g, load8(s + o0 + v))
+        a1 = madd(a1, g, load8(s + o1 + v))
+        a2 = madd(a2, g, load8(s + o2 + v))
+        v += 8
+      }
+      for c in vectorEnd..<ow {
+        let gv = g0[c]
+        s0 += gv * s[o0 + c]
+        s1 += gv * s[o1 + c]
+        s2 += gv * s[o2 + c]
+      }
+    }
+    gf[i * 3 + 0] += a0.sum() + s0
+    gf[i * 3 + 1] += a1.sum() + s1
+    gf[i * 3 + 2] += a2.sum() + s2
+  }
+}
+
+/// `depthwiseFilterGradient` for 5 x 5 filters: each output-gradient vector is loaded once and
+/// multiplied into the 5 taps of a filter row, one accumulator per tap.
+@inline(__always)
+func depthwiseFilterGradient5(
+  _ plane: UnsafePointer<Float>, layout t: TapLayout, outputGradient gy: UnsafePointer<Float>, oh: Int, ow: Int,
+  into gf: UnsafeMutablePointer<Float>
+) {
+  let pitch = t.pitch
+  let vectorEnd = ow / 8 * 8
+  for i in 0..<5 {
+    var a0 = SIMD8<Float>()
+    var a1 = SIMD8<Float>()
+    var a2 = SIMD8<Float>()
+    var a3 = SIMD8<Float>()
+    var a4 = SIMD8<Float>()
+    var s0: Float = 0
+    var s1: Float = 0
+    var s2: Float = 0
+    var s3: Float = 0
+    var s4: Float = 0
+    let o0 = i * t.tapRows * pitch + t[0]
+    let o1 = i * t.tapRows * pitch + t[1]
+    let o2 = i * t.tapRows * pitch + t[2]
+    let o3 = i * t.tapRows * pitch + t[3]
+    let o4 = i * t.tapRows * pitch + t[4]
+    for r in 0..<oh {
+      let g0 = gy + r * ow
+      let s = plane + r * t.rowStep * pitch
+      var v = 0
+      while v < vectorEnd {
+        let g = load8(g0 + v)
+        a0 = madd(a0, g, load8(s + o0 + v))
+        a1 = madd(a1, g, load8(s + o1 + v))
+        a2 = madd(a2, g, load8(s + o2 + v))
+        a3 = madd(a3, g, load8(s + o3 + v))
+        a4 = madd(a4, g, load8(s + o4 + v))
+        v += 8
+      }
+      for c in vectorEnd..<ow {
+        let gv = g0[c]
+        s0 += gv * s[o0 + c]
+        s1 += gv * s[o1 + c]
+        s2 += gv * s[o2 + c]
+        s3 += gv * s[o3 + c]
+        s4 += gv * s[o4 + c]
+      }
+    }
+    gf[i * 5 + 0] += a0.sum() + s0
+    gf[i * 5 + 1] += a1.sum() + s1
+    gf[i * 5 + 2] += a2.sum() + s2
+    gf[i * 5 + 3] += a3.sum() + s3
+    gf[i * 5 + 4] += a4.sum() + s4
+  }
+}

@@ -1,0 +1,196 @@
+/// Vector reductions and element-wise maps used by batch norm, ReLU and the weighted sum.
+
+/// Sum of n floats, eight lanes at a time (float reductions do not vectorise on their own).
+@inline(__always)
+func vectorSum(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
+  var a0 = SIMD8<Float>()
+  var a1 = a0
+  var i = 0
+  while i + 16 <= n {
+    a0 += load8(p + i)
+    a1 += load8(p + i + 8)
+    i += 16
+  }
+  if i + 8 <= n {
+    a0 += load8(p + i)
+    i += 8
+  }
+  var s = (a0 + a1).sum()
+  while i < n {
+    s += p[i]
+    i += 1
+  }
+  return s
+}
+
+/// Sum of (p[i] - m)^2 over n floats.
+@inline(__always)
+func vectorSquaredDeviation(_ p: UnsafePointer<Float>, _ n: Int, mean m: Float) -> Float {
+  let mv = SIMD8<Float>(repeating: m)
+  var a0 = SIMD8<Float>()
+  var a1 = a0
+  var i = 0
+  while i + 16 <= n {
+    let d0 = load8(p + i) - mv
+    let d1 = load8(p + i + 8) - mv
+    a0 = madd(a0, d0, d0)
+    a1 = madd(a1, d1, d1)
+    i += 16
+  }
+  if i + 8 <= n {
+    let d0 = load8(p + i) - mv
+    a0 = madd(a0, d0, d0)
+    i += 8
+  }
+  var s = (a0 + a1).sum()
+  while i < n {
+    s += (p[i] - m) * (p[i] - m)
+    i += 1
+  }
+  return s
+}
+
+/// Dot product of n floats.
+@inline(__always)
+func vectorDot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
+  var a0 = SIMD8<Float>()
+  var a1 = a0
+  var i = 0
+  while i + 16 <= n {
+    a0 = madd(a0, load8(a + i), load8(b + i))
+    a1 = madd(a1, load8(a + i + 8), load8(b + i + 8))
+    i += 16
+  }
+  if i + 8 <= n {
+    a0 = madd(a0, load8(a + i), load8(b + i))
+    i += 8
+  }
+  var s = (a0 + a1).sum()
+  while i < n {
+    s += a[i] * b[i]
+    i += 1
+  }
+  return s
+}
+
+/// (sum g, sum g * (x - m)) over n floats in one pass.
+@inline(__always)
+func vectorSumAndCenteredDot(
+  _ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ n: Int, mean m: Float
+) -> (Float, Float) {
+  let mv = SIMD8<Float>(repeating: m)
+  var s0 = SIMD8<Float>()
+  var s1 = s0
+  var t0 = s0
+  var t1 = s0
+  var i = 0
+  while i + 16 <= n {
+    let g0 = load8(g + i)
+    let g1 = load8(g + i + 8)
+    s0 += g0
+    s1 += g1
+    t0 = madd(t0, g0, load8(x + i) - mv)
+    t1 = madd(t1, g1, load8(x + i + 8) - mv)
+    i += 16
+  }
+  if i + 8 <= n {
+    let g0 = load8(g + i)
+    s0 += g0
+    t0 = madd(t0, g0, load8(x + i) - mv)
+    i += 8
+  }
+  var a = (s0 + s1).sum()
+  var b = (t0 + t1).sum()
+  while i < n {
+    a += g[i]
+    b += g[i] * (x[i] - m)
+    i += 1
+  }
+  return (a, b)
+}
+
+/// dst[i] (= or +=) a * src[i] + b.
+@inline(__always)
+func vectorAffine(
+  _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int, scale a: Float, shift b: Float,
+  accumulate: Bool
+) {
+  let av = SIMD8<Float>(repeating: a)
+  let bv = SIMD8<Float>(repeating: b)
+  var i = 0
+  if accumulate {
+    while i + 8 <= n {
+      store8(load8(dst + i) + madd(bv, av, load8(src + i)), dst + i)
+      i += 8
+    }
+    while i < n {
+      dst[i] += a * src[i] + b
+      i += 1
+    }
+  } else {
+    while i + 8 <= n {
+      store8(madd(bv, av, load8(src + i)), dst + i)
+      i += 8
+    }
+    while i < n {
+      dst[i] = a * src[i] + b
+      i += 1
+    }
+  }
+}
+
+/// dst[i] (= or +=) a * src[i].
+@inline(__always)
+func vectorScaleAdd(
+  _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int, scale a: Float, accumulate: Bool
+) {
+  let av = SIMD8<Float>(repeating: a)
+  var i = 0
+  if accumulate {
+    while i + 16 <= n {
+      store8(madd(load8(dst + i), av, load8(src + i)), dst + i)
+      store8(madd(load8(dst + i + 8), av, load8(src + i + 8)), dst + i + 8)
+      i += 16
+    }
+    while i + 8 <= n {
+      store8(madd(load8(dst + i), av, load8(src + i)), dst + i)
+      i += 8
+    }
+    while i < n {
+      dst[i] += a * src[i]
+      i += 1
+    }
+  } else {
+    while i + 8 <= n {
+      store8(av * load8(src + i), dst + i)
+      i += 8
+    }
+    while i < n {
+      dst[i] = a * src[i]
+      i += 1
+    }
+  }
+}
+
+/// dst[i] (= or +=) a * g[i] + b * x[i] + c.
+@inline(__always)
+func vectorLinear2(
+  _ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int, a: Float,
+  b: Float, c: Float, accumulate: Bool
+) {
+  let av = SIMD8<Float>(repeating: a)
+  let bv = SIMD8<Float>(repeating: b)
+  let cv = SIMD8<Float>(repeating: c)
+  var i = 0
+  while i + 8 <= n {
+    var v = madd(madd(cv, av, load8(g + i)), bv, load8(x + i))
+    if accumulate { v += load8(dst + i) }
+    store8(v, dst + i)
+    i += 8
+  }
+  while i < n {
+    let v = a * g[i] + b * x[i] + c
+    dst[i] = accumulate ? dst[i] + v : v
+    i += 1
+  }
+}
