@@ -156,64 +156,52 @@ private func typeError(_ path: String, _ expected: String, _ value: TOMLValueCon
   .invalidSetting("\(path) must be \(expected), got \(value.debugDescription)")
 }
 
+/// A setting read by `parse` (nil: the value has the wrong type, described by `expected`) and written back by
+/// `write`; the builders below are its instances.
+private func setting<Value>(
+  _ section: String?, _ key: String, _ path: WritableKeyPath<SearchConfiguration, Value>, expected: String,
+  parse: @escaping (TOMLValueConvertible) -> Value?, write: @escaping (Value) -> TOMLValueConvertible?
+) -> ConfigurationSetting {
+  let name = section.map { "\($0).\(key)" } ?? key
+  return ConfigurationSetting(
+    section: section, key: key,
+    read: { value, config in
+      guard let v = parse(value) else { throw typeError(name, expected, value) }
+      config[keyPath: path] = v
+    }, write: { write($0[keyPath: path]) })
+}
+
 private func int(_ section: String?, _ key: String, _ path: WritableKeyPath<SearchConfiguration, Int>)
   -> ConfigurationSetting
 {
-  ConfigurationSetting(
-    section: section, key: key,
-    read: { value, config in
-      guard let v = value.int else { throw typeError("\(section.map { $0 + "." } ?? "")\(key)", "an integer", value) }
-      config[keyPath: path] = v
-    }, write: { $0[keyPath: path] })
+  setting(section, key, path, expected: "an integer", parse: { $0.int }, write: { $0 })
 }
 
 private func optionalInt(_ section: String?, _ key: String, _ path: WritableKeyPath<SearchConfiguration, Int?>)
   -> ConfigurationSetting
 {
-  ConfigurationSetting(
-    section: section, key: key,
-    read: { value, config in
-      guard let v = value.int else { throw typeError("\(section.map { $0 + "." } ?? "")\(key)", "an integer", value) }
-      config[keyPath: path] = v
-    }, write: { $0[keyPath: path] })
+  setting(section, key, path, expected: "an integer", parse: { $0.int.map { .some($0) } }, write: { $0 })
 }
 
 private func double(_ section: String?, _ key: String, _ path: WritableKeyPath<SearchConfiguration, Double>)
   -> ConfigurationSetting
 {
-  ConfigurationSetting(
-    section: section, key: key,
-    read: { value, config in
-      guard let v = value.double ?? value.int.map(Double.init) else {
-        throw typeError("\(section.map { $0 + "." } ?? "")\(key)", "a number", value)
-      }
-      config[keyPath: path] = v
-    }, write: { $0[keyPath: path] })
+  setting(section, key, path, expected: "a number", parse: { $0.double ?? $0.int.map(Double.init) }, write: { $0 })
 }
 
 private func optionalString(_ section: String?, _ key: String, _ path: WritableKeyPath<SearchConfiguration, String?>)
   -> ConfigurationSetting
 {
-  ConfigurationSetting(
-    section: section, key: key,
-    read: { value, config in
-      guard let v = value.string else { throw typeError("\(section.map { $0 + "." } ?? "")\(key)", "a string", value) }
-      config[keyPath: path] = v
-    }, write: { $0[keyPath: path] })
+  setting(section, key, path, expected: "a string", parse: { $0.string.map { .some($0) } }, write: { $0 })
 }
 
 private func enumeration<E: RawRepresentable & CaseIterable>(
   _ section: String?, _ key: String, _ path: WritableKeyPath<SearchConfiguration, E>
 ) -> ConfigurationSetting where E.RawValue == String {
-  ConfigurationSetting(
-    section: section, key: key,
-    read: { value, config in
-      let choices = E.allCases.map(\.rawValue).joined(separator: ", ")
-      guard let text = value.string, let v = E(rawValue: text) else {
-        throw typeError("\(section.map { $0 + "." } ?? "")\(key)", "one of \(choices)", value)
-      }
-      config[keyPath: path] = v
-    }, write: { $0[keyPath: path].rawValue })
+  let choices = E.allCases.map(\.rawValue).joined(separator: ", ")
+  return setting(
+    section, key, path, expected: "one of \(choices)", parse: { $0.string.flatMap(E.init(rawValue:)) },
+    write: { $0.rawValue })
 }
 
 /// A schedule in `[schedules]`, written in the curve text form (`cosine 1 0`).
