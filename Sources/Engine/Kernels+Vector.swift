@@ -194,3 +194,34 @@ func vectorLinear2(
     i += 1
   }
 }
+
+/// dst[i] = src[i] for n floats, eight lanes at a time; a short tail is covered by one overlapping vector
+/// (the ranges must not overlap each other).
+@inline(__always)
+func vectorCopy(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
+  if n < 8 {
+    for i in 0..<n { dst[i] = src[i] }
+    return
+  }
+  var i = 0
+  while i + 8 <= n {
+    store8(load8(src + i), dst + i)
+    i += 8
+  }
+  if i < n { store8(load8(src + n - 8), dst + n - 8) }
+}
+
+/// dst[i] += v for n floats.
+@inline(__always)
+func vectorAddScalar(_ v: Float, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
+  let vv = SIMD8<Float>(repeating: v)
+  var i = 0
+  while i + 8 <= n {
+    store8(load8(dst + i) + vv, dst + i)
+    i += 8
+  }
+  while i < n {
+    dst[i] += v
+    i += 1
+  }
+}

@@ -13,9 +13,9 @@ public struct Parallel: Sendable {
   public let threads: Int
   private let pool: WorkerPool?
 
-  /// A splitter over `threads` threads (at least one).
+  /// A splitter over `threads` threads (at least one, at most `WorkerPool.maxParts`).
   public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
-    self.threads = max(1, threads)
+    self.threads = min(max(1, threads), WorkerPool.maxParts)
     pool = self.threads > 1 ? WorkerPool.shared(threads: self.threads) : nil
   }
 
@@ -46,16 +46,21 @@ public struct Parallel: Sendable {
 
 /// Persistent worker threads: `threads - 1` workers plus the submitting thread.
 ///
-/// A job is published in `ticket` (generation, part count, next unclaimed part). Every participant —
-/// the submitter included — claims parts by compare-and-swap on the ticket until none are left, so a
+/// A job is published in `ticket` (generation and a mask of claimed parts). Participant t (the submitter
+/// is 0, workers 1...) first claims part t, so a thread keeps working on the same slice of memory from
+/// one op to the next and finds it in its own L2 cache; then it claims whatever parts are left, so a
 /// worker that is descheduled (on a busy machine) delays nothing: its parts are taken by the others.
 /// The partition itself is fixed by the caller, and which thread runs a part does not change its result.
 /// Idle workers spin briefly on the ticket and then park on a condition variable. One job at a time:
 /// `run` returns false, without running anything, while another job is in flight.
 final class WorkerPool: @unchecked Sendable {
   let threads: Int
-  /// generation << 32 | parts << 16 | next part.
+  /// generation << 32 | mask of claimed parts.
   private let ticket = Atomic<Int>(0)
+  /// The part count of the current job; written before the ticket is published.
+  private var parts = 0
+  /// The most parts a job may have (one bit each in the ticket).
+  static let maxParts = 32
   /// Parts finished in the current generation.
   private let done = Atomic<Int>(0)
   private let sleepers = Atomic<Int>(0)
@@ -89,32 +94,33 @@ final class WorkerPool: @unchecked Sendable {
     pthread_mutex_init(mutex, nil)
     pthread_cond_init(condition, nil)
     for worker in 1..<threads {
-      let thread = Thread { [unowned(unsafe) self] in self.workerLoop() }
+      let thread = Thread { [unowned(unsafe) self] in self.workerLoop(index: worker) }
       thread.name = "tailnas-worker-\(worker)"
       thread.stackSize = 1 << 20
       thread.start()
     }
   }
 
-  /// Runs `body(part)` for every `part` in `0..<parts` (at most 65535) on the pool and the calling
+  /// Runs `body(part)` for every `part` in `0..<parts` (at most `maxParts`) on the pool and the calling
   /// thread. Returns false without running anything if the pool is busy.
   func run(parts: Int, _ body: (Int) -> Void) -> Bool {
-    precondition(parts < 1 << 16, "WorkerPool: too many parts")
+    precondition(parts <= Self.maxParts, "WorkerPool: too many parts")
     guard busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
       return false
     }
     withoutActuallyEscaping(body) { body in
       job = body
+      self.parts = parts
       done.store(0, ordering: .relaxed)
       lastGeneration = (lastGeneration + 1) & 0x7fff_ffff
       let generation = lastGeneration
-      ticket.store(generation << 32 | parts << 16, ordering: .sequentiallyConsistent)
+      ticket.store(generation << 32, ordering: .sequentiallyConsistent)
       if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
         pthread_mutex_lock(mutex)
         pthread_cond_broadcast(condition)
         pthread_mutex_unlock(mutex)
       }
-      claimParts(generation: generation)
+      claimParts(generation: generation, preferred: 0)
       var polls = 0
       while done.load(ordering: .acquiring) < parts {
         polls += 1
@@ -126,20 +132,30 @@ final class WorkerPool: @unchecked Sendable {
     return true
   }
 
-  /// Claims and runs parts of job `generation` until none are left.
-  private func claimParts(generation: Int) {
+  /// Claims and runs parts of job `generation` until none are left, part `preferred` first.
+  private func claimParts(generation: Int, preferred: Int) {
+    var state = ticket.load(ordering: .acquiring)
+    guard state >> 32 == generation else { return }
+    let parts = self.parts
+    let all = (1 << parts) - 1
     while true {
-      let state = ticket.load(ordering: .acquiring)
-      let next = state & 0xffff
-      guard state >> 32 == generation, next < (state >> 16) & 0xffff else { return }
-      if ticket.compareExchange(expected: state, desired: state + 1, ordering: .acquiringAndReleasing).exchanged {
-        runJob(next)
+      let claimed = state & 0xffff_ffff
+      guard state >> 32 == generation, claimed != all else { return }
+      let free = all & ~claimed
+      let part = preferred < parts && free & (1 << preferred) != 0 ? preferred : free.trailingZeroBitCount
+      let (exchanged, original) = ticket.compareExchange(
+        expected: state, desired: state | 1 << part, ordering: .acquiringAndReleasing)
+      if exchanged {
+        runJob(part)
         done.add(1, ordering: .releasing)
+        state = ticket.load(ordering: .acquiring)
+      } else {
+        state = original
       }
     }
   }
 
-  private func workerLoop() {
+  private func workerLoop(index: Int) {
     // Generations count from 0, the value at creation: a job published before this thread got going is
     // still seen as new.
     var seen = 0
@@ -162,7 +178,7 @@ final class WorkerPool: @unchecked Sendable {
         current = ticket.load(ordering: .acquiring) >> 32
       }
       seen = current
-      claimParts(generation: current)
+      claimParts(generation: current, preferred: index)
     }
   }
 

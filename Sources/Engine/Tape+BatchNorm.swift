@@ -82,7 +82,7 @@ extension Tape {
     if grad {
       record(y) { [parallel] in
         guard let gy = y.grad else { return }
-        let target = x.requiresGrad ? x.gradientTarget() : nil
+        let target = x.requiresGrad ? x.gradientTarget(donatedBy: y) : nil
         let gw = weight.map { $0.requiresGrad ? $0.gradient().data : nil } ?? nil
         let gb = bias.map { $0.requiresGrad ? $0.gradient().data : nil } ?? nil
         parallel.forEachRange(c) { _, r in

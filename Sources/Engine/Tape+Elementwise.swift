@@ -13,9 +13,8 @@ extension Tape {
     }
     if grad {
       record(y) { [parallel] in
-        guard let gy = y.grad else { return }
-        let (gx, accumulate) = x.gradientTarget()
-        let gyp = gy.data
+        guard let gyp = y.grad?.data else { return }
+        let (gx, accumulate) = x.gradientTarget(donatedBy: y)
         parallel.forEachRange(n, minPerPart: 1 << 15) { _, r in
           let zero = SIMD8<Float>()
           var i = r.lowerBound
@@ -214,28 +213,45 @@ extension Tape {
     return y
   }
 
-  /// The spatial slice x[:, :, top:, left:].
+  /// The spatial slice x[:, :, top:, left:]; dx is dy placed at (top, left) with zeros elsewhere.
   public func sliceSpatial(_ x: Tensor, top: Int, left: Int) -> Tensor {
     let (n, c, h, w) = x.nchw
     let oh = h - top
     let ow = w - left
     let grad = needsGradient(x)
     let y = output([n, c, oh, ow], grad: grad)
-    let planes = n * c
-    for p in 0..<planes {
-      for i in 0..<oh {
-        (y.data + (p * oh + i) * ow).update(from: x.data + (p * h + i + top) * w + left, count: ow)
+    let xp = x.data
+    let yp = y.data
+    parallel.forEachRange(n * c, minPerPart: 16) { _, r in
+      for p in r {
+        for i in 0..<oh {
+          vectorCopy(xp + (p * h + i + top) * w + left, yp + (p * oh + i) * ow, ow)
+        }
       }
     }
     if grad {
-      record(y) {
+      record(y) { [parallel] in
         guard let gy = y.grad else { return }
-        let gx = x.gradient().data
-        for p in 0..<planes {
-          for i in 0..<oh {
-            let dst = gx + (p * h + i + top) * w + left
-            let src = gy.data + (p * oh + i) * ow
-            for j in 0..<ow { dst[j] += src[j] }
+        let (gx, accumulate) = x.gradientTarget()
+        let gyp = gy.data
+        parallel.forEachRange(n * c, minPerPart: 16) { _, r in
+          for p in r {
+            let plane = gx + p * h * w
+            if !accumulate {
+              // The cut-off border gets zeros: the first `top` rows and the first `left` columns.
+              for j in 0..<(top * w) { plane[j] = 0 }
+            }
+            for i in 0..<oh {
+              let row = plane + (i + top) * w
+              let dst = row + left
+              let src = gyp + (p * oh + i) * ow
+              if !accumulate { for j in 0..<left { row[j] = 0 } }
+              if accumulate {
+                vectorScaleAdd(src, dst, ow, scale: 1, accumulate: true)
+              } else {
+                vectorCopy(src, dst, ow)
+              }
+            }
           }
         }
       }
@@ -243,27 +259,33 @@ extension Tape {
     return y
   }
 
-  /// Global average pooling: [N, C, H, W] to [N, C].
+  /// Global average pooling: [N, C, H, W] to [N, C]; y = mean over H, W; dx = dy / (H W) everywhere.
   public func globalAveragePool(_ x: Tensor) -> Tensor {
     let (n, c, h, w) = x.nchw
     let hw = h * w
     let grad = needsGradient(x)
     let y = output([n, c], grad: grad)
     let inv = 1 / Float(hw)
-    for p in 0..<(n * c) {
-      var s: Float = 0
-      let xp = x.data + p * hw
-      for i in 0..<hw { s += xp[i] }
-      y.data[p] = s * inv
+    let xp = x.data
+    let yp = y.data
+    parallel.forEachRange(n * c, minPerPart: max(1, 8192 / max(hw, 1))) { _, r in
+      for p in r { yp[p] = vectorSum(xp + p * hw, hw) * inv }
     }
     if grad {
-      record(y) {
+      record(y) { [parallel] in
         guard let gy = y.grad else { return }
-        let gx = x.gradient().data
-        for p in 0..<(n * c) {
-          let g = gy.data[p] * inv
-          let dst = gx + p * hw
-          for i in 0..<hw { dst[i] += g }
+        let (gx, accumulate) = x.gradientTarget()
+        let gyp = gy.data
+        parallel.forEachRange(n * c, minPerPart: max(1, 8192 / max(hw, 1))) { _, r in
+          for p in r {
+            let g = gyp[p] * inv
+            let dst = gx + p * hw
+            if accumulate {
+              vectorAddScalar(g, dst, hw)
+            } else {
+              dst.update(repeating: g, count: hw)
+            }
+          }
         }
       }
     }

@@ -63,6 +63,16 @@ public final class Tape: @unchecked Sendable {
     backward()
   }
 
+  /// Sets every element of `y`'s gradient to `value` (allocated without a zero fill when missing), split
+  /// over the threads as the element-wise kernels split y: how a caller seeds the output gradient of a
+  /// non-scalar result before `backward()`.
+  public func seedGradient(_ y: Tensor, _ value: Float) {
+    let (g, _) = y.gradientTarget()
+    parallel.forEachRange(y.count, minPerPart: 1 << 15) { _, r in
+      (g + r.lowerBound).update(repeating: value, count: r.count)
+    }
+  }
+
   /// Runs the recorded closures in reverse order, for outputs whose gradients were seeded by the caller.
   ///
   /// Closures are popped one by one, so the intermediates they captured are released as soon as they

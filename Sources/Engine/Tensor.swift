@@ -82,6 +82,22 @@ public final class Tensor: @unchecked Sendable {
     return (g.data, false)
   }
 
+  /// The gradient storage for the backward kernel of an elementwise op whose output `y` has this tensor's
+  /// shape, and whether the kernel must add to it.
+  ///
+  /// When this tensor has no gradient yet and y is an intermediate (whose gradient the tape drops once
+  /// y's own closure has run), y's gradient buffer is handed over instead of taking a new one: the kernel
+  /// then computes dx in place over dy, one buffer less in flight and no write-allocate of a fresh one.
+  /// Only for kernels that read dy[i] before writing dx[i] at the same index.
+  func gradientTarget(donatedBy y: Tensor) -> (UnsafeMutablePointer<Float>, accumulate: Bool) {
+    if grad == nil, y.isIntermediate, let gy = y.grad, gy.shape == shape {
+      y.grad = nil
+      grad = gy
+      return (gy.data, false)
+    }
+    return gradientTarget()
+  }
+
   /// Sets the gradient to zero, keeping its storage.
   public func zeroGrad() {
     grad?.data.update(repeating: 0, count: count)

@@ -73,4 +73,18 @@ import Testing
     let differing = zip(first, second).filter { $0.bitPattern != $1.bitPattern }.count
     #expect(differing == 0, "\(differing) of \(first.count) values differ between identical runs")
   }
+
+  /// Threads claim their own part first and steal the rest; every part runs exactly once whatever the
+  /// timing, and a thread count past the pool's part limit is clamped to it.
+  @Test func everyPartRunsOnce() {
+    let parallel = Parallel(threads: 4)
+    for _ in 0..<200 {
+      let hits = UnsafeMutablePointer<Int>.allocate(capacity: 1000)
+      hits.initialize(repeating: 0, count: 1000)
+      parallel.forEachRange(1000) { _, r in for i in r { hits[i] += 1 } }
+      #expect((0..<1000).allSatisfy { hits[$0] == 1 })
+      hits.deallocate()
+    }
+    #expect(Parallel(threads: 100).threads == 32)
+  }
 }

@@ -56,4 +56,19 @@ import Testing
     Check.check([x], step: 5e-3, samples: 32) { tape, t in tape.batchNorm(tape.relu(t[0])) }
     Check.check([x], step: 1e-3, samples: 32) { tape, t in tape.add(tape.relu(t[0]), tape.relu(t[0])) }
   }
+
+  /// Slice and global average pooling into a fresh gradient (border zeros written by the kernel) and into
+  /// one that already holds a value (the same input used twice).
+  @Test func sliceAndGlobalPoolGradients() {
+    var g = SplitMix64(seed: 160)
+    let x = Check.random([2, 3, 6, 21], &g)
+    Check.check([x], samples: 48) { tape, t in tape.sliceSpatial(t[0], top: 1, left: 1) }
+    Check.check([x], samples: 48) { tape, t in tape.globalAveragePool(t[0]) }
+    Check.check([x], samples: 48) { tape, t in
+      tape.concatChannels([tape.sliceSpatial(t[0], top: 1, left: 1), tape.sliceSpatial(t[0], top: 1, left: 1)])
+    }
+    Check.check([x], samples: 48) { tape, t in
+      tape.add(tape.globalAveragePool(t[0]), tape.globalAveragePool(t[0]))
+    }
+  }
 }
