@@ -71,4 +71,18 @@ import Testing
       tape.add(tape.globalAveragePool(t[0]), tape.globalAveragePool(t[0]))
     }
   }
+
+  /// The direct 3x3 kernels: six-channel and three-channel register blocks with partial channel blocks,
+  /// partial 16- and 32-column blocks, the masked last vector of the filter gradient, and an input
+  /// gradient that accumulates (the input used twice).
+  @Test(arguments: [([2, 3, 5, 37], 7), ([2, 5, 4, 13], 2), ([1, 1, 6, 28], 24)])
+  func directConvolution(input: [Int], outputs: Int) {
+    var g = SplitMix64(seed: UInt64(170 + outputs))
+    let x = Check.random(input, &g)
+    let w = Check.random([outputs, input[1], 3, 3], &g)
+    Check.check([x, w], samples: 48) { tape, t in tape.conv2d(t[0], weight: t[1], padding: 1) }
+    Check.check([x, w], samples: 32) { tape, t in
+      tape.add(tape.conv2d(t[0], weight: t[1], padding: 1), tape.conv2d(t[0], weight: t[1], padding: 1))
+    }
+  }
 }

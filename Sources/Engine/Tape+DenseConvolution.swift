@@ -1,0 +1,141 @@
+import CBLAS
+import Foundation
+
+extension Tape {
+  /// Dense convolution. 3x3 with stride 1 and padding 1 (the stem) runs the direct kernels of
+  /// `Kernels+Direct.swift`; other geometries use im2col and GEMM.
+  func denseConv(_ x: Tensor, weight: Tensor, geometry g: ConvGeometry) -> Tensor {
+    if g == ConvGeometry(kernel: 3, stride: 1, padding: 1, dilation: 1) {
+      return directConv3x3(x, weight: weight)
+    }
+    return im2colConv(x, weight: weight, geometry: g)
+  }
+
+  /// Direct 3x3 convolution, stride 1, padding 1: y[o] = sum_c w[o, c] (*) x[c].
+  ///
+  /// Backward: dW[o, c, ky, kx] = sum_{n, i, j} dy[o, i, j] xpad[c, i + ky, j + kx] (per thread over its
+  /// images, then summed in thread order), and dx is the same forward kernel run on dy padded by one with
+  /// the flipped, transposed filter w'[c, o, ky, kx] = w[o, c, 2 - ky, 2 - kx].
+  func directConv3x3(_ x: Tensor, weight: Tensor) -> Tensor {
+    let (n, cin, h, w) = x.nchw
+    let cout = weight.shape[0]
+    let plane = DirectConvolution.planeCount(h: h, w: w)
+    let grad = needsGradient(x, weight)
+    let y = output([n, cout, h, w], grad: grad)
+    let scratch = self.scratch
+    let shared = parallel.threads
+    let packed = scratch.buffer(part: shared, slot: 5, count: DirectConvolution.packedCount(outputs: cout, inputs: cin))
+    packDirectFilter(weight.data, outputs: cout, inputs: cin, transposed: false, into: packed)
+    parallel.forEachRange(n) { part, r in
+      let padded = scratch.buffer(part: part, slot: 0, count: cin * plane)
+      for b in r {
+        padPlanes(x.data + b * cin * h * w, planes: cin, h: h, w: w, into: padded)
+        directConvolution3x3(
+          padded: padded, inputs: cin, h: h, w: w, packed: packed, outputs: cout, into: y.data + b * cout * h * w,
+          accumulate: false)
+      }
+    }
+    if grad {
+      record(y) { [parallel] in
+        guard let gy = y.grad else { return }
+        let target = x.requiresGrad ? x.gradientTarget() : nil
+        let needW = weight.requiresGrad
+        let wsize = cout * cin * 9
+        let parts = parallel.parts(n)
+        let transposed = scratch.buffer(
+          part: shared, slot: 6, count: DirectConvolution.packedCount(outputs: cin, inputs: cout))
+        if target != nil {
+          packDirectFilter(weight.data, outputs: cin, inputs: cout, transposed: true, into: transposed)
+        }
+        parallel.forEachRange(n) { part, r in
+          let gwPart = scratch.buffer(part: part, slot: 1, count: wsize)
+          if needW { gwPart.update(repeating: 0, count: wsize) }
+          for b in r {
+            let gyb = gy.data + b * cout * h * w
+            if needW {
+              let padded = scratch.buffer(part: part, slot: 0, count: cin * plane)
+              padPlanes(x.data + b * cin * h * w, planes: cin, h: h, w: w, into: padded)
+              directFilterGradient3x3(
+                padded: padded, inputs: cin, h: h, w: w, outputGradient: gyb, outputs: cout, into: gwPart)
+            }
+            if let (gx, accumulate) = target {
+              let padded = scratch.buffer(part: part, slot: 2, count: cout * plane)
+              padPlanes(gyb, planes: cout, h: h, w: w, into: padded)
+              directConvolution3x3(
+                padded: padded, inputs: cout, h: h, w: w, packed: transposed, outputs: cin,
+                into: gx + b * cin * h * w, accumulate: accumulate)
+            }
+          }
+        }
+        if needW {
+          let gw = weight.gradient().data
+          for part in 0..<parts {
+            let p = scratch.buffer(part: part, slot: 1, count: wsize)
+            for i in 0..<wsize { gw[i] += p[i] }
+          }
+        }
+      }
+    }
+    return y
+  }
+
+  /// Dense convolution by im2col: Y[n] = W col(X[n]); dW += dY[n] col^T; dX[n] = col2im(W^T dY[n]).
+  func im2colConv(_ x: Tensor, weight: Tensor, geometry g: ConvGeometry) -> Tensor {
+    let (n, cin, h, w) = x.nchw
+    let cout = weight.shape[0]
+    let k = g.kernel
+    let oh = g.outputSize(h)
+    let ow = g.outputSize(w)
+    let ohw = oh * ow
+    let rows = cin * k * k
+    let grad = needsGradient(x, weight)
+    let y = output([n, cout, oh, ow], grad: grad)
+    let scratch = self.scratch
+    parallel.forEachRange(n) { part, r in
+      let col = scratch.buffer(part: part, slot: 0, count: rows * ohw)
+      for b in r {
+        im2col(x.data + b * cin * h * w, channels: cin, h: h, w: w, geometry: g, oh: oh, ow: ow, into: col)
+        cblas_sgemm(
+          CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(cout), Int32(ohw), Int32(rows), 1, weight.data,
+          Int32(rows), col, Int32(ohw), 0, y.data + b * cout * ohw, Int32(ohw))
+      }
+    }
+    if grad {
+      record(y) { [parallel] in
+        guard let gy = y.grad else { return }
+        let gx = x.requiresGrad ? x.gradient().data : nil
+        let needW = weight.requiresGrad
+        let wsize = cout * rows
+        let parts = parallel.parts(n)
+        parallel.forEachRange(n) { part, r in
+          let col = scratch.buffer(part: part, slot: 0, count: rows * ohw)
+          let gwPart = scratch.buffer(part: part, slot: 1, count: wsize)
+          if needW { gwPart.update(repeating: 0, count: wsize) }
+          for b in r {
+            let gyb = gy.data + b * cout * ohw
+            if needW {
+              im2col(x.data + b * cin * h * w, channels: cin, h: h, w: w, geometry: g, oh: oh, ow: ow, into: col)
+              cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(cout), Int32(rows), Int32(ohw), 1, gyb,
+                Int32(ohw), col, Int32(ohw), 1, gwPart, Int32(rows))
+            }
+            if let gx {
+              cblas_sgemm(
+                CblasRowMajor, CblasTrans, CblasNoTrans, Int32(rows), Int32(ohw), Int32(cout), 1, weight.data,
+                Int32(rows), gyb, Int32(ohw), 0, col, Int32(ohw))
+              col2imAdd(col, channels: cin, h: h, w: w, geometry: g, oh: oh, ow: ow, into: gx + b * cin * h * w)
+            }
+          }
+        }
+        if needW {
+          let gw = weight.gradient().data
+          for part in 0..<parts {
+            let p = scratch.buffer(part: part, slot: 1, count: wsize)
+            for i in 0..<wsize { gw[i] += p[i] }
+          }
+        }
+      }
+    }
+    return y
+  }
+}
