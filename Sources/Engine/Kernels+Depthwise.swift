@@ -46,7 +46,7 @@ func preparePlane(
 ) {
   let wp = w + 2 * p
   if !deinterleave {
-    for i in 0..<h { (dst + (i + p) * wp + p).update(from: src + i * w, count: w) }
+    for i in 0..<h { vectorCopy(src + i * w, dst + (i + p) * wp + p, w) }
     return
   }
   let even = (wp + 1) / 2

@@ -23,31 +23,39 @@ func vectorSum(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
   return s
 }
 
-/// Sum of (p[i] - m)^2 over n floats.
+/// (sum (p[i] - k), sum (p[i] - k)^2) over n floats in one pass: the shifted sums of a one-pass variance.
 @inline(__always)
-func vectorSquaredDeviation(_ p: UnsafePointer<Float>, _ n: Int, mean m: Float) -> Float {
-  let mv = SIMD8<Float>(repeating: m)
-  var a0 = SIMD8<Float>()
-  var a1 = a0
+func vectorShiftedSums(_ p: UnsafePointer<Float>, _ n: Int, shift k: Float) -> (Float, Float) {
+  let kv = SIMD8<Float>(repeating: k)
+  var s0 = SIMD8<Float>()
+  var s1 = s0
+  var q0 = s0
+  var q1 = s0
   var i = 0
   while i + 16 <= n {
-    let d0 = load8(p + i) - mv
-    let d1 = load8(p + i + 8) - mv
-    a0 = madd(a0, d0, d0)
-    a1 = madd(a1, d1, d1)
+    let d0 = load8(p + i) - kv
+    let d1 = load8(p + i + 8) - kv
+    s0 += d0
+    s1 += d1
+    q0 = madd(q0, d0, d0)
+    q1 = madd(q1, d1, d1)
     i += 16
   }
   if i + 8 <= n {
-    let d0 = load8(p + i) - mv
-    a0 = madd(a0, d0, d0)
+    let d0 = load8(p + i) - kv
+    s0 += d0
+    q0 = madd(q0, d0, d0)
     i += 8
   }
-  var s = (a0 + a1).sum()
+  var s = (s0 + s1).sum()
+  var q = (q0 + q1).sum()
   while i < n {
-    s += (p[i] - m) * (p[i] - m)
+    let d = p[i] - k
+    s += d
+    q += d * d
     i += 1
   }
-  return s
+  return (s, q)
 }
 
 /// Dot product of n floats.

@@ -6,7 +6,7 @@
 func padPlane(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, h: Int, w: Int, padding p: Int) {
   let wp = w + 2 * p
   for i in 0..<h {
-    (dst + (i + p) * wp + p).update(from: src + i * w, count: w)
+    vectorCopy(src + i * w, dst + (i + p) * wp + p, w)
   }
 }
 

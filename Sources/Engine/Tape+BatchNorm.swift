@@ -24,6 +24,12 @@ extension Tape {
   /// running statistics move by running = (1 - m) running + m stat (unbiased variance), as PyTorch.
   /// Backward: dx = gamma / (M sigma) (M dy - sum dy - xhat sum(dy xhat)), dgamma = sum(dy xhat),
   /// dbeta = sum dy, M = N H W. Evaluation uses the running statistics.
+  ///
+  /// Work is split by images, so each thread streams through contiguous memory (and, with the pool's
+  /// part affinity, the same memory in forward and backward). The per-channel sums are taken per thread
+  /// and combined in thread order: two passes over x forward (sums, then y) and two over dy backward.
+  /// The variance uses sums shifted by the channel's first value K (var = E[(x-K)^2] - E[x-K]^2, in double
+  /// precision), which keeps the one-pass formula accurate when |mean| is large against the spread.
   public func batchNorm(
     _ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil, running: RunningStatistics? = nil,
     training: Bool = true, eps: Float = 1e-5
@@ -36,89 +42,123 @@ extension Tape {
     if let bias { inputs.append(bias) }
     let grad = needsGradient(inputs)
     let y = output(x.shape, grad: grad)
+    let useBatch = training || running == nil
+    let parts = parallel.parts(n)
     var means = [Float](repeating: 0, count: c)
     var invStds = [Float](repeating: 0, count: c)
-    let useBatch = training || running == nil
-    means.withUnsafeMutableBufferPointer { meanBuffer in
-      invStds.withUnsafeMutableBufferPointer { invBuffer in
-        let mp = meanBuffer.baseAddress!
-        let ip = invBuffer.baseAddress!
-        parallel.forEachRange(c) { _, r in
-          for ch in r {
-            var mean: Float
-            var variance: Float
-            if useBatch {
-              var s = 0.0
-              for b in 0..<n { s += Double(vectorSum(x.data + (b * c + ch) * hw, hw)) }
-              mean = Float(s / Double(m))
-              var v = 0.0
-              for b in 0..<n { v += Double(vectorSquaredDeviation(x.data + (b * c + ch) * hw, hw, mean: mean)) }
-              variance = Float(v / Double(m))
-              if training, let running {
-                let mom = running.momentum
-                running.mean.data[ch] = (1 - mom) * running.mean.data[ch] + mom * mean
-                let unbiased = m > 1 ? variance * Float(m) / Float(m - 1) : variance
-                running.variance.data[ch] = (1 - mom) * running.variance.data[ch] + mom * unbiased
-              }
-            } else {
-              mean = running!.mean.data[ch]
-              variance = running!.variance.data[ch]
-            }
-            let inv = 1 / (variance + eps).squareRoot()
-            mp[ch] = mean
-            ip[ch] = inv
-            let gamma = weight?.data[ch] ?? 1
-            let beta = bias?.data[ch] ?? 0
-            let a = gamma * inv
-            let b0 = beta - mean * a
-            for b in 0..<n {
-              let o = (b * c + ch) * hw
-              vectorAffine(x.data + o, y.data + o, hw, scale: a, shift: b0, accumulate: false)
+    if useBatch {
+      var shifts = [Float](repeating: 0, count: c)
+      for ch in 0..<c { shifts[ch] = x.data[ch * hw] }
+      var sums = [Double](repeating: 0, count: parts * c * 2)
+      sums.withUnsafeMutableBufferPointer { buffer in
+        let sp = buffer.baseAddress!
+        parallel.forEachRange(n) { part, r in
+          let row = sp + part * c * 2
+          for b in r {
+            for ch in 0..<c {
+              let (s, q) = vectorShiftedSums(x.data + (b * c + ch) * hw, hw, shift: shifts[ch])
+              row[2 * ch] += Double(s)
+              row[2 * ch + 1] += Double(q)
             }
           }
+        }
+      }
+      for ch in 0..<c {
+        var s = 0.0
+        var q = 0.0
+        for part in 0..<parts {
+          s += sums[(part * c + ch) * 2]
+          q += sums[(part * c + ch) * 2 + 1]
+        }
+        let shiftedMean = s / Double(m)
+        let mean = Float(Double(shifts[ch]) + shiftedMean)
+        let variance = Float(max(0, q / Double(m) - shiftedMean * shiftedMean))
+        if training, let running {
+          let mom = running.momentum
+          running.mean.data[ch] = (1 - mom) * running.mean.data[ch] + mom * mean
+          let unbiased = m > 1 ? variance * Float(m) / Float(m - 1) : variance
+          running.variance.data[ch] = (1 - mom) * running.variance.data[ch] + mom * unbiased
+        }
+        means[ch] = mean
+        invStds[ch] = 1 / (variance + eps).squareRoot()
+      }
+    } else {
+      for ch in 0..<c {
+        means[ch] = running!.mean.data[ch]
+        invStds[ch] = 1 / (running!.variance.data[ch] + eps).squareRoot()
+      }
+    }
+    // y = a x + b0 per channel.
+    var scales = [Float](repeating: 0, count: c)
+    var offsets = [Float](repeating: 0, count: c)
+    for ch in 0..<c {
+      let a = (weight?.data[ch] ?? 1) * invStds[ch]
+      scales[ch] = a
+      offsets[ch] = (bias?.data[ch] ?? 0) - means[ch] * a
+    }
+    // Pass 2 walks the images backwards: the planes pass 1 read last are still in this thread's cache.
+    parallel.forEachRange(n) { _, r in
+      for b in r.reversed() {
+        for ch in (0..<c).reversed() {
+          let o = (b * c + ch) * hw
+          vectorAffine(x.data + o, y.data + o, hw, scale: scales[ch], shift: offsets[ch], accumulate: false)
         }
       }
     }
     if grad {
       record(y) { [parallel] in
         guard let gy = y.grad else { return }
-        let target = x.requiresGrad ? x.gradientTarget(donatedBy: y) : nil
+        // Pass 1: per-thread (sum dy, sum dy (x - mean)) per channel, combined in thread order.
+        var sums = [Double](repeating: 0, count: parts * c * 2)
+        sums.withUnsafeMutableBufferPointer { buffer in
+          let sp = buffer.baseAddress!
+          parallel.forEachRange(n) { part, r in
+            let row = sp + part * c * 2
+            for b in r {
+              for ch in 0..<c {
+                let o = (b * c + ch) * hw
+                let (s0, s1) = vectorSumAndCenteredDot(gy.data + o, x.data + o, hw, mean: means[ch])
+                row[2 * ch] += Double(s0)
+                row[2 * ch + 1] += Double(s1)
+              }
+            }
+          }
+        }
         let gw = weight.map { $0.requiresGrad ? $0.gradient().data : nil } ?? nil
         let gb = bias.map { $0.requiresGrad ? $0.gradient().data : nil } ?? nil
-        parallel.forEachRange(c) { _, r in
-          for ch in r {
-            let mean = means[ch]
-            let inv = invStds[ch]
-            var sumDy: Float = 0
-            var sumDyXhat: Float = 0
-            for b in 0..<n {
+        // dx = A dy + B x + C per channel, with
+        // A = gamma inv, B = -gamma inv^3 sum(dy (x - mean)) / M, C = -gamma inv sum dy / M - B mean.
+        var coefficients = [Float](repeating: 0, count: c * 3)
+        for ch in 0..<c {
+          var sumDy = 0.0
+          var sumDyCentered = 0.0
+          for part in 0..<parts {
+            sumDy += sums[(part * c + ch) * 2]
+            sumDyCentered += sums[(part * c + ch) * 2 + 1]
+          }
+          let inv = invStds[ch]
+          let sumDyXhat = Float(sumDyCentered) * inv
+          gw?[ch] += sumDyXhat
+          gb?[ch] += Float(sumDy)
+          let gamma = weight?.data[ch] ?? 1
+          coefficients[3 * ch] = gamma * inv
+          if useBatch {
+            let k = gamma * inv / Float(m)
+            let bx = -k * sumDyXhat * inv
+            coefficients[3 * ch + 1] = bx
+            coefficients[3 * ch + 2] = -k * Float(sumDy) - bx * means[ch]
+          }
+        }
+        guard x.requiresGrad else { return }
+        // Pass 2, backwards as in the forward pass, in place over dy when dy's buffer is handed over.
+        let (gx, accumulate) = x.gradientTarget(donatedBy: y)
+        parallel.forEachRange(n) { _, r in
+          for b in r.reversed() {
+            for ch in (0..<c).reversed() {
               let o = (b * c + ch) * hw
-              let (s0, s1) = vectorSumAndCenteredDot(gy.data + o, x.data + o, hw, mean: mean)
-              sumDy += s0
-              sumDyXhat += s1
-            }
-            sumDyXhat *= inv
-            gw?[ch] += sumDyXhat
-            gb?[ch] += sumDy
-            guard let (gx, accumulate) = target else { continue }
-            let gamma = weight?.data[ch] ?? 1
-            // dx = gamma inv / M (M dy - sum dy - xhat sum(dy xhat)) = A dy + B x + C.
-            let a: Float
-            let bx: Float
-            let c0: Float
-            if useBatch {
-              let k = gamma * inv / Float(m)
-              a = gamma * inv
-              bx = -k * sumDyXhat * inv
-              c0 = -k * sumDy + k * sumDyXhat * inv * mean
-            } else {
-              a = gamma * inv
-              bx = 0
-              c0 = 0
-            }
-            for b in 0..<n {
-              let o = (b * c + ch) * hw
-              vectorLinear2(gy.data + o, x.data + o, gx + o, hw, a: a, b: bx, c: c0, accumulate: accumulate)
+              vectorLinear2(
+                gy.data + o, x.data + o, gx + o, hw, a: coefficients[3 * ch], b: coefficients[3 * ch + 1],
+                c: coefficients[3 * ch + 2], accumulate: accumulate)
             }
           }
         }

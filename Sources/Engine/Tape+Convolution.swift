@@ -209,7 +209,7 @@ extension Tape {
                 flippedChannel = ch
               }
               if s == 1 {
-                for i in 0..<oh { (gplane + (back + i) * wg + back).update(from: gyp + i * ow, count: ow) }
+                for i in 0..<oh { vectorCopy(gyp + i * ow, gplane + (back + i) * wg + back, ow) }
               } else {
                 for i in 0..<oh {
                   let row = gplane + (back + s * i) * wg + back

@@ -85,4 +85,29 @@ import Testing
       tape.add(tape.conv2d(t[0], weight: t[1], padding: 1), tape.conv2d(t[0], weight: t[1], padding: 1))
     }
   }
+
+  /// The one-pass batch statistics stay accurate when the mean dwarfs the spread (x = 1000 + noise: an
+  /// unshifted float sum of squares would lose the variance entirely; float inputs and the subtraction
+  /// x - mean already cost a few 1e-3 of the spread, hence the bound), and
+  /// split over threads they match a double-precision two-pass reference.
+  @Test func batchNormStatisticsOfLargeOffsetInput() {
+    var g = SplitMix64(seed: 180)
+    let x = Check.random([6, 3, 5, 7], &g)
+    for i in 0..<x.count { x[i] = 1000 + 0.01 * x[i] }
+    let y = Tape(threads: 3).batchNorm(x)
+    let (n, c, h, w) = x.nchw
+    for ch in 0..<c {
+      var values: [Double] = []
+      for b in 0..<n { for i in 0..<(h * w) { values.append(Double(x[(b * c + ch) * h * w + i])) } }
+      let mean = values.reduce(0, +) / Double(values.count)
+      let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count)
+      for b in 0..<n {
+        for i in 0..<(h * w) {
+          let index = (b * c + ch) * h * w + i
+          let expected = (Double(x[index]) - mean) / (variance + 1e-5).squareRoot()
+          #expect(abs(Double(y[index]) - expected) < 2e-2, "channel \(ch) element \(index)")
+        }
+      }
+    }
+  }
 }
