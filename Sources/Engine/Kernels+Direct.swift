@@ -197,25 +197,26 @@ private func directConvolutionThree(
           for ky in 0..<3 {
             let r = row + ky * pitch
             for kx in 0..<3 {
-              let v0 = load8(r + kx)
-              let v1 = load8(r + kx + 8)
-              let v2 = load8(r + kx + 16)
-              let v3 = load8(r + kx + 24)
-              var wv = SIMD8<Float>(repeating: t[0])
-              a0 = madd(a0, wv, v0)
-              a1 = madd(a1, wv, v1)
-              a2 = madd(a2, wv, v2)
-              a3 = madd(a3, wv, v3)
-              wv = SIMD8<Float>(repeating: t[1])
-              b0 = madd(b0, wv, v0)
-              b1 = madd(b1, wv, v1)
-              b2 = madd(b2, wv, v2)
-              b3 = madd(b3, wv, v3)
-              wv = SIMD8<Float>(repeating: t[2])
-              c0 = madd(c0, wv, v0)
-              c1 = madd(c1, wv, v1)
-              c2 = madd(c2, wv, v2)
-              c3 = madd(c3, wv, v3)
+              // Three broadcasts, then one input vector at a time: 12 accumulators + 3 + 1 = 16 registers.
+              let wa = SIMD8<Float>(repeating: t[0])
+              let wb = SIMD8<Float>(repeating: t[1])
+              let wc = SIMD8<Float>(repeating: t[2])
+              var v = load8(r + kx)
+              a0 = madd(a0, wa, v)
+              b0 = madd(b0, wb, v)
+              c0 = madd(c0, wc, v)
+              v = load8(r + kx + 8)
+              a1 = madd(a1, wa, v)
+              b1 = madd(b1, wb, v)
+              c1 = madd(c1, wc, v)
+              v = load8(r + kx + 16)
+              a2 = madd(a2, wa, v)
+              b2 = madd(b2, wb, v)
+              c2 = madd(c2, wc, v)
+              v = load8(r + kx + 24)
+              a3 = madd(a3, wa, v)
+              b3 = madd(b3, wb, v)
+              c3 = madd(c3, wc, v)
               t += 3
             }
           }
@@ -258,33 +259,27 @@ private func storeRow(
   }
 }
 
-/// gw[o, c, ky, kx] += sum_{i, j} gy[o, i, j] * xpad[c, i + ky, j + kx] ([cout, cin, 3, 3]).
+/// gw[o, c, ky, kx] += sum_{i, j} gy[o, i, j] * xpad[c, i + ky, j + kx] ([cout, cin, 3, 3]), with both the
+/// input and the output gradient given as padded planes (`padPlanes`).
 ///
 /// Register block: 4 output channels x 3 column offsets (12 accumulators) for one input channel and one
 /// filter row; per 8 columns three input loads and four gradient loads feed twelve multiply-adds. The
-/// last partial vector of a row is masked on the gradient side (the padded input is zero-extended).
+/// padded gradient is zero past column w, so the last partial vector of a row needs no mask.
 func directFilterGradient3x3(
-  padded xpad: UnsafePointer<Float>, inputs cin: Int, h: Int, w: Int, outputGradient gy: UnsafePointer<Float>,
+  padded xpad: UnsafePointer<Float>, inputs cin: Int, h: Int, w: Int, paddedGradient gpad: UnsafePointer<Float>,
   outputs cout: Int, into gw: UnsafeMutablePointer<Float>
 ) {
   let pitch = DirectConvolution.pitch(w)
   let plane = DirectConvolution.planeCount(h: h, w: w)
-  let hw = h * w
   let zero = SIMD8<Float>()
-  let full = w / 8 * 8
-  /// The gradient vector at (row pointer p, column j) of the last, partial vector of a row: zeros past w.
-  @inline(__always) func tail(_ p: UnsafePointer<Float>, _ j: Int) -> SIMD8<Float> {
-    var v = zero
-    for lane in 0..<(w - j) { v[lane] = p[j + lane] }
-    return v
-  }
   for o in stride(from: 0, to: cout, by: 4) {
     let lanes = min(4, cout - o)
-    // Missing channels of a partial block reread channel o; their sums are dropped.
-    let ga = gy + o * hw
-    let gb = gy + (lanes > 1 ? o + 1 : o) * hw
-    let gc = gy + (lanes > 2 ? o + 2 : o) * hw
-    let gd = gy + (lanes > 3 ? o + 3 : o) * hw
+    // Interior of each gradient plane; missing channels of a partial block reread channel o and their
+    // sums are dropped.
+    let ga = gpad + o * plane + pitch + 1
+    let gb = gpad + (lanes > 1 ? o + 1 : o) * plane + pitch + 1
+    let gc = gpad + (lanes > 2 ? o + 2 : o) * plane + pitch + 1
+    let gd = gpad + (lanes > 3 ? o + 3 : o) * plane + pitch + 1
     for c in 0..<cin {
       for ky in 0..<3 {
         var a0 = zero
@@ -299,35 +294,32 @@ func directFilterGradient3x3(
         var d0 = zero
         var d1 = zero
         var d2 = zero
-        @inline(__always) func step(
-          _ x: UnsafePointer<Float>, _ va: SIMD8<Float>, _ vb: SIMD8<Float>, _ vc: SIMD8<Float>, _ vd: SIMD8<Float>
-        ) {
-          let x0 = load8(x)
-          let x1 = load8(x + 1)
-          let x2 = load8(x + 2)
-          a0 = madd(a0, va, x0)
-          a1 = madd(a1, va, x1)
-          a2 = madd(a2, va, x2)
-          b0 = madd(b0, vb, x0)
-          b1 = madd(b1, vb, x1)
-          b2 = madd(b2, vb, x2)
-          c0 = madd(c0, vc, x0)
-          c1 = madd(c1, vc, x1)
-          c2 = madd(c2, vc, x2)
-          d0 = madd(d0, vd, x0)
-          d1 = madd(d1, vd, x1)
-          d2 = madd(d2, vd, x2)
-        }
         for i in 0..<h {
           let row = xpad + c * plane + (i + ky) * pitch
-          let g = i * w
+          let g = i * pitch
           var j = 0
-          while j < full {
-            step(row + j, load8(ga + g + j), load8(gb + g + j), load8(gc + g + j), load8(gd + g + j))
+          while j < w {
+            // Three input vectors, then one gradient vector at a time: 12 + 3 + 1 = 16 registers.
+            let x0 = load8(row + j)
+            let x1 = load8(row + j + 1)
+            let x2 = load8(row + j + 2)
+            var v = load8(ga + g + j)
+            a0 = madd(a0, v, x0)
+            a1 = madd(a1, v, x1)
+            a2 = madd(a2, v, x2)
+            v = load8(gb + g + j)
+            b0 = madd(b0, v, x0)
+            b1 = madd(b1, v, x1)
+            b2 = madd(b2, v, x2)
+            v = load8(gc + g + j)
+            c0 = madd(c0, v, x0)
+            c1 = madd(c1, v, x1)
+            c2 = madd(c2, v, x2)
+            v = load8(gd + g + j)
+            d0 = madd(d0, v, x0)
+            d1 = madd(d1, v, x1)
+            d2 = madd(d2, v, x2)
             j += 8
-          }
-          if j < w {
-            step(row + j, tail(ga + g, j), tail(gb + g, j), tail(gc + g, j), tail(gd + g, j))
           }
         }
         let dst = gw + (o * cin + c) * 9 + ky * 3

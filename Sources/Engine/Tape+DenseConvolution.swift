@@ -50,19 +50,19 @@ extension Tape {
         parallel.forEachRange(n) { part, r in
           let gwPart = scratch.buffer(part: part, slot: 1, count: wsize)
           if needW { gwPart.update(repeating: 0, count: wsize) }
+          let paddedGradient = scratch.buffer(part: part, slot: 2, count: cout * plane)
           for b in r {
-            let gyb = gy.data + b * cout * h * w
+            padPlanes(gy.data + b * cout * h * w, planes: cout, h: h, w: w, into: paddedGradient)
             if needW {
               let padded = scratch.buffer(part: part, slot: 0, count: cin * plane)
               padPlanes(x.data + b * cin * h * w, planes: cin, h: h, w: w, into: padded)
               directFilterGradient3x3(
-                padded: padded, inputs: cin, h: h, w: w, outputGradient: gyb, outputs: cout, into: gwPart)
+                padded: padded, inputs: cin, h: h, w: w, paddedGradient: paddedGradient, outputs: cout,
+                into: gwPart)
             }
             if let (gx, accumulate) = target {
-              let padded = scratch.buffer(part: part, slot: 2, count: cout * plane)
-              padPlanes(gyb, planes: cout, h: h, w: w, into: padded)
               directConvolution3x3(
-                padded: padded, inputs: cout, h: h, w: w, packed: transposed, outputs: cin,
+                padded: paddedGradient, inputs: cout, h: h, w: w, packed: transposed, outputs: cin,
                 into: gx + b * cin * h * w, accumulate: accumulate)
             }
           }
