@@ -6,8 +6,14 @@ SWIFT_FORMAT_PATHS = Package.swift Sources Tests
 # the kernels' multiply-adds fused); the package itself stays portable x86-64.
 # `make NATIVE=0 ...` forces the portable build.
 NATIVE ?= $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo && echo 1 || echo 0)
+# With AVX-512 as well (`AVX512=0` to leave it out), the direct stem kernels use 16-lane vectors.
+AVX512 ?= $(shell grep -qw avx512f /proc/cpuinfo 2>/dev/null && grep -qw avx512vl /proc/cpuinfo && echo 1 || echo 0)
 ifeq ($(NATIVE),1)
+ifeq ($(AVX512),1)
+ARCH_FLAGS = -Xswiftc -target-cpu -Xswiftc skylake-avx512 -Xswiftc -DTAILNAS_FMA -Xswiftc -DTAILNAS_AVX512
+else
 ARCH_FLAGS = -Xswiftc -target-cpu -Xswiftc haswell -Xswiftc -DTAILNAS_FMA
+endif
 endif
 
 .PHONY: run test deps build release lint format bench clean

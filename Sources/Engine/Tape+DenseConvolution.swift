@@ -47,9 +47,12 @@ extension Tape {
         if target != nil {
           packDirectFilter(weight.data, outputs: cin, inputs: cout, transposed: true, into: transposed)
         }
+        let lanes = WideVector.scalarCount
         parallel.forEachRange(n) { part, r in
           let gwPart = scratch.buffer(part: part, slot: 1, count: wsize)
-          if needW { gwPart.update(repeating: 0, count: wsize) }
+          let gwVectors = scratch.buffer(part: part, slot: 3, count: wsize * lanes)
+          if needW { gwVectors.update(repeating: 0, count: wsize * lanes) }
+          defer { if needW { reduceFilterGradient(gwVectors, count: wsize, into: gwPart) } }
           let paddedGradient = scratch.buffer(part: part, slot: 2, count: cout * plane)
           for b in r {
             padPlanes(gy.data + b * cout * h * w, planes: cout, h: h, w: w, into: paddedGradient)
@@ -58,7 +61,7 @@ extension Tape {
               padPlanes(x.data + b * cin * h * w, planes: cin, h: h, w: w, into: padded)
               directFilterGradient3x3(
                 padded: padded, inputs: cin, h: h, w: w, paddedGradient: paddedGradient, outputs: cout,
-                into: gwPart)
+                into: gwVectors)
             }
             if let (gx, accumulate) = target {
               directConvolution3x3(

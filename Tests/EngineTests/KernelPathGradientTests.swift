@@ -73,9 +73,9 @@ import Testing
   }
 
   /// The direct 3x3 kernels: six-channel and three-channel register blocks with partial channel blocks,
-  /// partial 16- and 32-column blocks, the masked last vector of the filter gradient, and an input
-  /// gradient that accumulates (the input used twice).
-  @Test(arguments: [([2, 3, 5, 37], 7), ([2, 5, 4, 13], 2), ([1, 1, 6, 28], 24)])
+  /// partial column blocks, the three-channel block's two rows on an odd height, the partial last vector
+  /// of the filter gradient, and an input gradient that accumulates (the input used twice).
+  @Test(arguments: [([2, 3, 5, 37], 7), ([2, 5, 4, 13], 2), ([1, 1, 6, 28], 24), ([1, 4, 7, 9], 3)])
   func directConvolution(input: [Int], outputs: Int) {
     var g = SplitMix64(seed: UInt64(170 + outputs))
     let x = Check.random(input, &g)
