@@ -3,18 +3,25 @@
 /// Where the taps of a depthwise window read a prepared input plane.
 ///
 /// The plane has `pitch` floats per row; output row r reads rows r * rowStep + i * tapRows (in units of
-/// rows); output column c of tap column j reads column c + columns[j]. Stride-2 planes are stored with
+/// rows); output column c of tap column j reads column c + self[j]. Stride-2 planes are stored with
 /// the even padded columns first and the odd ones after them (`deinterleaved`), so every tap reads
 /// contiguous columns.
 struct TapLayout {
   var pitch: Int
   var rowStep: Int
   var tapRows: Int
-  /// Column offset of each tap column j (at most 7 taps).
-  var columns: (Int, Int, Int, Int, Int, Int, Int)
+  /// Padded columns between taps (the dilation).
+  var tapColumns: Int
+  /// Where the odd padded columns start in a deinterleaved row (stride 2); 0 for stride 1.
+  var oddStart: Int
 
+  /// Column offset of tap column j: j * d at stride 1; at stride 2 the padded column t = j * d sits at
+  /// t / 2 among the even columns or oddStart + t / 2 among the odd ones. Arithmetic, not a table, so
+  /// the offsets stay in registers inside the kernels' loops.
+  @inline(__always)
   subscript(j: Int) -> Int {
-    withUnsafeBytes(of: columns) { $0.load(fromByteOffset: j * MemoryLayout<Int>.stride, as: Int.self) }
+    let t = j * tapColumns
+    return rowStep == 1 ? t : (t & 1) * oddStart + (t >> 1)
   }
 
   /// The layout of a zero-padded plane of width `wp` for a window of `kernel` taps with `dilation`, read
@@ -24,16 +31,8 @@ struct TapLayout {
     pitch = wp
     rowStep = s
     tapRows = d
-    var cols = (0, 0, 0, 0, 0, 0, 0)
-    withUnsafeMutableBytes(of: &cols) { raw in
-      let c = raw.bindMemory(to: Int.self)
-      let even = (wp + 1) / 2
-      for j in 0..<k {
-        let t = j * d
-        c[j] = s == 1 ? t : (t % 2 == 0 ? t / 2 : even + t / 2)
-      }
-    }
-    columns = cols
+    tapColumns = d
+    oddStart = s == 1 ? 0 : (wp + 1) / 2
   }
 }
 
@@ -60,10 +59,29 @@ func preparePlane(
   }
 }
 
-/// out[r, c] (= or +=) sum_{i,j} f[i, j] * plane[r * rowStep + i * tapRows, c + columns[j]] for an
+/// out[r, c] (= or +=) sum_{i,j} f[i, j] * plane[r * rowStep + i * tapRows, c + t[j]] for an
 /// oh x ow output with row pitch `outPitch`. Output rows are computed in registers, 32 columns at a time.
-@inline(__always)
+/// The 3x3 and 5x5 windows get their own copies of the loops, with the tap loops unrolled.
 func depthwiseCorrelate(
+  _ plane: UnsafePointer<Float>, layout t: TapLayout, kernel k: Int, filter f: UnsafePointer<Float>,
+  output out: UnsafeMutablePointer<Float>, outPitch: Int, oh: Int, ow: Int, accumulate: Bool
+) {
+  switch k {
+  case 3:
+    depthwiseCorrelateRows(
+      plane, layout: t, kernel: 3, filter: f, output: out, outPitch: outPitch, oh: oh, ow: ow, accumulate: accumulate)
+  case 5:
+    depthwiseCorrelateRows(
+      plane, layout: t, kernel: 5, filter: f, output: out, outPitch: outPitch, oh: oh, ow: ow, accumulate: accumulate)
+  default:
+    depthwiseCorrelateRows(
+      plane, layout: t, kernel: k, filter: f, output: out, outPitch: outPitch, oh: oh, ow: ow, accumulate: accumulate)
+  }
+}
+
+/// The loops of `depthwiseCorrelate`, inlined into each of its cases so a constant kernel size unrolls.
+@inline(__always)
+private func depthwiseCorrelateRows(
   _ plane: UnsafePointer<Float>, layout t: TapLayout, kernel k: Int, filter f: UnsafePointer<Float>,
   output out: UnsafeMutablePointer<Float>, outPitch: Int, oh: Int, ow: Int, accumulate: Bool
 ) {
@@ -173,7 +191,7 @@ func depthwiseCorrelate(
   }
 }
 
-/// df[i, j] += sum_{r, c} dy[r, c] * plane[r * rowStep + i * tapRows, c + columns[j]], four independent
+/// df[i, j] += sum_{r, c} dy[r, c] * plane[r * rowStep + i * tapRows, c + t[j]], four independent
 /// vector accumulators per tap.
 @inline(__always)
 func depthwiseFilterGradient(
