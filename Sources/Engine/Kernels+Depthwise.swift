@@ -90,6 +90,64 @@ private func depthwiseCorrelateRows(
     let base = plane + r * t.rowStep * pitch
     let o = out + r * outPitch
     var c = 0
+    #if TAILNAS_AVX512
+      // 16-lane vectors: 32 columns in two vectors, even and odd taps in separate accumulators so four
+      // multiply-add chains run at once; then 16 columns in one.
+      while c + 32 <= ow {
+        var a0 = SIMD16<Float>()
+        var a1 = a0
+        var b0 = a0
+        var b1 = a0
+        for i in 0..<k {
+          let row = base + i * t.tapRows * pitch + c
+          var j = 0
+          while j + 1 < k {
+            let p = row + t[j]
+            let q = row + t[j + 1]
+            let f0 = SIMD16<Float>(repeating: f[i * k + j])
+            let f1 = SIMD16<Float>(repeating: f[i * k + j + 1])
+            a0 = madd16(a0, f0, load16(p))
+            a1 = madd16(a1, f0, load16(p + 16))
+            b0 = madd16(b0, f1, load16(q))
+            b1 = madd16(b1, f1, load16(q + 16))
+            j += 2
+          }
+          if j < k {
+            let p = row + t[j]
+            let f0 = SIMD16<Float>(repeating: f[i * k + j])
+            a0 = madd16(a0, f0, load16(p))
+            a1 = madd16(a1, f0, load16(p + 16))
+          }
+        }
+        a0 += b0
+        a1 += b1
+        if accumulate {
+          a0 += load16(o + c)
+          a1 += load16(o + c + 16)
+        }
+        store16(a0, o + c)
+        store16(a1, o + c + 16)
+        c += 32
+      }
+      while c + 16 <= ow {
+        var a0 = SIMD16<Float>()
+        var b0 = a0
+        for i in 0..<k {
+          let row = base + i * t.tapRows * pitch + c
+          var j = 0
+          while j + 1 < k {
+            a0 = madd16(a0, SIMD16(repeating: f[i * k + j]), load16(row + t[j]))
+            b0 = madd16(b0, SIMD16(repeating: f[i * k + j + 1]), load16(row + t[j + 1]))
+            j += 2
+          }
+          if j < k { a0 = madd16(a0, SIMD16(repeating: f[i * k + j]), load16(row + t[j])) }
+        }
+        a0 += b0
+        if accumulate { a0 += load16(o + c) }
+        store16(a0, o + c)
+        c += 16
+      }
+    #endif
     while c + 32 <= ow {
       var a0 = SIMD8<Float>()
       var a1 = a0
@@ -343,3 +401,21 @@ func depthwiseFilterGradient5(
     gf[i * 5 + 4] += a4.sum() + s4
   }
 }
+
+#if TAILNAS_AVX512
+  @inline(__always)
+  func load16(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
+  }
+
+  @inline(__always)
+  func store16(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
+  }
+
+  /// a + b * c as one fused multiply-add (AVX-512 builds have FMA).
+  @inline(__always)
+  func madd16(_ a: SIMD16<Float>, _ b: SIMD16<Float>, _ c: SIMD16<Float>) -> SIMD16<Float> {
+    a.addingProduct(b, c)
+  }
+#endif
