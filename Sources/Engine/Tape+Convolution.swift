@@ -96,9 +96,8 @@ extension Tape {
                 subsample(src, into: sub, planes: cin, h: h, w: w, stride: stride)
                 src = UnsafeMutablePointer(sub)
               }
-              for o in 0..<cout {
-                for i in 0..<cin { gwPart[o * cin + i] += vectorDot(gyb + o * ohw, src + i * ohw, ohw) }
-              }
+              smallGemmTransposedB(
+                m: cout, n: cin, k: ohw, gyb, lda: ohw, src, ldb: ohw, gwPart, ldc: cin)
             }
             if let (gx, accumulate) = target {
               let dst = gx + b * cin * h * w
