@@ -1,12 +1,14 @@
 /// A register-blocked matrix product for the small 1x1 convolutions of a search cell.
 
 /// C (= or +=) A B for small row-major matrices: A [m, k] (row pitch lda), B [k, n] (pitch ldb),
-/// C [m, n] (pitch ldc). Four rows of C times eight columns are kept in registers (16 SSE registers); the 1x1
-/// convolutions of a search cell (8-64 channels) are far too small for a BLAS call to pay off.
+/// C [m, n] (pitch ldc). Four rows of C times two wide vectors of columns are kept in registers (eight
+/// independent multiply-add chains, six loads per eight multiply-adds), then four rows times one vector;
+/// the 1x1 convolutions of a search cell (8-64 channels) are far too small for a BLAS call to pay off.
 func smallGemm(
   m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
   _ c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
 ) {
+  let lanes = WideVector.scalarCount
   var i = 0
   while i + 4 <= m {
     let a0 = a + i * lda
@@ -14,6 +16,52 @@ func smallGemm(
     let a2 = a1 + lda
     let a3 = a2 + lda
     var j = 0
+    while j + 2 * lanes <= n {
+      var c00 = WideVector()
+      var c01 = c00
+      var c10 = c00
+      var c11 = c00
+      var c20 = c00
+      var c21 = c00
+      var c30 = c00
+      var c31 = c00
+      for p in 0..<k {
+        let b0 = loadWide(b + p * ldb + j)
+        let b1 = loadWide(b + p * ldb + j + lanes)
+        var v = WideVector(repeating: a0[p])
+        c00 = maddWide(c00, v, b0)
+        c01 = maddWide(c01, v, b1)
+        v = WideVector(repeating: a1[p])
+        c10 = maddWide(c10, v, b0)
+        c11 = maddWide(c11, v, b1)
+        v = WideVector(repeating: a2[p])
+        c20 = maddWide(c20, v, b0)
+        c21 = maddWide(c21, v, b1)
+        v = WideVector(repeating: a3[p])
+        c30 = maddWide(c30, v, b0)
+        c31 = maddWide(c31, v, b1)
+      }
+      let cp = c + i * ldc + j
+      if accumulate {
+        c00 += loadWide(cp)
+        c01 += loadWide(cp + lanes)
+        c10 += loadWide(cp + ldc)
+        c11 += loadWide(cp + ldc + lanes)
+        c20 += loadWide(cp + 2 * ldc)
+        c21 += loadWide(cp + 2 * ldc + lanes)
+        c30 += loadWide(cp + 3 * ldc)
+        c31 += loadWide(cp + 3 * ldc + lanes)
+      }
+      storeWide(c00, cp)
+      storeWide(c01, cp + lanes)
+      storeWide(c10, cp + ldc)
+      storeWide(c11, cp + ldc + lanes)
+      storeWide(c20, cp + 2 * ldc)
+      storeWide(c21, cp + 2 * ldc + lanes)
+      storeWide(c30, cp + 3 * ldc)
+      storeWide(c31, cp + 3 * ldc + lanes)
+      j += 2 * lanes
+    }
     while j + 8 <= n {
       var c0 = SIMD8<Float>()
       var c1 = c0
