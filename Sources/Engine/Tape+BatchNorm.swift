@@ -63,13 +63,10 @@ extension Tape {
           }
         }
       }
+      let totals = Self.channelTotals(sums, parts: parts, channels: c)
       for ch in 0..<c {
-        var s = 0.0
-        var q = 0.0
-        for part in 0..<parts {
-          s += sums[(part * c + ch) * 2]
-          q += sums[(part * c + ch) * 2 + 1]
-        }
+        let s = totals[2 * ch]
+        let q = totals[2 * ch + 1]
         let shiftedMean = s / Double(m)
         let mean = Float(Double(shifts[ch]) + shiftedMean)
         let variance = Float(max(0, q / Double(m) - shiftedMean * shiftedMean))
@@ -129,13 +126,10 @@ extension Tape {
         // dx = A dy + B x + C per channel, with
         // A = gamma inv, B = -gamma inv^3 sum(dy (x - mean)) / M, C = -gamma inv sum dy / M - B mean.
         var coefficients = [Float](repeating: 0, count: c * 3)
+        let totals = Self.channelTotals(sums, parts: parts, channels: c)
         for ch in 0..<c {
-          var sumDy = 0.0
-          var sumDyCentered = 0.0
-          for part in 0..<parts {
-            sumDy += sums[(part * c + ch) * 2]
-            sumDyCentered += sums[(part * c + ch) * 2 + 1]
-          }
+          let sumDy = totals[2 * ch]
+          let sumDyCentered = totals[2 * ch + 1]
           let inv = invStds[ch]
           let sumDyXhat = Float(sumDyCentered) * inv
           gw?[ch] += sumDyXhat
@@ -165,5 +159,15 @@ extension Tape {
       }
     }
     return y
+  }
+
+  /// The per-channel pairs of per-thread sums (`sums[(part * channels + ch) * 2 + k]`) added up in part
+  /// order: `[channels * 2]`, deterministic for a fixed thread count.
+  static func channelTotals(_ sums: [Double], parts: Int, channels: Int) -> [Double] {
+    var totals = [Double](repeating: 0, count: channels * 2)
+    for part in 0..<parts {
+      for k in 0..<(channels * 2) { totals[k] += sums[part * channels * 2 + k] }
+    }
+    return totals
   }
 }

@@ -70,13 +70,7 @@ extension Tape {
             }
           }
         }
-        if needW {
-          let gw = weight.gradient().data
-          for part in 0..<parts {
-            let p = scratch.buffer(part: part, slot: 1, count: wsize)
-            for i in 0..<wsize { gw[i] += p[i] }
-          }
-        }
+        if needW { scratch.addParts(slot: 1, parts: parts, count: wsize, into: weight.gradient().data) }
       }
     }
     return y
@@ -130,13 +124,7 @@ extension Tape {
             }
           }
         }
-        if needW {
-          let gw = weight.gradient().data
-          for part in 0..<parts {
-            let p = scratch.buffer(part: part, slot: 1, count: wsize)
-            for i in 0..<wsize { gw[i] += p[i] }
-          }
-        }
+        if needW { scratch.addParts(slot: 1, parts: parts, count: wsize, into: weight.gradient().data) }
       }
     }
     return y

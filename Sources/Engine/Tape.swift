@@ -125,6 +125,15 @@ final class Scratch: @unchecked Sendable {
     return b
   }
 
+  /// Adds the per-thread partial sums kept in `slot` (parts 0..<parts, `count` floats each) into dst, in
+  /// part order, so the total does not depend on thread timing.
+  func addParts(slot: Int, parts: Int, count: Int, into dst: UnsafeMutablePointer<Float>) {
+    for part in 0..<parts {
+      let p = buffer(part: part, slot: slot, count: count)
+      for i in 0..<count { dst[i] += p[i] }
+    }
+  }
+
   deinit {
     for row in buffers { for b in row { b?.deallocate() } }
   }
