@@ -91,60 +91,28 @@ private func depthwiseCorrelateRows(
     let o = out + r * outPitch
     var c = 0
     #if TAILNAS_AVX512
-      // 16-lane vectors: 32 columns in two vectors, even and odd taps in separate accumulators so four
-      // multiply-add chains run at once; then 16 columns in one.
+      // 16-lane vectors: 32 columns in two, then 16 in one (even and odd taps in separate accumulators).
       while c + 32 <= ow {
-        var a0 = SIMD16<Float>()
-        var a1 = a0
-        var b0 = a0
-        var b1 = a0
-        for i in 0..<k {
-          let row = base + i * t.tapRows * pitch + c
-          var j = 0
-          while j + 1 < k {
-            let p = row + t[j]
-            let q = row + t[j + 1]
-            let f0 = SIMD16<Float>(repeating: f[i * k + j])
-            let f1 = SIMD16<Float>(repeating: f[i * k + j + 1])
-            a0 = madd16(a0, f0, load16(p))
-            a1 = madd16(a1, f0, load16(p + 16))
-            b0 = madd16(b0, f1, load16(q))
-            b1 = madd16(b1, f1, load16(q + 16))
-            j += 2
-          }
-          if j < k {
-            let p = row + t[j]
-            let f0 = SIMD16<Float>(repeating: f[i * k + j])
-            a0 = madd16(a0, f0, load16(p))
-            a1 = madd16(a1, f0, load16(p + 16))
-          }
-        }
-        a0 += b0
-        a1 += b1
-        if accumulate {
-          a0 += load16(o + c)
-          a1 += load16(o + c + 16)
-        }
-        store16(a0, o + c)
-        store16(a1, o + c + 16)
+        depthwiseTwoVectors(
+          base + c, layout: t, kernel: k, filter: f, output: o + c, accumulate: accumulate, as: WideVector.self)
         c += 32
       }
       while c + 16 <= ow {
-        var a0 = SIMD16<Float>()
+        var a0 = WideVector()
         var b0 = a0
         for i in 0..<k {
           let row = base + i * t.tapRows * pitch + c
           var j = 0
           while j + 1 < k {
-            a0 = madd16(a0, SIMD16(repeating: f[i * k + j]), load16(row + t[j]))
-            b0 = madd16(b0, SIMD16(repeating: f[i * k + j + 1]), load16(row + t[j + 1]))
+            a0 = madd(a0, WideVector(repeating: f[i * k + j]), loadWide(row + t[j]))
+            b0 = madd(b0, WideVector(repeating: f[i * k + j + 1]), loadWide(row + t[j + 1]))
             j += 2
           }
-          if j < k { a0 = madd16(a0, SIMD16(repeating: f[i * k + j]), load16(row + t[j])) }
+          if j < k { a0 = madd(a0, WideVector(repeating: f[i * k + j]), loadWide(row + t[j])) }
         }
         a0 += b0
-        if accumulate { a0 += load16(o + c) }
-        store16(a0, o + c)
+        if accumulate { a0 += loadWide(o + c) }
+        storeWide(a0, o + c)
         c += 16
       }
     #endif
@@ -177,39 +145,8 @@ private func depthwiseCorrelateRows(
       c += 32
     }
     while c + 16 <= ow {
-      var a0 = SIMD8<Float>()
-      var a1 = a0
-      var b0 = a0
-      var b1 = a0
-      for i in 0..<k {
-        let row = base + i * t.tapRows * pitch + c
-        var j = 0
-        while j + 1 < k {
-          let p = row + t[j]
-          let q = row + t[j + 1]
-          let f0 = SIMD8<Float>(repeating: f[i * k + j])
-          let f1 = SIMD8<Float>(repeating: f[i * k + j + 1])
-          a0 = madd(a0, f0, load8(p))
-          a1 = madd(a1, f0, load8(p + 8))
-          b0 = madd(b0, f1, load8(q))
-          b1 = madd(b1, f1, load8(q + 8))
-          j += 2
-        }
-        if j < k {
-          let p = row + t[j]
-          let f0 = SIMD8<Float>(repeating: f[i * k + j])
-          a0 = madd(a0, f0, load8(p))
-          a1 = madd(a1, f0, load8(p + 8))
-        }
-      }
-      a0 += b0
-      a1 += b1
-      if accumulate {
-        a0 += load8(o + c)
-        a1 += load8(o + c + 8)
-      }
-      store8(a0, o + c)
-      store8(a1, o + c + 8)
+      depthwiseTwoVectors(
+        base + c, layout: t, kernel: k, filter: f, output: o + c, accumulate: accumulate, as: SIMD8<Float>.self)
       c += 16
     }
     while c + 8 <= ow {
@@ -247,6 +184,50 @@ private func depthwiseCorrelateRows(
       c += 1
     }
   }
+}
+
+/// One block of `depthwiseCorrelate`: two vectors of V (2 x lanes output columns starting at `row`'s
+/// column 0 and `out`), even and odd taps in separate accumulators so four multiply-add chains run at once.
+@inline(__always)
+private func depthwiseTwoVectors<V: SIMD>(
+  _ row0: UnsafePointer<Float>, layout t: TapLayout, kernel k: Int, filter f: UnsafePointer<Float>,
+  output out: UnsafeMutablePointer<Float>, accumulate: Bool, as _: V.Type
+) where V.Scalar == Float {
+  let lanes = V.scalarCount
+  @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+  var a0 = V()
+  var a1 = a0
+  var b0 = a0
+  var b1 = a0
+  for i in 0..<k {
+    let row = row0 + i * t.tapRows * t.pitch
+    var j = 0
+    while j + 1 < k {
+      let p = row + t[j]
+      let q = row + t[j + 1]
+      let f0 = V(repeating: f[i * k + j])
+      let f1 = V(repeating: f[i * k + j + 1])
+      a0 = madd(a0, f0, load(p))
+      a1 = madd(a1, f0, load(p + lanes))
+      b0 = madd(b0, f1, load(q))
+      b1 = madd(b1, f1, load(q + lanes))
+      j += 2
+    }
+    if j < k {
+      let p = row + t[j]
+      let f0 = V(repeating: f[i * k + j])
+      a0 = madd(a0, f0, load(p))
+      a1 = madd(a1, f0, load(p + lanes))
+    }
+  }
+  a0 += b0
+  a1 += b1
+  if accumulate {
+    a0 += load(out)
+    a1 += load(out + lanes)
+  }
+  UnsafeMutableRawPointer(out).storeBytes(of: a0, as: V.self)
+  UnsafeMutableRawPointer(out + lanes).storeBytes(of: a1, as: V.self)
 }
 
 /// df[i, j] += sum_{r, c} dy[r, c] * plane[r * rowStep + i * tapRows, c + t[j]], four independent
@@ -401,21 +382,3 @@ func depthwiseFilterGradient5(
     gf[i * 5 + 4] += a4.sum() + s4
   }
 }
-
-#if TAILNAS_AVX512
-  @inline(__always)
-  func load16(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
-    UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
-  }
-
-  @inline(__always)
-  func store16(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
-    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
-  }
-
-  /// a + b * c as one fused multiply-add (AVX-512 builds have FMA).
-  @inline(__always)
-  func madd16(_ a: SIMD16<Float>, _ b: SIMD16<Float>, _ c: SIMD16<Float>) -> SIMD16<Float> {
-    a.addingProduct(b, c)
-  }
-#endif

@@ -25,16 +25,6 @@ func storeWide(_ v: WideVector, _ p: UnsafeMutablePointer<Float>) {
   UnsafeMutableRawPointer(p).storeBytes(of: v, as: WideVector.self)
 }
 
-/// a + b * c, fused with `TAILNAS_FMA` as `madd`.
-@inline(__always)
-func maddWide(_ a: WideVector, _ b: WideVector, _ c: WideVector) -> WideVector {
-  #if TAILNAS_FMA
-    a.addingProduct(b, c)
-  #else
-    a + b * c
-  #endif
-}
-
 /// Sizes of the padded planes and register blocks of the direct 3x3 convolution.
 enum DirectConvolution {
   /// Output columns per block of the wide kernel (four 8-lane vectors); padded rows are sized for it.
@@ -167,23 +157,23 @@ private func directConvolutionSix(
               let v0 = loadWide(r + kx)
               let v1 = loadWide(r + kx + lanesPerVector)
               var wv = WideVector(repeating: t[0])
-              a0 = maddWide(a0, wv, v0)
-              a1 = maddWide(a1, wv, v1)
+              a0 = madd(a0, wv, v0)
+              a1 = madd(a1, wv, v1)
               wv = WideVector(repeating: t[1])
-              b0 = maddWide(b0, wv, v0)
-              b1 = maddWide(b1, wv, v1)
+              b0 = madd(b0, wv, v0)
+              b1 = madd(b1, wv, v1)
               wv = WideVector(repeating: t[2])
-              c0 = maddWide(c0, wv, v0)
-              c1 = maddWide(c1, wv, v1)
+              c0 = madd(c0, wv, v0)
+              c1 = madd(c1, wv, v1)
               wv = WideVector(repeating: t[3])
-              d0 = maddWide(d0, wv, v0)
-              d1 = maddWide(d1, wv, v1)
+              d0 = madd(d0, wv, v0)
+              d1 = madd(d1, wv, v1)
               wv = WideVector(repeating: t[4])
-              e0 = maddWide(e0, wv, v0)
-              e1 = maddWide(e1, wv, v1)
+              e0 = madd(e0, wv, v0)
+              e1 = madd(e1, wv, v1)
               wv = WideVector(repeating: t[5])
-              f0 = maddWide(f0, wv, v0)
-              f1 = maddWide(f1, wv, v1)
+              f0 = madd(f0, wv, v0)
+              f1 = madd(f1, wv, v1)
               t += 6
             }
           }
@@ -243,21 +233,21 @@ private func directConvolutionThree(
               let wb = WideVector(repeating: t[1])
               let wc = WideVector(repeating: t[2])
               var v = loadWide(r + kx)
-              a0 = maddWide(a0, wa, v)
-              b0 = maddWide(b0, wb, v)
-              c0 = maddWide(c0, wc, v)
+              a0 = madd(a0, wa, v)
+              b0 = madd(b0, wb, v)
+              c0 = madd(c0, wc, v)
               v = loadWide(r + kx + lanesPerVector)
-              a1 = maddWide(a1, wa, v)
-              b1 = maddWide(b1, wb, v)
-              c1 = maddWide(c1, wc, v)
+              a1 = madd(a1, wa, v)
+              b1 = madd(b1, wb, v)
+              c1 = madd(c1, wc, v)
               v = loadWide(r + pitch + kx)
-              a2 = maddWide(a2, wa, v)
-              b2 = maddWide(b2, wb, v)
-              c2 = maddWide(c2, wc, v)
+              a2 = madd(a2, wa, v)
+              b2 = madd(b2, wb, v)
+              c2 = madd(c2, wc, v)
               v = loadWide(r + pitch + kx + lanesPerVector)
-              a3 = maddWide(a3, wa, v)
-              b3 = maddWide(b3, wb, v)
-              c3 = maddWide(c3, wc, v)
+              a3 = madd(a3, wa, v)
+              b3 = madd(b3, wb, v)
+              c3 = madd(c3, wc, v)
               t += 3
             }
           }
@@ -350,21 +340,21 @@ func directFilterGradient3x3(
             let x1 = loadWide(row + j + 1)
             let x2 = loadWide(row + j + 2)
             var v = loadWide(ga + g + j)
-            a0 = maddWide(a0, v, x0)
-            a1 = maddWide(a1, v, x1)
-            a2 = maddWide(a2, v, x2)
+            a0 = madd(a0, v, x0)
+            a1 = madd(a1, v, x1)
+            a2 = madd(a2, v, x2)
             v = loadWide(gb + g + j)
-            b0 = maddWide(b0, v, x0)
-            b1 = maddWide(b1, v, x1)
-            b2 = maddWide(b2, v, x2)
+            b0 = madd(b0, v, x0)
+            b1 = madd(b1, v, x1)
+            b2 = madd(b2, v, x2)
             v = loadWide(gc + g + j)
-            c0 = maddWide(c0, v, x0)
-            c1 = maddWide(c1, v, x1)
-            c2 = maddWide(c2, v, x2)
+            c0 = madd(c0, v, x0)
+            c1 = madd(c1, v, x1)
+            c2 = madd(c2, v, x2)
             v = loadWide(gd + g + j)
-            d0 = maddWide(d0, v, x0)
-            d1 = maddWide(d1, v, x1)
-            d2 = maddWide(d2, v, x2)
+            d0 = madd(d0, v, x0)
+            d1 = madd(d1, v, x1)
+            d2 = madd(d2, v, x2)
             j += lanesPerVector
           }
         }

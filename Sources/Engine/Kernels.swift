@@ -14,8 +14,9 @@ func padPlane(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>
 /// with AVX2 and FMA) this is one fused multiply-add instruction per vector; Swift does not contract
 /// a + b * c on its own. Without it — the portable x86-64 target — `addingProduct` would be a library
 /// call per lane, so the portable build multiplies and adds.
+/// One definition for every vector width (8 lanes, and the 16-lane `WideVector` of AVX-512 builds).
 @inline(__always)
-func madd(_ a: SIMD8<Float>, _ b: SIMD8<Float>, _ c: SIMD8<Float>) -> SIMD8<Float> {
+func madd<V: SIMD>(_ a: V, _ b: V, _ c: V) -> V where V.Scalar == Float {
   #if TAILNAS_FMA
     a.addingProduct(b, c)
   #else
