@@ -233,3 +233,42 @@ func vectorAddScalar(_ v: Float, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
     i += 1
   }
 }
+
+/// ReLU over n floats: dst[i] = max(src[i], 0), NaN staying NaN as in PyTorch (only values below zero
+/// are replaced; a max instruction would turn NaN into 0 and hide a diverged loss).
+@inline(__always)
+func vectorRelu(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
+  let zero = SIMD8<Float>()
+  var i = 0
+  while i + 8 <= n {
+    let v = load8(src + i)
+    store8(v.replacing(with: zero, where: v .< zero), dst + i)
+    i += 8
+  }
+  while i < n {
+    dst[i] = src[i] < 0 ? 0 : src[i]
+    i += 1
+  }
+}
+
+/// ReLU gradient over n floats: v = dy[i] where y[i] > 0, else 0; gx[i] = v, or gx[i] += v when
+/// `accumulate`. gx may be dy itself (each dy[i] is read before gx[i] is written).
+@inline(__always)
+func vectorReluGradient(
+  _ gy: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ gx: UnsafeMutablePointer<Float>, _ n: Int,
+  accumulate: Bool
+) {
+  let zero = SIMD8<Float>()
+  var i = 0
+  while i + 8 <= n {
+    var v = zero.replacing(with: load8(gy + i), where: load8(y + i) .> zero)
+    if accumulate { v += load8(gx + i) }
+    store8(v, gx + i)
+    i += 8
+  }
+  while i < n {
+    let v = y[i] > 0 ? gy[i] : 0
+    gx[i] = accumulate ? gx[i] + v : v
+    i += 1
+  }
+}

@@ -34,6 +34,7 @@ extension Tape {
     _ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil, running: RunningStatistics? = nil,
     training: Bool = true, eps: Float = 1e-5
   ) -> Tensor {
+    materialize(x)
     let (n, c, h, w) = x.nchw
     let hw = h * w
     let m = n * hw

@@ -29,6 +29,7 @@ extension Tape {
   public func conv2d(
     _ x: Tensor, weight: Tensor, stride: Int = 1, padding: Int = 0, dilation: Int = 1, groups: Int = 1
   ) -> Tensor {
+    materialize(x)
     let (_, cin, _, _) = x.nchw
     let (cout, cinPerGroup, kh, kw) = weight.nchw
     precondition(kh == kw, "conv2d: square kernels only, got \(weight.shape)")

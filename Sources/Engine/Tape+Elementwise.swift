@@ -2,33 +2,45 @@ import Foundation
 
 extension Tape {
   /// ReLU: y = max(x, 0); dx = dy where y > 0.
+  ///
+  /// A channel concatenation view is read part by part, and dx goes straight into the parts' gradients.
   public func relu(_ x: Tensor) -> Tensor {
     let grad = needsGradient(x)
     let y = output(x.shape, grad: grad)
     let n = x.count
-    let xp = x.data
     let yp = y.data
-    parallel.forEachRange(n, minPerPart: 1 << 15) { _, r in
-      for i in r { yp[i] = max(xp[i], 0) }
+    if let view = x.distinctParts {
+      let sources = view.parts.map { materialize($0) }
+      parallel.forEachRange(view.runCount) { _, r in
+        for i in r {
+          let (k, source, destination, length) = view.run(i)
+          vectorRelu(sources[k] + source, yp + destination, length)
+        }
+      }
+    } else {
+      let xp = materialize(x)
+      parallel.forEachRange(n, minPerPart: 1 << 15) { _, r in
+        vectorRelu(xp + r.lowerBound, yp + r.lowerBound, r.count)
+      }
     }
     if grad {
       record(y) { [parallel] in
         guard let gyp = y.grad?.data else { return }
+        if let view = x.distinctParts {
+          let targets = view.gradientTargets()
+          parallel.forEachRange(view.runCount) { _, r in
+            for i in r {
+              let (k, source, destination, length) = view.run(i)
+              guard let (gx, accumulate) = targets[k] else { continue }
+              vectorReluGradient(gyp + destination, yp + destination, gx + source, length, accumulate: accumulate)
+            }
+          }
+          return
+        }
         let (gx, accumulate) = x.gradientTarget(donatedBy: y)
         parallel.forEachRange(n, minPerPart: 1 << 15) { _, r in
-          let zero = SIMD8<Float>()
-          var i = r.lowerBound
-          while i + 8 <= r.upperBound {
-            var v = zero.replacing(with: load8(gyp + i), where: load8(yp + i) .> zero)
-            if accumulate { v += load8(gx + i) }
-            store8(v, gx + i)
-            i += 8
-          }
-          while i < r.upperBound {
-            let v = yp[i] > 0 ? gyp[i] : 0
-            gx[i] = accumulate ? gx[i] + v : v
-            i += 1
-          }
+          let lo = r.lowerBound
+          vectorReluGradient(gyp + lo, yp + lo, gx + lo, r.count, accumulate: accumulate)
         }
       }
     }
@@ -83,6 +95,7 @@ extension Tape {
   /// Gradients: dx_k = w[i_k] dy and dw[i_k] = <dy, x_k>. The dot products are summed per thread
   /// range and then in range order, so they are deterministic for a fixed thread count.
   public func weightedSum(_ terms: [(Tensor, Int)], weights w: Tensor, shape: [Int]) -> Tensor {
+    for (x, _) in terms { materialize(x) }
     let chunk = Self.weightedSumChunk
     let grad = needsGradient(terms.map(\.0) + [w])
     let y = output(shape, grad: grad)
@@ -159,62 +172,9 @@ extension Tape {
     return Tensor(zeros: [n, c, (h + stride - 1) / stride, (w + stride - 1) / stride])
   }
 
-  /// Concatenation along the channel dimension of NCHW tensors with equal N, H, W.
-  public func concatChannels(_ xs: [Tensor]) -> Tensor {
-    let (n, _, h, w) = xs[0].nchw
-    precondition(xs.allSatisfy { $0.shape.count == 4 && $0.shape[0] == n && $0.shape[2] == h && $0.shape[3] == w })
-    let cs = xs.map { $0.shape[1] }
-    let ctotal = cs.reduce(0, +)
-    let grad = needsGradient(xs)
-    let y = output([n, ctotal, h, w], grad: grad)
-    let hw = h * w
-    parallel.forEachRange(n) { _, r in
-      for b in r {
-        var offset = b * ctotal * hw
-        for (x, c) in zip(xs, cs) {
-          (y.data + offset).update(from: x.data + b * c * hw, count: c * hw)
-          offset += c * hw
-        }
-      }
-    }
-    if grad {
-      record(y) { [parallel] in
-        guard let gy = y.grad else { return }
-        // A tensor may appear twice: only its first occurrence may overwrite a fresh gradient.
-        var targets: [(UnsafeMutablePointer<Float>, Bool)?] = []
-        for x in xs {
-          if !x.requiresGrad {
-            targets.append(nil)
-          } else if let g = x.grad, targets.contains(where: { $0?.0 == g.data }) {
-            targets.append((g.data, true))
-          } else {
-            targets.append(x.gradientTarget())
-          }
-        }
-        parallel.forEachRange(n) { _, r in
-          for b in r {
-            var offset = b * ctotal * hw
-            for (target, c) in zip(targets, cs) {
-              if let (gx, accumulate) = target {
-                let dst = gx + b * c * hw
-                let src = gy.data + offset
-                if accumulate {
-                  vectorScaleAdd(src, dst, c * hw, scale: 1, accumulate: true)
-                } else {
-                  dst.update(from: src, count: c * hw)
-                }
-              }
-              offset += c * hw
-            }
-          }
-        }
-      }
-    }
-    return y
-  }
-
   /// The spatial slice x[:, :, top:, left:]; dx is dy placed at (top, left) with zeros elsewhere.
   public func sliceSpatial(_ x: Tensor, top: Int, left: Int) -> Tensor {
+    materialize(x)
     let (n, c, h, w) = x.nchw
     let oh = h - top
     let ow = w - left
@@ -260,30 +220,42 @@ extension Tape {
   }
 
   /// Global average pooling: [N, C, H, W] to [N, C]; y = mean over H, W; dx = dy / (H W) everywhere.
+  ///
+  /// A channel concatenation view is read part by part, and dx goes straight into the parts' gradients.
   public func globalAveragePool(_ x: Tensor) -> Tensor {
     let (n, c, h, w) = x.nchw
     let hw = h * w
     let grad = needsGradient(x)
     let y = output([n, c], grad: grad)
     let inv = 1 / Float(hw)
-    let xp = x.data
     let yp = y.data
-    parallel.forEachRange(n * c, minPerPart: max(1, 8192 / max(hw, 1))) { _, r in
-      for p in r { yp[p] = vectorSum(xp + p * hw, hw) * inv }
+    let runs = ChannelRuns(x)
+    let sources = runs.sources(of: x, tape: self)
+    parallel.forEachRange(runs.count) { _, r in
+      for i in r {
+        let (k, source, destination, length) = runs.run(i)
+        for q in 0..<(length / hw) {
+          yp[destination / hw + q] = vectorSum(sources[k] + source + q * hw, hw) * inv
+        }
+      }
     }
     if grad {
       record(y) { [parallel] in
         guard let gy = y.grad else { return }
-        let (gx, accumulate) = x.gradientTarget()
         let gyp = gy.data
-        parallel.forEachRange(n * c, minPerPart: max(1, 8192 / max(hw, 1))) { _, r in
-          for p in r {
-            let g = gyp[p] * inv
-            let dst = gx + p * hw
-            if accumulate {
-              vectorAddScalar(g, dst, hw)
-            } else {
-              dst.update(repeating: g, count: hw)
+        let targets = runs.gradientTargets(of: x)
+        parallel.forEachRange(runs.count) { _, r in
+          for i in r {
+            let (k, source, destination, length) = runs.run(i)
+            guard let (gx, accumulate) = targets[k] else { continue }
+            for q in 0..<(length / hw) {
+              let g = gyp[destination / hw + q] * inv
+              let dst = gx + source + q * hw
+              if accumulate {
+                vectorAddScalar(g, dst, hw)
+              } else {
+                dst.update(repeating: g, count: hw)
+              }
             }
           }
         }

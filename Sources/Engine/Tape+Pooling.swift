@@ -4,6 +4,7 @@ extension Tape {
   /// 3x3-style max pooling with implicit -inf padding; the gradient goes to the first maximum of each
   /// window in row-major order, as PyTorch.
   public func maxPool(_ x: Tensor, kernel: Int = 3, stride: Int, padding: Int = 1) -> Tensor {
+    materialize(x)
     let g = ConvGeometry(kernel: kernel, stride: stride, padding: padding)
     guard stride <= 2, kernel <= 7 else { return referencePool(x, geometry: g, isMax: true) }
     let (n, c, h, w) = x.nchw
@@ -58,6 +59,7 @@ extension Tape {
   /// Backward: the scaled output gradient, zero-upsampled by the stride and padded by k - 1 - p,
   /// summed over the window.
   public func averagePool(_ x: Tensor, kernel: Int = 3, stride: Int, padding: Int = 1) -> Tensor {
+    materialize(x)
     let g = ConvGeometry(kernel: kernel, stride: stride, padding: padding)
     guard stride <= 2, kernel <= 7, padding <= kernel - 1 else {
       return referencePool(x, geometry: g, isMax: false)

@@ -66,7 +66,26 @@ public final class Tape: @unchecked Sendable {
   /// Sets every element of `y`'s gradient to `value` (allocated without a zero fill when missing), split
   /// over the threads as the element-wise kernels split y: how a caller seeds the output gradient of a
   /// non-scalar result before `backward()`.
+  ///
+  /// For a channel concatenation view without a gradient of its own, the seed goes straight into the
+  /// parts' gradients (added where a part already has one), as the view's backward would route it.
   public func seedGradient(_ y: Tensor, _ value: Float) {
+    if y.grad == nil, y.shape.count == 4, y.distinctParts != nil {
+      let runs = ChannelRuns(y)
+      let targets = runs.gradientTargets(of: y)
+      parallel.forEachRange(runs.count) { _, r in
+        for i in r {
+          let (k, source, _, length) = runs.run(i)
+          guard let (g, accumulate) = targets[k] else { continue }
+          if accumulate {
+            vectorAddScalar(value, g + source, length)
+          } else {
+            (g + source).update(repeating: value, count: length)
+          }
+        }
+      }
+      return
+    }
     let (g, _) = y.gradientTarget()
     parallel.forEachRange(y.count, minPerPart: 1 << 15) { _, r in
       (g + r.lowerBound).update(repeating: value, count: r.count)

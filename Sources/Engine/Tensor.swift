@@ -4,13 +4,23 @@ import Foundation
 ///
 /// Tensors have reference semantics: an op's output and the tape's backward closures share one object,
 /// and gradients accumulate into `grad`. Storage comes from a `BufferPool` and returns to it on `deinit`.
+/// A tensor made by `Tape.concatChannels` is a view over its parts (`ChannelConcatenation`) whose dense
+/// storage exists only once something reads `data`.
 public final class Tensor: @unchecked Sendable {
   /// The extent of each dimension, outermost first.
   public let shape: [Int]
   /// The number of elements.
   public let count: Int
-  /// The elements, row-major.
-  public let data: UnsafeMutablePointer<Float>
+  /// The elements, row-major. For a channel concatenation view, reading this copies the parts into the
+  /// view's own storage the first time.
+  public var data: UnsafeMutablePointer<Float> {
+    if let storage { return storage }
+    return concatenation.unsafelyUnwrapped.contents()
+  }
+  /// The storage of a plain tensor; nil for a channel concatenation view.
+  private let storage: UnsafeMutablePointer<Float>?
+  /// The parts when this tensor is a channel concatenation view.
+  let concatenation: ChannelConcatenation?
   /// Whether gradients flow into this tensor.
   public var requiresGrad: Bool
   /// The accumulated gradient, allocated on first use.
@@ -25,7 +35,19 @@ public final class Tensor: @unchecked Sendable {
     self.shape = shape
     self.count = shape.reduce(1, *)
     self.pool = pool
-    self.data = pool.take(count)
+    self.storage = pool.take(count)
+    self.concatenation = nil
+    self.requiresGrad = requiresGrad
+  }
+
+  /// A channel concatenation view over `parts` (4-D, equal N, H, W), read in place.
+  init(concatenating parts: [Tensor], requiresGrad: Bool, pool: BufferPool = .shared) {
+    let view = ChannelConcatenation(parts, pool: pool)
+    self.shape = [view.images, view.totalChannels, parts[0].shape[2], parts[0].shape[3]]
+    self.count = shape.reduce(1, *)
+    self.pool = pool
+    self.storage = nil
+    self.concatenation = view
     self.requiresGrad = requiresGrad
   }
 
@@ -50,7 +72,7 @@ public final class Tensor: @unchecked Sendable {
   }
 
   deinit {
-    pool.give(data, count: count)
+    if let storage { pool.give(storage, count: count) }
   }
 
   /// The elements as an array.

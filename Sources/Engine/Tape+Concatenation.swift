@@ -1,0 +1,79 @@
+import Foundation
+
+extension Tape {
+  /// Concatenation along the channel dimension of NCHW tensors with equal N, H, W, as a view.
+  ///
+  /// Nothing is copied here: the result reads its parts in place (`ChannelConcatenation`). ReLU, global
+  /// average pooling and `seedGradient` read the parts and add their input gradient straight into the
+  /// parts' gradients. Other ops read dense values (filled once, in parallel) and leave a dense gradient,
+  /// which this op's backward splits: d x_k = dy[:, channels of x_k]. A tensor that appears twice is
+  /// always read densely, so that its two gradient slices add up in order.
+  public func concatChannels(_ xs: [Tensor]) -> Tensor {
+    precondition(!xs.isEmpty, "concatChannels needs at least one tensor")
+    let (n, _, h, w) = xs[0].nchw
+    precondition(
+      xs.allSatisfy { $0.shape.count == 4 && $0.shape[0] == n && $0.shape[2] == h && $0.shape[3] == w },
+      "concatChannels: shapes \(xs.map(\.shape)) differ outside the channel dimension")
+    let grad = needsGradient(xs)
+    let y = Tensor(concatenating: xs, requiresGrad: grad)
+    y.isIntermediate = true
+    if grad {
+      let view = y.concatenation!
+      record(y) { [parallel] in
+        guard let gy = y.grad else { return }
+        // A tensor may appear twice: only its first occurrence may overwrite a fresh gradient.
+        var targets: [(UnsafeMutablePointer<Float>, Bool)?] = []
+        for x in xs {
+          if !x.requiresGrad {
+            targets.append(nil)
+          } else if let g = x.grad, targets.contains(where: { $0?.0 == g.data }) {
+            targets.append((g.data, true))
+          } else {
+            targets.append(x.gradientTarget())
+          }
+        }
+        let gyp = gy.data
+        // Runs of one image stay on one thread, in part order (see `ChannelConcatenation.run`).
+        parallel.forEachRange(n) { _, r in
+          for i in (r.lowerBound * xs.count)..<(r.upperBound * xs.count) {
+            let (k, source, destination, length) = view.run(i)
+            guard let (gx, accumulate) = targets[k] else { continue }
+            if accumulate {
+              vectorScaleAdd(gyp + destination, gx + source, length, scale: 1, accumulate: true)
+            } else {
+              vectorCopy(gyp + destination, gx + source, length)
+            }
+          }
+        }
+      }
+    }
+    return y
+  }
+
+  /// The dense values of `x`; for a channel concatenation view not read yet, the parts are copied into
+  /// its storage in parallel first (a plain `x.data` would copy on the calling thread alone).
+  @discardableResult
+  func materialize(_ x: Tensor) -> UnsafeMutablePointer<Float> {
+    guard let view = x.concatenation else { return x.data }
+    return view.contents { [parallel] copyRuns in
+      parallel.forEachRange(view.runCount) { _, r in copyRuns(r) }
+    }
+  }
+}
+
+extension Tensor {
+  /// The parts of a channel concatenation view whose gradient may be added straight into the parts'
+  /// gradients (every part a different tensor); nil for plain tensors.
+  var distinctParts: ChannelConcatenation? {
+    guard let view = concatenation, view.partsAreDistinct else { return nil }
+    return view
+  }
+}
+
+extension ChannelConcatenation {
+  /// Each part's gradient storage and whether a kernel must add to it; nil for parts without gradient.
+  /// Only for views with distinct parts.
+  func gradientTargets() -> [(UnsafeMutablePointer<Float>, accumulate: Bool)?] {
+    parts.map { $0.requiresGrad ? $0.gradientTarget() : nil }
+  }
+}
