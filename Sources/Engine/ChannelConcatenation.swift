@@ -20,9 +20,7 @@ final class ChannelConcatenation: @unchecked Sendable {
   /// N and H W, equal for every part.
   let images: Int
   let planeSize: Int
-  private let pool: BufferPool
-  private let lock = NSLock()
-  private var storage: UnsafeMutablePointer<Float>?
+  private let storage: ViewStorage
 
   init(_ parts: [Tensor], pool: BufferPool) {
     let (n, _, h, w) = parts[0].nchw
@@ -37,7 +35,7 @@ final class ChannelConcatenation: @unchecked Sendable {
     self.starts = starts
     images = n
     planeSize = h * w
-    self.pool = pool
+    storage = ViewStorage(count: n * start * h * w, pool: pool)
     partsAreDistinct = Set(parts.map(ObjectIdentifier.init)).count == parts.count
   }
 
@@ -60,28 +58,17 @@ final class ChannelConcatenation: @unchecked Sendable {
   }
 
   /// The dense NCHW values, copied from the parts on first call. `fill(copyRuns)` copies every run: the
-  /// caller may split it over threads; it runs under the lock, so concurrent first reads wait for one
-  /// copy.
-  func contents(fill: ((_ copyRuns: (Range<Int>) -> Void) -> Void)? = nil)
-    -> UnsafeMutablePointer<Float>
-  {
-    lock.lock()
-    defer { lock.unlock() }
-    if let storage { return storage }
-    let dense = pool.take(images * totalChannels * planeSize)
-    let sources = parts.map(\.data)
-    let copyRuns: (Range<Int>) -> Void = { [self] r in
-      for i in r {
-        let (k, source, destination, length) = run(i)
-        vectorCopy(sources[k] + source, dense + destination, length)
+  /// caller may split it over threads (the default copies on the calling thread).
+  func contents(fill: ((_ copyRuns: (Range<Int>) -> Void) -> Void)? = nil) -> UnsafeMutablePointer<Float> {
+    storage.contents { dense in
+      let sources = parts.map(\.data)
+      let copyRuns = { [self] (r: Range<Int>) in
+        for i in r {
+          let (k, source, destination, length) = run(i)
+          vectorCopy(sources[k] + source, dense + destination, length)
+        }
       }
+      if let fill { fill(copyRuns) } else { copyRuns(0..<runCount) }
     }
-    if let fill { fill(copyRuns) } else { copyRuns(0..<runCount) }
-    storage = dense
-    return dense
-  }
-
-  deinit {
-    if let storage { pool.give(storage, count: images * totalChannels * planeSize) }
   }
 }

@@ -29,7 +29,6 @@ extension Tape {
   public func conv2d(
     _ x: Tensor, weight: Tensor, stride: Int = 1, padding: Int = 0, dilation: Int = 1, groups: Int = 1
   ) -> Tensor {
-    materialize(x)
     let (_, cin, _, _) = x.nchw
     let (cout, cinPerGroup, kh, kw) = weight.nchw
     precondition(kh == kw, "conv2d: square kernels only, got \(weight.shape)")
@@ -39,11 +38,13 @@ extension Tape {
       if kh == 1 && padding == 0 {
         return pointwiseConv(x, weight: weight, stride: stride)
       }
+      materialize(x)
       return denseConv(x, weight: weight, geometry: geometry)
     }
     precondition(
       groups == cin && cout == cin && cinPerGroup == 1,
       "conv2d: only dense and depthwise convolutions are supported (groups \(groups), weight \(weight.shape))")
+    materialize(x)
     return depthwiseConv(x, weight: weight, geometry: geometry)
   }
 
@@ -60,12 +61,17 @@ extension Tape {
     let grad = needsGradient(x, weight)
     let y = output([n, cout, oh, ow], grad: grad)
     let scratch = self.scratch
+    // At stride > 1 the input goes through `subsample` anyway, so a spatial slice view is read in its
+    // base at the slice's offset (and its gradient lands in the base's gradient): no slice copy at all.
+    let slice = stride > 1 ? x.spatialSlice : nil
+    let input = PlaneLayout(x, slice: slice)
+    let xp = materialize(slice?.base ?? x)
     parallel.forEachRange(n) { part, r in
       let sub = stride == 1 ? nil : scratch.buffer(part: part, slot: 0, count: cin * ohw)
       for b in r {
-        var src = x.data + b * cin * h * w
+        var src = xp + input.origin(image: b)
         if let sub {
-          subsample(src, into: sub, planes: cin, h: h, w: w, stride: stride)
+          subsample(src, into: sub, planes: cin, h: h, w: w, stride: stride, layout: input)
           src = UnsafeMutablePointer(sub)
         }
         smallGemm(
@@ -76,7 +82,8 @@ extension Tape {
     if grad {
       record(y) { [parallel] in
         guard let gy = y.grad else { return }
-        let target = x.requiresGrad ? x.gradientTarget() : nil
+        let gradientOwner = slice?.base ?? x
+        let target = gradientOwner.requiresGrad ? gradientOwner.gradientTarget() : nil
         let needW = weight.requiresGrad
         let wsize = cout * cin
         let parts = parallel.parts(n)
@@ -92,24 +99,24 @@ extension Tape {
           for b in r {
             let gyb = gy.data + b * cout * ohw
             if needW {
-              var src = x.data + b * cin * h * w
+              var src = xp + input.origin(image: b)
               if let sub {
-                subsample(src, into: sub, planes: cin, h: h, w: w, stride: stride)
+                subsample(src, into: sub, planes: cin, h: h, w: w, stride: stride, layout: input)
                 src = UnsafeMutablePointer(sub)
               }
               smallGemmTransposedB(
                 m: cout, n: cin, k: ohw, gyb, lda: ohw, src, ldb: ohw, gwPart, ldc: cin)
             }
             if let (gx, accumulate) = target {
-              let dst = gx + b * cin * h * w
               if let sub {
                 smallGemm(
                   m: cin, n: ohw, k: cout, transposed, lda: cout, gyb, ldb: ohw, sub, ldc: ohw, accumulate: false)
-                if !accumulate { dst.update(repeating: 0, count: cin * h * w) }
-                scatterAdd(sub, into: dst, planes: cin, h: h, w: w, stride: stride)
+                if !accumulate { (gx + b * input.imageSize).update(repeating: 0, count: input.imageSize) }
+                scatterAdd(
+                  sub, into: gx + input.origin(image: b), planes: cin, h: h, w: w, stride: stride, layout: input)
               } else {
                 smallGemm(
-                  m: cin, n: ohw, k: cout, transposed, lda: cout, gyb, ldb: ohw, dst, ldc: ohw,
+                  m: cin, n: ohw, k: cout, transposed, lda: cout, gyb, ldb: ohw, gx + b * cin * h * w, ldc: ohw,
                   accumulate: accumulate)
               }
             }

@@ -172,53 +172,6 @@ extension Tape {
     return Tensor(zeros: [n, c, (h + stride - 1) / stride, (w + stride - 1) / stride])
   }
 
-  /// The spatial slice x[:, :, top:, left:]; dx is dy placed at (top, left) with zeros elsewhere.
-  public func sliceSpatial(_ x: Tensor, top: Int, left: Int) -> Tensor {
-    materialize(x)
-    let (n, c, h, w) = x.nchw
-    let oh = h - top
-    let ow = w - left
-    let grad = needsGradient(x)
-    let y = output([n, c, oh, ow], grad: grad)
-    let xp = x.data
-    let yp = y.data
-    parallel.forEachRange(n * c, minPerPart: 16) { _, r in
-      for p in r {
-        for i in 0..<oh {
-          vectorCopy(xp + (p * h + i + top) * w + left, yp + (p * oh + i) * ow, ow)
-        }
-      }
-    }
-    if grad {
-      record(y) { [parallel] in
-        guard let gy = y.grad else { return }
-        let (gx, accumulate) = x.gradientTarget()
-        let gyp = gy.data
-        parallel.forEachRange(n * c, minPerPart: 16) { _, r in
-          for p in r {
-            let plane = gx + p * h * w
-            if !accumulate {
-              // The cut-off border gets zeros: the first `top` rows and the first `left` columns.
-              for j in 0..<(top * w) { plane[j] = 0 }
-            }
-            for i in 0..<oh {
-              let row = plane + (i + top) * w
-              let dst = row + left
-              let src = gyp + (p * oh + i) * ow
-              if !accumulate { for j in 0..<left { row[j] = 0 } }
-              if accumulate {
-                vectorScaleAdd(src, dst, ow, scale: 1, accumulate: true)
-              } else {
-                vectorCopy(src, dst, ow)
-              }
-            }
-          }
-        }
-      }
-    }
-    return y
-  }
-
   /// Global average pooling: [N, C, H, W] to [N, C]; y = mean over H, W; dx = dy / (H W) everywhere.
   ///
   /// A channel concatenation view is read part by part, and dx goes straight into the parts' gradients.

@@ -67,9 +67,23 @@ public final class Tape: @unchecked Sendable {
   /// over the threads as the element-wise kernels split y: how a caller seeds the output gradient of a
   /// non-scalar result before `backward()`.
   ///
-  /// For a channel concatenation view without a gradient of its own, the seed goes straight into the
-  /// parts' gradients (added where a part already has one), as the view's backward would route it.
+  /// For a view without a gradient of its own, the seed goes straight into the gradients of the tensors
+  /// it shows (added where one already exists), as the view's backward would route it.
   public func seedGradient(_ y: Tensor, _ value: Float) {
+    if y.grad == nil, let slice = y.spatialSlice, slice.base.requiresGrad {
+      let (gx, accumulate) = slice.base.gradientTarget()
+      let width = slice.width
+      parallel.forEachRange(slice.planes, minPerPart: 16) { _, r in
+        slice.placeGradient(planes: r, into: gx, accumulate: accumulate) { _, _, row in
+          if accumulate {
+            vectorAddScalar(value, row, width)
+          } else {
+            row.update(repeating: value, count: width)
+          }
+        }
+      }
+      return
+    }
     if y.grad == nil, y.shape.count == 4, y.distinctParts != nil {
       let runs = ChannelRuns(y)
       let targets = runs.gradientTargets(of: y)

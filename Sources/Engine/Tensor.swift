@@ -4,23 +4,44 @@ import Foundation
 ///
 /// Tensors have reference semantics: an op's output and the tape's backward closures share one object,
 /// and gradients accumulate into `grad`. Storage comes from a `BufferPool` and returns to it on `deinit`.
-/// A tensor made by `Tape.concatChannels` is a view over its parts (`ChannelConcatenation`) whose dense
+/// A tensor made by `Tape.concatChannels` or `Tape.sliceSpatial` is a view (`Tensor.View`) whose dense
 /// storage exists only once something reads `data`.
 public final class Tensor: @unchecked Sendable {
   /// The extent of each dimension, outermost first.
   public let shape: [Int]
   /// The number of elements.
   public let count: Int
-  /// The elements, row-major. For a channel concatenation view, reading this copies the parts into the
-  /// view's own storage the first time.
+  /// The elements, row-major. For a view, reading this copies what the view shows into the view's own
+  /// storage the first time.
   public var data: UnsafeMutablePointer<Float> {
     if let storage { return storage }
-    return concatenation.unsafelyUnwrapped.contents()
+    switch view.unsafelyUnwrapped {
+    case .channels(let concatenation): return concatenation.contents()
+    case .spatialSlice(let slice): return slice.contents()
+    }
   }
-  /// The storage of a plain tensor; nil for a channel concatenation view.
+  /// The storage of a plain tensor; nil for a view.
   private let storage: UnsafeMutablePointer<Float>?
+
+  /// What a view tensor shows; ops that know a kind read it in place.
+  enum View {
+    /// The channel concatenation of other tensors.
+    case channels(ChannelConcatenation)
+    /// x[:, :, top:, left:] of another tensor.
+    case spatialSlice(SpatialSlice)
+  }
+  /// Set for a view tensor, nil for a plain one.
+  let view: View?
+
   /// The parts when this tensor is a channel concatenation view.
-  let concatenation: ChannelConcatenation?
+  var concatenation: ChannelConcatenation? {
+    if case .channels(let c) = view { c } else { nil }
+  }
+
+  /// The base and offset when this tensor is a spatial slice view.
+  var spatialSlice: SpatialSlice? {
+    if case .spatialSlice(let s) = view { s } else { nil }
+  }
   /// Whether gradients flow into this tensor.
   public var requiresGrad: Bool
   /// The accumulated gradient, allocated on first use.
@@ -36,18 +57,29 @@ public final class Tensor: @unchecked Sendable {
     self.count = shape.reduce(1, *)
     self.pool = pool
     self.storage = pool.take(count)
-    self.concatenation = nil
+    self.view = nil
     self.requiresGrad = requiresGrad
   }
 
   /// A channel concatenation view over `parts` (4-D, equal N, H, W), read in place.
   init(concatenating parts: [Tensor], requiresGrad: Bool, pool: BufferPool = .shared) {
-    let view = ChannelConcatenation(parts, pool: pool)
-    self.shape = [view.images, view.totalChannels, parts[0].shape[2], parts[0].shape[3]]
+    let concatenation = ChannelConcatenation(parts, pool: pool)
+    self.shape = [concatenation.images, concatenation.totalChannels, parts[0].shape[2], parts[0].shape[3]]
     self.count = shape.reduce(1, *)
     self.pool = pool
     self.storage = nil
-    self.concatenation = view
+    self.view = .channels(concatenation)
+    self.requiresGrad = requiresGrad
+  }
+
+  /// The spatial slice view x[:, :, top:, left:] of the 4-D tensor `base`, read in place.
+  init(slicing base: Tensor, top: Int, left: Int, requiresGrad: Bool, pool: BufferPool = .shared) {
+    let slice = SpatialSlice(base, top: top, left: left, pool: pool)
+    self.shape = slice.shape
+    self.count = shape.reduce(1, *)
+    self.pool = pool
+    self.storage = nil
+    self.view = .spatialSlice(slice)
     self.requiresGrad = requiresGrad
   }
 

@@ -1,5 +1,6 @@
 import Foundation
 
+/// View ops: channel concatenation and spatial slicing make views instead of copies (`Tensor.View`).
 extension Tape {
   /// Concatenation along the channel dimension of NCHW tensors with equal N, H, W, as a view.
   ///
@@ -50,13 +51,52 @@ extension Tape {
     return y
   }
 
-  /// The dense values of `x`; for a channel concatenation view not read yet, the parts are copied into
-  /// its storage in parallel first (a plain `x.data` would copy on the calling thread alone).
+  /// The spatial slice x[:, :, top:, left:] of a 4-D tensor, as a view.
+  ///
+  /// Nothing is copied here (`SpatialSlice`): the stride-2 1x1 convolution and `seedGradient` read the base
+  /// at the offset and write into its gradient; other ops read dense values (filled once, in parallel) and
+  /// leave a dense gradient dy, which this op's backward places into dx at (top, left), zeros elsewhere.
+  public func sliceSpatial(_ x: Tensor, top: Int, left: Int) -> Tensor {
+    let grad = needsGradient(x)
+    let y = Tensor(slicing: x, top: top, left: left, requiresGrad: grad)
+    y.isIntermediate = true
+    if grad {
+      let slice = y.spatialSlice!
+      record(y) { [parallel] in
+        guard let gy = y.grad else { return }
+        let (gx, accumulate) = x.gradientTarget()
+        let gyp = gy.data
+        let (height, width) = (slice.height, slice.width)
+        parallel.forEachRange(slice.planes, minPerPart: 16) { _, r in
+          slice.placeGradient(planes: r, into: gx, accumulate: accumulate) { p, i, row in
+            let src = gyp + (p * height + i) * width
+            if accumulate {
+              vectorScaleAdd(src, row, width, scale: 1, accumulate: true)
+            } else {
+              vectorCopy(src, row, width)
+            }
+          }
+        }
+      }
+    }
+    return y
+  }
+
+  /// The dense values of `x`; for a view not read yet, what it shows is copied into its storage in
+  /// parallel first (a plain `x.data` would copy on the calling thread alone).
   @discardableResult
   func materialize(_ x: Tensor) -> UnsafeMutablePointer<Float> {
-    guard let view = x.concatenation else { return x.data }
-    return view.contents { [parallel] copyRuns in
-      parallel.forEachRange(view.runCount) { _, r in copyRuns(r) }
+    switch x.view {
+    case nil:
+      return x.data
+    case .channels(let concatenation):
+      return concatenation.contents { [parallel] copyRuns in
+        parallel.forEachRange(concatenation.runCount) { _, r in copyRuns(r) }
+      }
+    case .spatialSlice(let slice):
+      return slice.contents { [parallel] copyPlanes in
+        parallel.forEachRange(slice.planes, minPerPart: 16) { _, r in copyPlanes(r) }
+      }
     }
   }
 }
