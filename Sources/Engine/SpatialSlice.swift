@@ -1,6 +1,6 @@
 /// The spatial slice x[:, :, top:, left:] of an NCHW tensor, read in place.
 ///
-/// `Tape.sliceSpatial` returns such a view instead of copying, as PyTorch's slicing does. The 1x1
+/// `Tape.sliceSpatial` returns such a view instead of copying (PyTorch's slicing makes a view too). The 1x1
 /// convolution at stride 2 (FactorizedReduce's second branch) and gradient seeding read the base tensor at
 /// the offset and write their input gradient straight into the base's gradient; every other reader gets
 /// dense values through `Tensor.data`, copied once into the view's own storage (`ViewStorage`).
@@ -21,7 +21,7 @@ final class SpatialSlice: @unchecked Sendable {
 
   init(_ base: Tensor, top: Int, left: Int, pool: BufferPool) {
     let (n, c, h, w) = base.nchw
-    precondition(top >= 0 && left >= 0 && top < h && left < w, "slice [\(top):, \(left):] of \(base.shape)")
+    precondition(top >= 0 && left >= 0 && top <= h && left <= w, "slice [\(top):, \(left):] of \(base.shape)")
     self.base = base
     self.top = top
     self.left = left

@@ -82,8 +82,8 @@ extension Tape {
     if grad {
       record(y) { [parallel] in
         guard let gy = y.grad else { return }
-        let gradientOwner = slice?.base ?? x
-        let target = gradientOwner.requiresGrad ? gradientOwner.gradientTarget() : nil
+        // The slice's gradient is the base's gradient at the offset (the view records, so the base does).
+        let target = x.requiresGrad ? (slice?.base ?? x).gradientTarget() : nil
         let needW = weight.requiresGrad
         let wsize = cout * cin
         let parts = parallel.parts(n)

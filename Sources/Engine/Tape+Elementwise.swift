@@ -58,7 +58,8 @@ extension Tape {
     let yp = y.data
     parallel.forEachRange(n, minPerPart: 1 << 15) { _, r in
       let (x0, c0) = terms[0]
-      for i in r { yp[i] = c0 * x0.data[i] }
+      let x0p = x0.data
+      for i in r { yp[i] = c0 * x0p[i] }
       for (x, c) in terms.dropFirst() {
         let xp = x.data
         for i in r { yp[i] += c * xp[i] }
@@ -69,7 +70,8 @@ extension Tape {
         guard let gy = y.grad else { return }
         for (x, c) in terms where x.requiresGrad {
           let gx = x.gradient().data
-          for i in 0..<n { gx[i] += c * gy.data[i] }
+          let gyp = gy.data
+          for i in 0..<n { gx[i] += c * gyp[i] }
         }
       }
     }
@@ -182,6 +184,11 @@ extension Tape {
     let y = output([n, c], grad: grad)
     let inv = 1 / Float(hw)
     let yp = y.data
+    if hw == 0 {
+      // The mean of no values, as PyTorch gives it; x has no elements to take a gradient.
+      yp.update(repeating: .nan, count: n * c)
+      return y
+    }
     let runs = ChannelRuns(x)
     let sources = runs.sources(of: x, tape: self)
     parallel.forEachRange(runs.count) { _, r in

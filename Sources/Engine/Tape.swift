@@ -63,14 +63,15 @@ public final class Tape: @unchecked Sendable {
     backward()
   }
 
-  /// Sets every element of `y`'s gradient to `value` (allocated without a zero fill when missing), split
-  /// over the threads as the element-wise kernels split y: how a caller seeds the output gradient of a
-  /// non-scalar result before `backward()`.
+  /// Adds `value` to every element of `y`'s gradient (a missing gradient is allocated and set, without a
+  /// zero fill), split over the threads as the element-wise kernels split y: how a caller seeds the output
+  /// gradient of a non-scalar result before `backward()`. Seeds add up, as PyTorch's gradients do.
   ///
-  /// For a view without a gradient of its own, the seed goes straight into the gradients of the tensors
-  /// it shows (added where one already exists), as the view's backward would route it.
+  /// For a view that records gradients and has no dense gradient of its own, the seed goes straight into
+  /// the gradients of the tensors it shows, as the view's backward would route it.
   public func seedGradient(_ y: Tensor, _ value: Float) {
-    if y.grad == nil, let slice = y.spatialSlice, slice.base.requiresGrad {
+    let routes = y.requiresGrad && y.grad == nil
+    if routes, let slice = y.spatialSlice, slice.base.requiresGrad {
       let (gx, accumulate) = slice.base.gradientTarget()
       let width = slice.width
       parallel.forEachRange(slice.planes, minPerPart: 16) { _, r in
@@ -84,7 +85,7 @@ public final class Tape: @unchecked Sendable {
       }
       return
     }
-    if y.grad == nil, y.shape.count == 4, y.distinctParts != nil {
+    if routes, y.distinctParts != nil {
       let runs = ChannelRuns(y)
       let targets = runs.gradientTargets(of: y)
       parallel.forEachRange(runs.count) { _, r in
@@ -100,9 +101,13 @@ public final class Tape: @unchecked Sendable {
       }
       return
     }
-    let (g, _) = y.gradientTarget()
+    let (g, accumulate) = y.gradientTarget()
     parallel.forEachRange(y.count, minPerPart: 1 << 15) { _, r in
-      (g + r.lowerBound).update(repeating: value, count: r.count)
+      if accumulate {
+        vectorAddScalar(value, g + r.lowerBound, r.count)
+      } else {
+        (g + r.lowerBound).update(repeating: value, count: r.count)
+      }
     }
   }
 

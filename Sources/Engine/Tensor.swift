@@ -38,6 +38,8 @@ public final class Tensor: @unchecked Sendable {
     if case .channels(let c) = view { c } else { nil }
   }
 
+  static let readOnlyView = "a view (concatenation or slice) is read-only: change the tensors it shows"
+
   /// The base and offset when this tensor is a spatial slice view.
   var spatialSlice: SpatialSlice? {
     if case .spatialSlice(let s) = view { s } else { nil }
@@ -116,7 +118,10 @@ public final class Tensor: @unchecked Sendable {
   /// Element access by flat index.
   public subscript(index: Int) -> Float {
     get { data[index] }
-    set { data[index] = newValue }
+    set {
+      precondition(view == nil, Self.readOnlyView)
+      data[index] = newValue
+    }
   }
 
   /// The gradient buffer, created as zeros when missing.
@@ -167,11 +172,13 @@ public final class Tensor: @unchecked Sendable {
   /// Copies the values of `other`, which must have the same element count.
   public func assign(_ other: Tensor) {
     precondition(other.count == count, "assign: \(other.shape) into \(shape)")
+    precondition(view == nil, Self.readOnlyView)
     data.update(from: other.data, count: count)
   }
 
   /// Fills with normally distributed values (Box-Muller over `generator`).
   public func fillNormal<G: RandomNumberGenerator>(std: Float, using generator: inout G) {
+    precondition(view == nil, Self.readOnlyView)
     var i = 0
     while i < count {
       let u1 = Float.random(in: Float.ulpOfOne..<1, using: &generator)

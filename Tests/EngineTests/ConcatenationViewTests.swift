@@ -1,5 +1,7 @@
 import Data
+import Dispatch
 import Engine
+import Synchronization
 import Testing
 
 /// `concatChannels` returns a view over its parts: ReLU, global average pooling and gradient seeding read
@@ -120,6 +122,44 @@ import Testing
     #expect(a.grad!.scalars.allSatisfy { $0 == 2 })
     #expect(b.grad!.scalars.allSatisfy { $0 == 2.25 })
     #expect(frozen.grad == nil)
+  }
+
+  /// Seeds add up, on views as on plain tensors: seeding a view twice, or a view and then one of its
+  /// parts, adds every seed.
+  @Test func seedsAddUp() {
+    var g = SplitMix64(seed: 307)
+    let a = Check.random([1, 2, 3, 3], &g)
+    let b = Check.random([1, 1, 3, 3], &g)
+    let tape = Tape(threads: 2)
+    let y = tape.concatChannels([a, b])
+    tape.seedGradient(y, 1)
+    tape.seedGradient(y, 2)
+    tape.seedGradient(a, 0.5)
+    tape.backward()
+    #expect(a.grad!.scalars.allSatisfy { $0 == 3.5 })
+    #expect(b.grad!.scalars.allSatisfy { $0 == 3 })
+    let plain = Check.random([1, 2, 3, 3], &g)
+    tape.seedGradient(plain, 1)
+    tape.seedGradient(plain, 2)
+    #expect(plain.grad!.scalars.allSatisfy { $0 == 3 })
+  }
+
+  /// Threads that read an unfilled view at once all get the one filled storage.
+  @Test func concurrentFirstReadsShareOneFill() {
+    var g = SplitMix64(seed: 308)
+    let a = Self.frozen([4, 3, 8, 8], &g)
+    let b = Self.frozen([4, 5, 8, 8], &g)
+    let tape = Tape(threads: 2)
+    for _ in 0..<20 {
+      let y = tape.concatChannels([a, b])
+      let addresses = Mutex<Set<Int>>([])
+      DispatchQueue.concurrentPerform(iterations: 8) { _ in
+        let p = Int(bitPattern: y.data)
+        addresses.withLock { _ = $0.insert(p) }
+      }
+      #expect(addresses.withLock { $0.count } == 1)
+      #expect(y.scalars == Self.expected([a, b]))
+    }
   }
 
   @Test func reluKeepsNaN() {

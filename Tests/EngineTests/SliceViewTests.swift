@@ -52,6 +52,46 @@ import Testing
     }
   }
 
+  /// Other offsets and stride 3 through the same in-base reading.
+  @Test(arguments: [(0, 1, 2), (1, 0, 2), (2, 1, 3), (1, 1, 3)])
+  func otherOffsetsAndStrides(top: Int, left: Int, stride: Int) {
+    var g = SplitMix64(seed: UInt64(440 + top * 7 + left * 3 + stride))
+    let x = Check.random([2, 3, 8, 9], &g)
+    let w = Check.random([4, 3, 1, 1], &g)
+    Check.check([x, w], samples: 48) { tape, t in
+      tape.conv2d(tape.sliceSpatial(t[0], top: top, left: left), weight: t[1], stride: stride)
+    }
+  }
+
+  /// A slice made while not recording carries no gradient into its base, even when a later op that
+  /// records (its weight needs a gradient) reads it in place.
+  @Test func aSliceMadeWithoutRecordingPassesNoGradient() {
+    var g = SplitMix64(seed: 450)
+    let x = Check.random([1, 2, 6, 6], &g)
+    let w = Check.random([3, 2, 1, 1], &g)
+    let tape = Tape(threads: 2)
+    let s = tape.withoutGradients { tape.sliceSpatial(x, top: 1, left: 1) }
+    let y = tape.conv2d(s, weight: w, stride: 2)
+    tape.seedGradient(y, 1)
+    tape.backward()
+    #expect(x.grad == nil)
+    #expect(w.grad != nil)
+    tape.seedGradient(s, 1)
+    #expect(x.grad == nil)
+    #expect(s.grad!.scalars.allSatisfy { $0 == 1 })
+  }
+
+  /// ReLU routes a concatenation's gradient into a part that is itself a slice view (dense gradient on
+  /// the slice, placed into its base by the slice's backward).
+  @Test func concatenationOfSlices() {
+    var g = SplitMix64(seed: 460)
+    let x = Check.random([2, 2, 6, 7], &g)
+    let a = Check.random([2, 3, 5, 6], &g)
+    Check.check([x, a], step: 1e-3, samples: 48) { tape, t in
+      tape.relu(tape.concatChannels([tape.sliceSpatial(t[0], top: 1, left: 1), t[1]]))
+    }
+  }
+
   /// FactorizedReduce's shape (even sizes, so both branches halve alike): the base also feeds a plain stride-2 convolution, so its gradient already
   /// holds a value when the slice's convolution adds to it; a third branch reads the slice densely.
   @Test func routedAndDenseSliceGradientsAddUp() {
