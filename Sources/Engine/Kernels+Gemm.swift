@@ -123,26 +123,22 @@ private func smallGemmEdge(
   }
 }
 
-/// C += A B^T for small row-major matrices: A [m, k] (row pitch lda), B [n, k] (pitch ldb), C [m, n] (pitch
-/// ldc). Each C entry is a dot product of two rows; four rows of A and two of B share their loads (eight
-/// wide-vector accumulators, six loads per eight multiply-adds), which is the 1x1 convolution's weight
-/// gradient dW = sum_images dY X^T.
+/// C += sum over `images` of A_b B_b^T for small row-major matrices: A_b [m, k] (row pitch lda, image b at
+/// a + b * aImageStride), B_b [n, k] (pitch ldb, at b + b * bImageStride), C [m, n] (pitch ldc). Each C
+/// entry is a sum of dot products of two rows; four rows of A and two of B share their loads (eight
+/// wide-vector accumulators, six loads per eight multiply-adds), and the accumulators run over every
+/// image before their lanes are added, so a short k (an 8x8 plane is 64) does not pay one horizontal
+/// sum per image. This is the 1x1 convolution's weight gradient dW = sum_images dY X^T.
 func smallGemmTransposedB(
-  m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
-  _ c: UnsafeMutablePointer<Float>, ldc: Int
+  m: Int, n: Int, k: Int, images: Int = 1, _ a: UnsafePointer<Float>, lda: Int, aImageStride: Int = 0,
+  _ b: UnsafePointer<Float>, ldb: Int, bImageStride: Int = 0, _ c: UnsafeMutablePointer<Float>, ldc: Int
 ) {
   let lanes = WideVector.scalarCount
   let vectorEnd = k / lanes * lanes
   var i = 0
   while i + 4 <= m {
-    let a0 = a + i * lda
-    let a1 = a0 + lda
-    let a2 = a1 + lda
-    let a3 = a2 + lda
     var j = 0
     while j + 2 <= n {
-      let b0 = b + j * ldb
-      let b1 = b0 + ldb
       var c00 = WideVector()
       var c01 = c00
       var c10 = c00
@@ -151,62 +147,72 @@ func smallGemmTransposedB(
       var c21 = c00
       var c30 = c00
       var c31 = c00
-      var p = 0
-      while p < vectorEnd {
-        let x0 = loadWide(b0 + p)
-        let x1 = loadWide(b1 + p)
-        var v = loadWide(a0 + p)
-        c00 = madd(c00, v, x0)
-        c01 = madd(c01, v, x1)
-        v = loadWide(a1 + p)
-        c10 = madd(c10, v, x0)
-        c11 = madd(c11, v, x1)
-        v = loadWide(a2 + p)
-        c20 = madd(c20, v, x0)
-        c21 = madd(c21, v, x1)
-        v = loadWide(a3 + p)
-        c30 = madd(c30, v, x0)
-        c31 = madd(c31, v, x1)
-        p += lanes
-      }
-      var s00 = c00.sum()
-      var s01 = c01.sum()
-      var s10 = c10.sum()
-      var s11 = c11.sum()
-      var s20 = c20.sum()
-      var s21 = c21.sum()
-      var s30 = c30.sum()
-      var s31 = c31.sum()
-      while p < k {
-        let x0 = b0[p]
-        let x1 = b1[p]
-        s00 += a0[p] * x0
-        s01 += a0[p] * x1
-        s10 += a1[p] * x0
-        s11 += a1[p] * x1
-        s20 += a2[p] * x0
-        s21 += a2[p] * x1
-        s30 += a3[p] * x0
-        s31 += a3[p] * x1
-        p += 1
+      var tail = (Float(0), Float(0), Float(0), Float(0), Float(0), Float(0), Float(0), Float(0))
+      for image in 0..<images {
+        let a0 = a + image * aImageStride + i * lda
+        let a1 = a0 + lda
+        let a2 = a1 + lda
+        let a3 = a2 + lda
+        let b0 = b + image * bImageStride + j * ldb
+        let b1 = b0 + ldb
+        var p = 0
+        while p < vectorEnd {
+          let x0 = loadWide(b0 + p)
+          let x1 = loadWide(b1 + p)
+          var v = loadWide(a0 + p)
+          c00 = madd(c00, v, x0)
+          c01 = madd(c01, v, x1)
+          v = loadWide(a1 + p)
+          c10 = madd(c10, v, x0)
+          c11 = madd(c11, v, x1)
+          v = loadWide(a2 + p)
+          c20 = madd(c20, v, x0)
+          c21 = madd(c21, v, x1)
+          v = loadWide(a3 + p)
+          c30 = madd(c30, v, x0)
+          c31 = madd(c31, v, x1)
+          p += lanes
+        }
+        while p < k {
+          let x0 = b0[p]
+          let x1 = b1[p]
+          tail.0 += a0[p] * x0
+          tail.1 += a0[p] * x1
+          tail.2 += a1[p] * x0
+          tail.3 += a1[p] * x1
+          tail.4 += a2[p] * x0
+          tail.5 += a2[p] * x1
+          tail.6 += a3[p] * x0
+          tail.7 += a3[p] * x1
+          p += 1
+        }
       }
       let c0 = c + i * ldc + j
-      c0[0] += s00
-      c0[1] += s01
-      c0[ldc] += s10
-      c0[ldc + 1] += s11
-      c0[2 * ldc] += s20
-      c0[2 * ldc + 1] += s21
-      c0[3 * ldc] += s30
-      c0[3 * ldc + 1] += s31
+      c0[0] += c00.sum() + tail.0
+      c0[1] += c01.sum() + tail.1
+      c0[ldc] += c10.sum() + tail.2
+      c0[ldc + 1] += c11.sum() + tail.3
+      c0[2 * ldc] += c20.sum() + tail.4
+      c0[2 * ldc + 1] += c21.sum() + tail.5
+      c0[3 * ldc] += c30.sum() + tail.6
+      c0[3 * ldc + 1] += c31.sum() + tail.7
       j += 2
     }
     if j < n {
-      for r in i..<(i + 4) { c[r * ldc + j] += vectorDot(a + r * lda, b + j * ldb, k) }
+      for r in i..<(i + 4) {
+        for image in 0..<images {
+          c[r * ldc + j] += vectorDot(
+            a + image * aImageStride + r * lda, b + image * bImageStride + j * ldb, k)
+        }
+      }
     }
     i += 4
   }
   for r in i..<m {
-    for col in 0..<n { c[r * ldc + col] += vectorDot(a + r * lda, b + col * ldb, k) }
+    for col in 0..<n {
+      for image in 0..<images {
+        c[r * ldc + col] += vectorDot(a + image * aImageStride + r * lda, b + image * bImageStride + col * ldb, k)
+      }
+    }
   }
 }

@@ -96,17 +96,26 @@ extension Tape {
           let gwPart = scratch.buffer(part: part, slot: 1, count: wsize)
           if needW { gwPart.update(repeating: 0, count: wsize) }
           let sub = stride == 1 ? nil : scratch.buffer(part: part, slot: 0, count: cin * ohw)
+          if needW {
+            // dW += sum over this thread's images of dY X_s^T, in one kernel call across the images.
+            var src = UnsafePointer(xp + input.origin(image: r.lowerBound))
+            var imageStride = input.imageSize
+            if stride > 1 {
+              let subs = scratch.buffer(part: part, slot: 2, count: r.count * cin * ohw)
+              for (k, b) in r.enumerated() {
+                subsample(
+                  xp + input.origin(image: b), into: subs + k * cin * ohw, planes: cin, h: h, w: w, stride: stride,
+                  layout: input)
+              }
+              src = UnsafePointer(subs)
+              imageStride = cin * ohw
+            }
+            smallGemmTransposedB(
+              m: cout, n: cin, k: ohw, images: r.count, gy.data + r.lowerBound * cout * ohw, lda: ohw,
+              aImageStride: cout * ohw, src, ldb: ohw, bImageStride: imageStride, gwPart, ldc: cin)
+          }
           for b in r {
             let gyb = gy.data + b * cout * ohw
-            if needW {
-              var src = xp + input.origin(image: b)
-              if let sub {
-                subsample(src, into: sub, planes: cin, h: h, w: w, stride: stride, layout: input)
-                src = UnsafeMutablePointer(sub)
-              }
-              smallGemmTransposedB(
-                m: cout, n: cin, k: ohw, gyb, lda: ohw, src, ldb: ohw, gwPart, ldc: cin)
-            }
             if let (gx, accumulate) = target {
               if let sub {
                 smallGemm(

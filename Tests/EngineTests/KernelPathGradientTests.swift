@@ -50,6 +50,16 @@ import Testing
     }
   }
 
+  /// The 1x1 weight gradient summed over several images per thread (five images on two threads), with
+  /// a plane size that leaves a scalar tail and an odd input channel count, at stride 1 and 2.
+  @Test(arguments: [(1, 7), (2, 6), (1, 16)])
+  func pointwiseWeightGradientAcrossImages(stride: Int, inputs: Int) {
+    var g = SplitMix64(seed: UInt64(145 + stride * 31 + inputs))
+    let x = Check.random([5, inputs, 3, 7], &g)
+    let w = Check.random([5, inputs, 1, 1], &g)
+    Check.check([x, w], samples: 48) { tape, t in tape.conv2d(t[0], weight: t[1], stride: stride) }
+  }
+
   @Test func batchNormAndReLUOnWidePlanes() {
     var g = SplitMix64(seed: 150)
     let x = Check.random([2, 3, 3, 29], &g)
