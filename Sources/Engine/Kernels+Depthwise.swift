@@ -68,8 +68,16 @@ func depthwiseCorrelate(
 ) {
   switch k {
   case 3:
-    depthwiseCorrelateRows(
-      plane, layout: t, kernel: 3, filter: f, output: out, outPitch: outPitch, oh: oh, ow: ow, accumulate: accumulate)
+    // Whole wide vectors with the taps in registers, the remaining columns by the general loops.
+    let done =
+      accumulate
+      ? depthwiseCorrelate3(plane, layout: t, filter: f, output: out, outPitch: outPitch, oh: oh, ow: ow, add: true)
+      : depthwiseCorrelate3(plane, layout: t, filter: f, output: out, outPitch: outPitch, oh: oh, ow: ow, add: false)
+    if done < ow {
+      depthwiseCorrelateRows(
+        plane + done, layout: t, kernel: 3, filter: f, output: out + done, outPitch: outPitch, oh: oh, ow: ow - done,
+        accumulate: accumulate)
+    }
   case 5:
     depthwiseCorrelateRows(
       plane, layout: t, kernel: 5, filter: f, output: out, outPitch: outPitch, oh: oh, ow: ow, accumulate: accumulate)
@@ -77,6 +85,70 @@ func depthwiseCorrelate(
     depthwiseCorrelateRows(
       plane, layout: t, kernel: k, filter: f, output: out, outPitch: outPitch, oh: oh, ow: ow, accumulate: accumulate)
   }
+}
+
+/// 3 x 3 correlation over the columns that fill whole `WideVector`s (returns how many): the nine filter taps
+/// are broadcast into vector registers once per plane, not once per row, so each output vector costs nine
+/// loads and nine multiply-adds and nothing else; two vectors of a row run side by side, each with two
+/// accumulators (even and odd taps) to keep four multiply-add chains in flight. `add` is a constant in
+/// each of the caller's two calls, so the loop carries no test for it.
+@inline(__always)
+private func depthwiseCorrelate3(
+  _ plane: UnsafePointer<Float>, layout t: TapLayout, filter f: UnsafePointer<Float>,
+  output out: UnsafeMutablePointer<Float>, outPitch: Int, oh: Int, ow: Int, add: Bool
+) -> Int {
+  let lanes = WideVector.scalarCount
+  let end = ow / lanes * lanes
+  guard end > 0 else { return 0 }
+  let w0 = WideVector(repeating: f[0])
+  let w1 = WideVector(repeating: f[1])
+  let w2 = WideVector(repeating: f[2])
+  let w3 = WideVector(repeating: f[3])
+  let w4 = WideVector(repeating: f[4])
+  let w5 = WideVector(repeating: f[5])
+  let w6 = WideVector(repeating: f[6])
+  let w7 = WideVector(repeating: f[7])
+  let w8 = WideVector(repeating: f[8])
+  let (o0, o1, o2) = (t[0], t[1], t[2])
+  let down = t.tapRows * t.pitch
+  let rowPitch = t.rowStep * t.pitch
+  /// One output vector from the three padded rows starting at p, q, r: returns the two partial sums.
+  @inline(__always) func taps(_ p: UnsafePointer<Float>) -> WideVector {
+    let q = p + down
+    let r = q + down
+    var a = w0 * loadWide(p + o0)
+    var b = w1 * loadWide(p + o1)
+    a = madd(a, w2, loadWide(p + o2))
+    b = madd(b, w3, loadWide(q + o0))
+    a = madd(a, w4, loadWide(q + o1))
+    b = madd(b, w5, loadWide(q + o2))
+    a = madd(a, w6, loadWide(r + o0))
+    b = madd(b, w7, loadWide(r + o1))
+    a = madd(a, w8, loadWide(r + o2))
+    return a + b
+  }
+  for row in 0..<oh {
+    let base = plane + row * rowPitch
+    let o = out + row * outPitch
+    var c = 0
+    while c + 2 * lanes <= end {
+      var v0 = taps(base + c)
+      var v1 = taps(base + c + lanes)
+      if add {
+        v0 += loadWide(o + c)
+        v1 += loadWide(o + c + lanes)
+      }
+      storeWide(v0, o + c)
+      storeWide(v1, o + c + lanes)
+      c += 2 * lanes
+    }
+    if c < end {
+      var v0 = taps(base + c)
+      if add { v0 += loadWide(o + c) }
+      storeWide(v0, o + c)
+    }
+  }
+  return end
 }
 
 /// The loops of `depthwiseCorrelate`, inlined into each of its cases so a constant kernel size unrolls.
