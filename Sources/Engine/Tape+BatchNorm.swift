@@ -106,14 +106,16 @@ extension Tape {
     if grad {
       record(y) { [parallel] in
         guard let gy = y.grad else { return }
-        // Pass 1: per-thread (sum dy, sum dy (x - mean)) per channel, combined in thread order.
+        // Pass 1: per-thread (sum dy, sum dy (x - mean)) per channel, combined in thread order. It walks the
+        // images backwards: the op that wrote dy (the seed, or the next op's backward) ended there, so
+        // those planes are still in this thread's cache; pass 2 then starts where pass 1 ended.
         var sums = [Double](repeating: 0, count: parts * c * 2)
         sums.withUnsafeMutableBufferPointer { buffer in
           let sp = buffer.baseAddress!
           parallel.forEachRange(n) { part, r in
             let row = sp + part * c * 2
-            for b in r {
-              for ch in 0..<c {
+            for b in r.reversed() {
+              for ch in (0..<c).reversed() {
                 let o = (b * c + ch) * hw
                 let (s0, s1) = vectorSumAndCenteredDot(gy.data + o, x.data + o, hw, mean: means[ch])
                 row[2 * ch] += Double(s0)
@@ -145,11 +147,11 @@ extension Tape {
           }
         }
         guard x.requiresGrad else { return }
-        // Pass 2, backwards as in the forward pass, in place over dy when dy's buffer is handed over.
+        // Pass 2, in place over dy when dy's buffer is handed over.
         let (gx, accumulate) = x.gradientTarget(donatedBy: y)
         parallel.forEachRange(n) { _, r in
-          for b in r.reversed() {
-            for ch in (0..<c).reversed() {
+          for b in r {
+            for ch in 0..<c {
               let o = (b * c + ch) * hw
               vectorLinear2(
                 gy.data + o, x.data + o, gx + o, hw, a: coefficients[3 * ch], b: coefficients[3 * ch + 1],
