@@ -7,17 +7,13 @@ extension Tape {
     materialize(x)
     let g = ConvGeometry(kernel: kernel, stride: stride, padding: padding)
     guard stride <= 2, kernel <= 7 else { return referencePool(x, geometry: g, isMax: true) }
-    let (n, c, h, w) = x.nchw
-    let oh = g.outputSize(h)
-    let ow = g.outputSize(w)
-    let hp = h + 2 * padding
-    let wp = w + 2 * padding
+    let plan = PoolPlan(x, geometry: g)
+    let (h, w, oh, ow, hp, wp, planes) = (plan.h, plan.w, plan.oh, plan.ow, plan.hp, plan.wp, plan.planes)
+    let layout = plan.layout
     let grad = needsGradient(x)
-    let y = output([n, c, oh, ow], grad: grad)
-    let planes = n * c
-    let layout = TapLayout(paddedWidth: wp, kernel: kernel, stride: stride, dilation: 1)
+    let y = output(plan.outputShape, grad: grad)
     let scratch = self.scratch
-    let ohw = oh * ow
+    let ohw = plan.ohw
     // With a gradient, the forward records each window's argmax tap (one byte per output) for backward.
     let taps = grad ? Tensor(uninitialized: [(planes * ohw + 3) / 4]) : nil
     let tapBytes = taps.map { UnsafeMutableRawPointer($0.data) }
@@ -64,15 +60,11 @@ extension Tape {
     guard stride <= 2, kernel <= 7, padding <= kernel - 1 else {
       return referencePool(x, geometry: g, isMax: false)
     }
-    let (n, c, h, w) = x.nchw
-    let oh = g.outputSize(h)
-    let ow = g.outputSize(w)
-    let hp = h + 2 * padding
-    let wp = w + 2 * padding
+    let plan = PoolPlan(x, geometry: g)
+    let (h, w, oh, ow, hp, wp, planes) = (plan.h, plan.w, plan.oh, plan.ow, plan.hp, plan.wp, plan.planes)
+    let layout = plan.layout
     let grad = needsGradient(x)
-    let y = output([n, c, oh, ow], grad: grad)
-    let planes = n * c
-    let layout = TapLayout(paddedWidth: wp, kernel: kernel, stride: stride, dilation: 1)
+    let y = output(plan.outputShape, grad: grad)
     let scratch = self.scratch
     var reciprocal = [Float](repeating: 0, count: oh * ow)
     for r in 0..<oh {
@@ -83,7 +75,7 @@ extension Tape {
       }
     }
     let ones = [Float](repeating: 1, count: kernel * kernel)
-    let ohw = oh * ow
+    let ohw = plan.ohw
     reciprocal.withUnsafeBufferPointer { rb in
       ones.withUnsafeBufferPointer { ob in
         let rp = rb.baseAddress!
