@@ -8,8 +8,8 @@ import Foundation
 /// NCHW values through `Tensor.data`, which copies the parts into a buffer of the view's own on first use
 /// (`Tape` ops fill it in parallel; direct reads fill it on the calling thread).
 ///
-/// The view reads its parts when first read, not when it is made, like a view in PyTorch: a part must not
-/// be modified while the view is in use. Tape ops never modify their inputs.
+/// The view reads its parts when first read, not when it is made (PyTorch's `cat` copies at once): a part
+/// must not be modified while the view is in use. Tape ops never modify their inputs.
 final class ChannelConcatenation: @unchecked Sendable {
   /// The concatenated tensors, each [N, C_k, H, W], in channel order.
   let parts: [Tensor]
@@ -70,5 +70,11 @@ final class ChannelConcatenation: @unchecked Sendable {
       }
       if let fill { fill(copyRuns) } else { copyRuns(0..<runCount) }
     }
+  }
+
+  /// Each part's gradient storage and whether a kernel must add to it; nil for parts without gradient.
+  /// Only for views with distinct parts.
+  func gradientTargets() -> [(UnsafeMutablePointer<Float>, accumulate: Bool)?] {
+    parts.map { $0.requiresGrad ? $0.gradientTarget() : nil }
   }
 }

@@ -234,6 +234,26 @@ func vectorAddScalar(_ v: Float, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
   }
 }
 
+/// dst[i] = v for n floats, or dst[i] += v when `accumulate`: a gradient set fresh or added to.
+@inline(__always)
+func vectorFill(_ v: Float, _ dst: UnsafeMutablePointer<Float>, _ n: Int, accumulate: Bool) {
+  if accumulate {
+    vectorAddScalar(v, dst, n)
+  } else {
+    dst.update(repeating: v, count: n)
+  }
+}
+
+/// dst[i] = src[i] for n floats, or dst[i] += src[i] when `accumulate`: a gradient set fresh or added to.
+@inline(__always)
+func vectorCopy(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int, accumulate: Bool) {
+  if accumulate {
+    vectorScaleAdd(src, dst, n, scale: 1, accumulate: true)
+  } else {
+    vectorCopy(src, dst, n)
+  }
+}
+
 /// ReLU over n floats: dst[i] = max(src[i], 0), NaN staying NaN as in PyTorch (only values below zero
 /// are replaced; a max instruction would turn NaN into 0 and hide a diverged loss).
 @inline(__always)

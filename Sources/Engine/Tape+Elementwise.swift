@@ -9,11 +9,12 @@ extension Tape {
     let y = output(x.shape, grad: grad)
     let n = x.count
     let yp = y.data
-    if let view = x.distinctParts {
-      let sources = view.parts.map { materialize($0) }
-      parallel.forEachRange(view.runCount) { _, r in
+    if x.distinctParts != nil {
+      let runs = ChannelRuns(x)
+      let sources = runs.sources(of: x, tape: self)
+      parallel.forEachRange(runs.count) { _, r in
         for i in r {
-          let (k, source, destination, length) = view.run(i)
+          let (k, source, destination, length) = runs.run(i)
           vectorRelu(sources[k] + source, yp + destination, length)
         }
       }
@@ -26,11 +27,12 @@ extension Tape {
     if grad {
       record(y) { [parallel] in
         guard let gyp = y.grad?.data else { return }
-        if let view = x.distinctParts {
-          let targets = view.gradientTargets()
-          parallel.forEachRange(view.runCount) { _, r in
+        if x.distinctParts != nil {
+          let runs = ChannelRuns(x)
+          let targets = runs.gradientTargets(of: x)
+          parallel.forEachRange(runs.count) { _, r in
             for i in r {
-              let (k, source, destination, length) = view.run(i)
+              let (k, source, destination, length) = runs.run(i)
               guard let (gx, accumulate) = targets[k] else { continue }
               vectorReluGradient(gyp + destination, yp + destination, gx + source, length, accumulate: accumulate)
             }
@@ -209,13 +211,7 @@ extension Tape {
             let (k, source, destination, length) = runs.run(i)
             guard let (gx, accumulate) = targets[k] else { continue }
             for q in 0..<(length / hw) {
-              let g = gyp[destination / hw + q] * inv
-              let dst = gx + source + q * hw
-              if accumulate {
-                vectorAddScalar(g, dst, hw)
-              } else {
-                dst.update(repeating: g, count: hw)
-              }
+              vectorFill(gyp[destination / hw + q] * inv, gx + source + q * hw, hw, accumulate: accumulate)
             }
           }
         }

@@ -39,11 +39,7 @@ extension Tape {
           for i in (r.lowerBound * xs.count)..<(r.upperBound * xs.count) {
             let (k, source, destination, length) = view.run(i)
             guard let (gx, accumulate) = targets[k] else { continue }
-            if accumulate {
-              vectorScaleAdd(gyp + destination, gx + source, length, scale: 1, accumulate: true)
-            } else {
-              vectorCopy(gyp + destination, gx + source, length)
-            }
+            vectorCopy(gyp + destination, gx + source, length, accumulate: accumulate)
           }
         }
       }
@@ -69,12 +65,7 @@ extension Tape {
         let (height, width) = (slice.height, slice.width)
         parallel.forEachRange(slice.planes, minPerPart: 16) { _, r in
           slice.placeGradient(planes: r, into: gx, accumulate: accumulate) { p, i, row in
-            let src = gyp + (p * height + i) * width
-            if accumulate {
-              vectorScaleAdd(src, row, width, scale: 1, accumulate: true)
-            } else {
-              vectorCopy(src, row, width)
-            }
+            vectorCopy(gyp + (p * height + i) * width, row, width, accumulate: accumulate)
           }
         }
       }
@@ -98,22 +89,5 @@ extension Tape {
         parallel.forEachRange(slice.planes, minPerPart: 16) { _, r in copyPlanes(r) }
       }
     }
-  }
-}
-
-extension Tensor {
-  /// The parts of a channel concatenation view whose gradient may be added straight into the parts'
-  /// gradients (every part a different tensor); nil for plain tensors.
-  var distinctParts: ChannelConcatenation? {
-    guard let view = concatenation, view.partsAreDistinct else { return nil }
-    return view
-  }
-}
-
-extension ChannelConcatenation {
-  /// Each part's gradient storage and whether a kernel must add to it; nil for parts without gradient.
-  /// Only for views with distinct parts.
-  func gradientTargets() -> [(UnsafeMutablePointer<Float>, accumulate: Bool)?] {
-    parts.map { $0.requiresGrad ? $0.gradientTarget() : nil }
   }
 }

@@ -76,11 +76,7 @@ public final class Tape: @unchecked Sendable {
       let width = slice.width
       parallel.forEachRange(slice.planes, minPerPart: 16) { _, r in
         slice.placeGradient(planes: r, into: gx, accumulate: accumulate) { _, _, row in
-          if accumulate {
-            vectorAddScalar(value, row, width)
-          } else {
-            row.update(repeating: value, count: width)
-          }
+          vectorFill(value, row, width, accumulate: accumulate)
         }
       }
       return
@@ -92,22 +88,14 @@ public final class Tape: @unchecked Sendable {
         for i in r {
           let (k, source, _, length) = runs.run(i)
           guard let (g, accumulate) = targets[k] else { continue }
-          if accumulate {
-            vectorAddScalar(value, g + source, length)
-          } else {
-            (g + source).update(repeating: value, count: length)
-          }
+          vectorFill(value, g + source, length, accumulate: accumulate)
         }
       }
       return
     }
     let (g, accumulate) = y.gradientTarget()
     parallel.forEachRange(y.count, minPerPart: 1 << 15) { _, r in
-      if accumulate {
-        vectorAddScalar(value, g + r.lowerBound, r.count)
-      } else {
-        (g + r.lowerBound).update(repeating: value, count: r.count)
-      }
+      vectorFill(value, g + r.lowerBound, r.count, accumulate: accumulate)
     }
   }
 

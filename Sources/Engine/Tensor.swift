@@ -40,6 +40,13 @@ public final class Tensor: @unchecked Sendable {
 
   static let readOnlyView = "a view (concatenation or slice) is read-only: change the tensors it shows"
 
+  /// The parts of a channel concatenation view whose gradient may be added straight into the parts'
+  /// gradients (every part a different tensor); nil for plain tensors.
+  var distinctParts: ChannelConcatenation? {
+    guard let concatenation, concatenation.partsAreDistinct else { return nil }
+    return concatenation
+  }
+
   /// The base and offset when this tensor is a spatial slice view.
   var spatialSlice: SpatialSlice? {
     if case .spatialSlice(let s) = view { s } else { nil }
