@@ -110,3 +110,49 @@ func maxPoolScatterTaps(
     }
   }
 }
+
+/// One h x w plane of unpadded k x k average pooling at stride s (PyTorch `avg_pool2d`, padding 0):
+/// out[r, q] = scale * sum_{i, j < k} x[r s + i, q s + j] for an oh x ow output. Per output row the k input
+/// rows are added as vectors into the column sums `sums` (the (ow - 1) s + k columns any window reads),
+/// then each output adds its k neighbouring column sums.
+@inline(__always)
+func averagePoolUnpadded(
+  _ x: UnsafePointer<Float>, w: Int, kernel k: Int, stride s: Int, oh: Int, ow: Int, scale: Float,
+  columnSums sums: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>
+) {
+  let used = (ow - 1) * s + k
+  for r in 0..<oh {
+    let top = x + r * s * w
+    vectorCopy(top, sums, used)
+    for i in 1..<k { vectorCopy(top + i * w, sums, used, accumulate: true) }
+    let o = out + r * ow
+    for q in 0..<ow {
+      let window = sums + q * s
+      var total: Float = 0
+      for j in 0..<k { total += window[j] }
+      o[q] = total * scale
+    }
+  }
+}
+
+/// The adjoint of `averagePoolUnpadded`: gx[r s + i, q s + j] += scale * gy[r, q]. Per output row the scaled
+/// gradients are spread over their k columns into `row` (they add up where windows overlap, s < k), which
+/// is then added as vectors to the k input rows of the window. `gx` is one initialised h x w plane.
+@inline(__always)
+func averagePoolUnpaddedGradient(
+  _ gy: UnsafePointer<Float>, w: Int, kernel k: Int, stride s: Int, oh: Int, ow: Int, scale: Float,
+  row: UnsafeMutablePointer<Float>, into gx: UnsafeMutablePointer<Float>
+) {
+  let used = (ow - 1) * s + k
+  for r in 0..<oh {
+    row.update(repeating: 0, count: used)
+    let g = gy + r * ow
+    for q in 0..<ow {
+      let v = g[q] * scale
+      let window = row + q * s
+      for j in 0..<k { window[j] += v }
+    }
+    let top = gx + r * s * w
+    for i in 0..<k { vectorCopy(row, top + i * w, used, accumulate: true) }
+  }
+}

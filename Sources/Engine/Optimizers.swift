@@ -143,23 +143,3 @@ public func clipGradientNorm(_ parameters: [Tensor], maxNorm: Float) -> Float {
   }
   return norm
 }
-
-/// Cosine annealing with a floor, as PyTorch's `CosineAnnealingLR`:
-/// lr(t) = floor + (base - floor) (1 + cos(pi t / T)) / 2.
-public struct CosineAnnealing: Sendable, Equatable, Codable {
-  public var base: Float
-  public var floor: Float
-  public var period: Int
-
-  public init(base: Float, floor: Float, period: Int) {
-    self.base = base
-    self.floor = floor
-    self.period = period
-  }
-
-  /// The learning rate at epoch `t`.
-  public func value(at t: Int) -> Float {
-    guard period > 0 else { return base }
-    return floor + (base - floor) * (1 + cos(Float.pi * Float(t) / Float(period))) / 2
-  }
-}

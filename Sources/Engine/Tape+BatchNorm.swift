@@ -8,6 +8,9 @@ public final class RunningStatistics: @unchecked Sendable {
   public let variance: Tensor
   /// Exponential-average factor, PyTorch's `momentum` (0.1).
   public var momentum: Float
+  /// Training-mode forwards so far: PyTorch's `num_batches_tracked` buffer (an int64 entry of the
+  /// state_dict, which a strict load expects); with a momentum set the update does not use it.
+  public var batchesTracked = 0
 
   /// Zero mean and unit variance for `channels` channels.
   public init(channels: Int, momentum: Float = 0.1) {
@@ -23,7 +26,10 @@ extension Tape {
   /// Training: y = (x - mean_B) / sqrt(var_B + eps) * gamma + beta with the biased batch variance; the
   /// running statistics move by running = (1 - m) running + m stat (unbiased variance), as PyTorch.
   /// Backward: dx = gamma / (M sigma) (M dy - sum dy - xhat sum(dy xhat)), dgamma = sum(dy xhat),
-  /// dbeta = sum dy, M = N H W. Evaluation uses the running statistics.
+  /// dbeta = sum dy, M = N H W. Evaluation (`training: false` with `running`) uses the running
+  /// statistics, as PyTorch's eval mode: y = (x - mean_R) / sqrt(var_R + eps) * gamma + beta, and backward
+  /// dx = dy gamma / sqrt(var_R + eps), dgamma = sum(dy xhat), dbeta = sum dy (the statistics are
+  /// constants). Without `running` the batch statistics are used in either mode.
   ///
   /// Work is split by images, so each thread streams through contiguous memory (and, with the pool's
   /// part affinity, the same memory in forward and backward). The per-channel sums are taken per thread
@@ -65,6 +71,7 @@ extension Tape {
         }
       }
       let totals = Self.channelTotals(sums, parts: parts, channels: c)
+      if training, let running { running.batchesTracked += 1 }
       for ch in 0..<c {
         let s = totals[2 * ch]
         let q = totals[2 * ch + 1]
@@ -106,11 +113,16 @@ extension Tape {
     if grad {
       record(y) { [parallel] in
         guard let gy = y.grad else { return }
+        let gw = weight.map { $0.requiresGrad ? $0.gradient().data : nil } ?? nil
+        let gb = bias.map { $0.requiresGrad ? $0.gradient().data : nil } ?? nil
         // Pass 1: per-thread (sum dy, sum dy (x - mean)) per channel, combined in thread order. It walks the
         // images backwards: the op that wrote dy (the seed, or the next op's backward) ended there, so
-        // those planes are still in this thread's cache; pass 2 then starts where pass 1 ended.
+        // those planes are still in this thread's cache; pass 2 then starts where pass 1 ended. With the
+        // running statistics only dgamma and dbeta need the sums.
         var sums = [Double](repeating: 0, count: parts * c * 2)
+        let needSums = useBatch || gw != nil || gb != nil
         sums.withUnsafeMutableBufferPointer { buffer in
+          guard needSums else { return }
           let sp = buffer.baseAddress!
           parallel.forEachRange(n) { part, r in
             let row = sp + part * c * 2
@@ -124,8 +136,6 @@ extension Tape {
             }
           }
         }
-        let gw = weight.map { $0.requiresGrad ? $0.gradient().data : nil } ?? nil
-        let gb = bias.map { $0.requiresGrad ? $0.gradient().data : nil } ?? nil
         // dx = A dy + B x + C per channel, with
         // A = gamma inv, B = -gamma inv^3 sum(dy (x - mean)) / M, C = -gamma inv sum dy / M - B mean.
         var coefficients = [Float](repeating: 0, count: c * 3)
@@ -147,15 +157,20 @@ extension Tape {
           }
         }
         guard x.requiresGrad else { return }
-        // Pass 2, in place over dy when dy's buffer is handed over.
+        // Pass 2, in place over dy when dy's buffer is handed over. With the running statistics dx = A dy
+        // alone (x is not read, so an infinite x does not turn into NaN through 0 x).
         let (gx, accumulate) = x.gradientTarget(donatedBy: y)
         parallel.forEachRange(n) { _, r in
           for b in r {
             for ch in 0..<c {
               let o = (b * c + ch) * hw
-              vectorLinear2(
-                gy.data + o, x.data + o, gx + o, hw, a: coefficients[3 * ch], b: coefficients[3 * ch + 1],
-                c: coefficients[3 * ch + 2], accumulate: accumulate)
+              if useBatch {
+                vectorLinear2(
+                  gy.data + o, x.data + o, gx + o, hw, a: coefficients[3 * ch], b: coefficients[3 * ch + 1],
+                  c: coefficients[3 * ch + 2], accumulate: accumulate)
+              } else {
+                vectorScaleAdd(gy.data + o, gx + o, hw, scale: coefficients[3 * ch], accumulate: accumulate)
+              }
             }
           }
         }

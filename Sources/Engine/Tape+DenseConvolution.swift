@@ -3,12 +3,63 @@ import Foundation
 
 extension Tape {
   /// Dense convolution. 3x3 with stride 1 and padding 1 (the stem) runs the direct kernels of
-  /// `Kernels+Direct.swift`; other geometries use im2col and GEMM.
+  /// `Kernels+Direct.swift`; a window that covers the whole unpadded input (the auxiliary head's 2x2 on
+  /// 2x2) is one GEMM over the images; other geometries use im2col and GEMM.
   func denseConv(_ x: Tensor, weight: Tensor, geometry g: ConvGeometry) -> Tensor {
     if g == ConvGeometry(kernel: 3, stride: 1, padding: 1, dilation: 1) {
       return directConv3x3(x, weight: weight)
     }
+    let (_, _, h, w) = x.nchw
+    if g.padding == 0 && g.dilation == 1 && h == g.kernel && w == g.kernel {
+      return wholeWindowConv(x, weight: weight)
+    }
     return im2colConv(x, weight: weight, geometry: g)
+  }
+
+  /// Dense convolution whose k x k window covers the whole unpadded k x k input, output 1 x 1 at any
+  /// stride (DARTS `AuxiliaryHeadCIFAR`'s `Conv2d(128, 768, 2)` on 2x2). An image's C k k values in memory
+  /// order are its im2col column, so the convolution is the fully connected layer
+  /// Y[N, O] = X[N, C k k] W[O, C k k]^T: one GEMM per thread over its images instead of a matrix-vector
+  /// product per image. Backward: dX = dY W, split by images; dW += dY^T X, split by output channels, so
+  /// each weight's sum over the images lies inside one GEMM and needs no per-thread partial sums.
+  func wholeWindowConv(_ x: Tensor, weight: Tensor) -> Tensor {
+    let (n, cin, h, w) = x.nchw
+    let cout = weight.shape[0]
+    let rows = cin * h * w
+    let grad = needsGradient(x, weight)
+    let y = output([n, cout, 1, 1], grad: grad)
+    let xp = x.data
+    let wp = weight.data
+    let yp = y.data
+    parallel.forEachRange(n) { _, r in
+      cblas_sgemm(
+        CblasRowMajor, CblasNoTrans, CblasTrans, Int32(r.count), Int32(cout), Int32(rows), 1, xp + r.lowerBound * rows,
+        Int32(rows), wp, Int32(rows), 0, yp + r.lowerBound * cout, Int32(cout))
+    }
+    if grad {
+      record(y) { [parallel] in
+        guard let gy = y.grad else { return }
+        let gyp = gy.data
+        if x.requiresGrad {
+          let (gx, accumulate) = x.gradientTarget()
+          parallel.forEachRange(n) { _, r in
+            cblas_sgemm(
+              CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(r.count), Int32(rows), Int32(cout), 1,
+              gyp + r.lowerBound * cout, Int32(cout), wp, Int32(rows), accumulate ? 1 : 0, gx + r.lowerBound * rows,
+              Int32(rows))
+          }
+        }
+        if weight.requiresGrad {
+          let (gw, accumulate) = weight.gradientTarget()
+          parallel.forEachRange(cout) { _, r in
+            cblas_sgemm(
+              CblasRowMajor, CblasTrans, CblasNoTrans, Int32(r.count), Int32(rows), Int32(n), 1, gyp + r.lowerBound,
+              Int32(cout), xp, Int32(rows), accumulate ? 1 : 0, gw + r.lowerBound * rows, Int32(rows))
+          }
+        }
+      }
+    }
+    return y
   }
 
   /// Direct 3x3 convolution, stride 1, padding 1: y[o] = sum_c w[o, c] (*) x[c].

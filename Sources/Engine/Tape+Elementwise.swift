@@ -170,12 +170,6 @@ extension Tape {
     return y
   }
 
-  /// The `none` op: zeros of shape [N, C, ceil(H/stride), ceil(W/stride)]; no gradient flows.
-  public func zero(_ x: Tensor, stride: Int) -> Tensor {
-    let (n, c, h, w) = x.nchw
-    return Tensor(zeros: [n, c, (h + stride - 1) / stride, (w + stride - 1) / stride])
-  }
-
   /// Global average pooling: [N, C, H, W] to [N, C]; y = mean over H, W; dx = dy / (H W) everywhere.
   ///
   /// A channel concatenation view is read part by part, and dx goes straight into the parts' gradients.

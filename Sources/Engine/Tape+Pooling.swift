@@ -49,13 +49,17 @@ extension Tape {
     return y
   }
 
-  /// Average pooling that excludes padding from the divisor (`count_include_pad=False`).
+  /// Average pooling that excludes padding from the divisor (`count_include_pad=False`), as PyTorch
+  /// `avg_pool2d`.
   ///
   /// Forward: a window sum over a zero-padded plane times the reciprocal count of each position.
   /// Backward: the scaled output gradient, zero-upsampled by the stride and padded by k - 1 - p,
-  /// summed over the window.
+  /// summed over the window. Without padding (the auxiliary head's 5x5 at stride 3 or 2, where every
+  /// window lies inside the plane and the divisor is k^2 with or without `count_include_pad`) a direct
+  /// window-sum kernel runs instead, at any stride.
   public func averagePool(_ x: Tensor, kernel: Int = 3, stride: Int, padding: Int = 1) -> Tensor {
     materialize(x)
+    if padding == 0 { return unpaddedAveragePool(x, kernel: kernel, stride: stride) }
     let g = ConvGeometry(kernel: kernel, stride: stride, padding: padding)
     guard stride <= 2, kernel <= 7, padding <= kernel - 1 else {
       return referencePool(x, geometry: g, isMax: false)
@@ -120,6 +124,52 @@ extension Tape {
                   oh: h, ow: w, accumulate: accumulate)
               }
             }
+          }
+        }
+      }
+    }
+    return y
+  }
+
+  /// Average pooling without padding, as PyTorch `avg_pool2d(x, k, stride=s, padding=0)`:
+  /// y[r, q] = (1 / k^2) sum_{i, j < k} x[r s + i, q s + j], output (H - k) / s + 1 by (W - k) / s + 1.
+  /// dx[r s + i, q s + j] += dy[r, q] / k^2 for every window (windows overlap when s < k; input rows and
+  /// columns past the last window get no gradient). Work is split over the N C planes; per output row the
+  /// kernels of `Kernels+Pooling.swift` add whole rows as vectors (see `averagePoolUnpadded`).
+  private func unpaddedAveragePool(_ x: Tensor, kernel k: Int, stride s: Int) -> Tensor {
+    let (n, c, h, w) = x.nchw
+    precondition(k >= 1 && s >= 1, "averagePool: kernel \(k) and stride \(s) must be positive")
+    precondition(k <= h && k <= w, "averagePool: kernel \(k) larger than the \(h) x \(w) input")
+    let oh = (h - k) / s + 1
+    let ow = (w - k) / s + 1
+    let used = (ow - 1) * s + k
+    let scale = 1 / Float(k * k)
+    let planes = n * c
+    let hw = h * w
+    let ohw = oh * ow
+    let grad = needsGradient(x)
+    let y = output([n, c, oh, ow], grad: grad)
+    let scratch = self.scratch
+    let xp = x.data
+    let yp = y.data
+    parallel.forEachRange(planes, minPerPart: 16) { part, r in
+      let sums = scratch.buffer(part: part, slot: 0, count: used)
+      for p in r {
+        averagePoolUnpadded(
+          xp + p * hw, w: w, kernel: k, stride: s, oh: oh, ow: ow, scale: scale, columnSums: sums, into: yp + p * ohw)
+      }
+    }
+    if grad {
+      record(y) { [parallel] in
+        guard let gy = y.grad else { return }
+        let (gx, accumulate) = x.gradientTarget()
+        let gyp = gy.data
+        parallel.forEachRange(planes, minPerPart: 16) { part, r in
+          let row = scratch.buffer(part: part, slot: 0, count: used)
+          if !accumulate { (gx + r.lowerBound * hw).update(repeating: 0, count: r.count * hw) }
+          for p in r {
+            averagePoolUnpaddedGradient(
+              gyp + p * ohw, w: w, kernel: k, stride: s, oh: oh, ow: ow, scale: scale, row: row, into: gx + p * hw)
           }
         }
       }

@@ -28,7 +28,8 @@ import Testing
     let adam = Adam(parameters: [alphas], learningRate: 3e-3, weightDecay: 1e-3)
     let tape = Tape(threads: threads)
     for step in 0..<steps {
-      let x = Tensor(uninitialized: [6, 3, 19, 21])
+      // Even sizes: FactorizedReduce (the stride-2 skip) halves H and W exactly, as DARTS requires.
+      let x = Tensor(uninitialized: [6, 3, 18, 22])
       for i in 0..<x.count { x[i] = Float.random(in: -1...1, using: &g) }
       let targets = (0..<6).map { ($0 + step) % 10 }
       for t in weights + [alphas] { t.grad = nil }

@@ -68,11 +68,4 @@ import Testing
     #expect(abs(a.grad![0] - 0.6) < 1e-6)
     #expect(abs(b.grad![0] - 0.8) < 1e-6)
   }
-
-  @Test func cosineAnnealing() {
-    let schedule = CosineAnnealing(base: 0.025, floor: 0.001, period: 50)
-    #expect(abs(schedule.value(at: 0) - 0.025) < 1e-7)
-    #expect(abs(schedule.value(at: 25) - 0.013) < 1e-7)
-    #expect(abs(schedule.value(at: 50) - 0.001) < 1e-7)
-  }
 }

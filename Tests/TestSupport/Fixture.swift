@@ -1,7 +1,8 @@
 import Engine
 import Foundation
 
-/// One PyTorch-computed case from `../shared/fixtures` (or `$TAILNAS_FIXTURES`).
+/// One PyTorch-computed case from `../shared/fixtures` (or `$TAILNAS_FIXTURES`), or from its `eval/`
+/// directory of evaluation-network cases (or `$TAILNAS_FIXTURES_EVAL`).
 public struct Fixture: Sendable {
   public let name: String
   public let file: SafeTensors
@@ -18,20 +19,35 @@ public struct Fixture: Sendable {
     return repository.deletingLastPathComponent().appendingPathComponent("shared/fixtures")
   }
 
-  /// Every case name of `kind` in the manifest, sorted.
-  public static func names(kind: String) throws -> [String] {
-    try manifest().filter { $0.value["kind"]?.string == kind }.keys.sorted()
+  /// The evaluation-network fixture directory: `$TAILNAS_FIXTURES_EVAL`, else `eval` inside `directory`.
+  /// It has its own `manifest.json`.
+  public static var evalDirectory: URL {
+    if let path = ProcessInfo.processInfo.environment["TAILNAS_FIXTURES_EVAL"], !path.isEmpty {
+      return URL(fileURLWithPath: path)
+    }
+    return directory.appendingPathComponent("eval")
   }
 
-  static func manifest() throws -> [String: [String: FixtureValue]] {
+  /// Every case name of `kind` in the manifest of `directory` (the search fixtures unless told), sorted.
+  public static func names(kind: String, in directory: URL = Fixture.directory) throws -> [String] {
+    try manifest(in: directory).filter { $0.value["kind"]?.string == kind }.keys.sorted()
+  }
+
+  static func manifest(in directory: URL = Fixture.directory) throws -> [String: [String: FixtureValue]] {
     let data = try Data(contentsOf: directory.appendingPathComponent("manifest.json"))
     return try JSONDecoder().decode([String: [String: FixtureValue]].self, from: data)
   }
 
-  public init(_ name: String) throws {
+  /// The case `name` of the fixture directory `directory` (the search fixtures unless told).
+  public init(_ name: String, in directory: URL = Fixture.directory) throws {
     self.name = name
-    file = try SafeTensors(contentsOf: Self.directory.appendingPathComponent("\(name).safetensors"))
-    settings = try Self.manifest()[name] ?? [:]
+    file = try SafeTensors(contentsOf: directory.appendingPathComponent("\(name).safetensors"))
+    settings = try Self.manifest(in: directory)[name] ?? [:]
+  }
+
+  /// The case `name` of the evaluation-network fixtures (`evalDirectory`).
+  public static func eval(_ name: String) throws -> Fixture {
+    try Fixture(name, in: evalDirectory)
   }
 
   public func tensor(_ key: String) throws -> Tensor { try file.tensor(key) }
@@ -48,8 +64,14 @@ public struct Fixture: Sendable {
   public func string(_ key: String) -> String? { settings[key]?.string }
 
   /// Names of the `param/...` tensors without the prefix.
-  public var parameterNames: [String] {
-    file.tensors.keys.filter { $0.hasPrefix("param/") }.map { String($0.dropFirst(6)) }.sorted()
+  public var parameterNames: [String] { names(prefix: "param/") }
+
+  /// Names of the `buffer/...` tensors (batch-norm running statistics) without the prefix.
+  public var bufferNames: [String] { names(prefix: "buffer/") }
+
+  /// Names of the tensors whose key starts with `prefix`, without it, sorted.
+  public func names(prefix: String) -> [String] {
+    file.tensors.keys.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }.sorted()
   }
 }
 
