@@ -17,45 +17,73 @@ let package = Package(
     .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
   ],
   targets: [
-    .systemLibrary(
-      name: "CBLAS",
-      pkgConfig: "openblas",
-      providers: [.apt(["libopenblas-dev"])]
-    ),
+    // C libraries: OpenBLAS for GEMM, zlib for gzip, ncursesw for the terminal.
+    .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
     .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
-    .target(name: "Engine", dependencies: ["CBLAS"], swiftSettings: fastMath),
-    .target(name: "Data", dependencies: ["CZlib"], swiftSettings: fastMath),
-    .target(name: "RunEvents"),
-    .target(name: "RunStore", dependencies: ["RunEvents", "Search", "Engine"]),
     .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
-    .target(name: "Dashboard", dependencies: ["RunEvents"]),
-    .target(name: "Terminal", dependencies: ["Dashboard", "CNcurses"]),
+
+    // At the bottom: the vocabulary of architectures and the events of a run.
+    .target(name: "Architecture"),
+    .target(name: "RunEvents", dependencies: ["Architecture"]),
+    .target(name: "Settings", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
+    .target(name: "Presentation"),
+
+    // The engine, the data and the run loop the phases share.
+    .target(name: "Engine", dependencies: ["CBLAS"], swiftSettings: fastMath),
+    .target(name: "Datasets", dependencies: ["CZlib", "Settings"], swiftSettings: fastMath),
+    .target(name: "RunLoop", dependencies: ["RunEvents", "Settings"]),
+
+    // The phases.
     .target(
-      name: "Search",
-      dependencies: ["Engine", "Data", "RunEvents", .product(name: "TOMLKit", package: "TOMLKit")],
-      swiftSettings: fastMath
-    ),
-    .target(name: "TestSupport", dependencies: ["Engine"], path: "Tests/TestSupport"),
+      name: "Search", dependencies: ["Architecture", "Datasets", "Engine", "RunEvents", "RunLoop", "Settings"],
+      swiftSettings: fastMath),
+
+    // Runs on disk, what is made of them, and what shows them.
+    .target(name: "RunStore", dependencies: ["Architecture", "RunEvents"]),
+    .target(name: "Reports", dependencies: ["Architecture", "Presentation", "RunEvents", "RunStore"]),
+    .target(name: "SyntheticRuns", dependencies: ["Architecture", "RunEvents"]),
+    .target(name: "Dashboard", dependencies: ["Architecture", "Presentation", "RunEvents"]),
+    .target(name: "Terminal", dependencies: ["Dashboard", "CNcurses"]),
+
     .executableTarget(
       name: "tailnas",
       dependencies: [
-        "Engine",
-        "Search",
-        "Data",
-        "RunEvents",
-        "RunStore",
-        "Dashboard",
-        "Terminal",
+        "Architecture", "Dashboard", "Datasets", "Engine", "Presentation", "Reports", "RunEvents", "RunLoop",
+        "RunStore", "Search", "Settings", "SyntheticRuns", "Terminal",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: fastMath
     ),
-    .testTarget(name: "EngineTests", dependencies: ["Engine", "Data", "TestSupport"]),
-    .testTarget(name: "SearchTests", dependencies: ["Search", "Engine", "TestSupport"]),
-    .testTarget(name: "DataTests", dependencies: ["Data"]),
-    .testTarget(name: "RunEventsTests", dependencies: ["RunEvents"]),
-    .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "RunEvents", "Search", "Engine", "Data"]),
-    .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "RunEvents"], exclude: ["Snapshots"]),
+
+    .target(name: "TestSupport", dependencies: ["Engine"], path: "Tests/TestSupport"),
+    .target(name: "RunFixtures", dependencies: ["Architecture", "RunEvents", "RunStore"], path: "Tests/RunFixtures"),
+    .testTarget(name: "ArchitectureTests", dependencies: ["Architecture"]),
+    .testTarget(name: "RunEventsTests", dependencies: ["Architecture", "RunEvents", "SyntheticRuns"]),
+    .testTarget(name: "SettingsTests", dependencies: ["Settings"]),
+    .testTarget(name: "PresentationTests", dependencies: ["Presentation"]),
+    .testTarget(name: "RunLoopTests", dependencies: ["RunEvents", "RunLoop"]),
+    .testTarget(name: "EngineTests", dependencies: ["Engine", "Datasets", "TestSupport"]),
+    .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+    .testTarget(
+      name: "SearchTests",
+      dependencies: ["Architecture", "Datasets", "Engine", "RunEvents", "RunLoop", "Search", "TestSupport"]),
+    .testTarget(
+      name: "RunStoreTests", dependencies: ["Architecture", "RunEvents", "RunStore", "SyntheticRuns", "RunFixtures"]),
+    .testTarget(
+      name: "ReportsTests",
+      dependencies: [
+        "Architecture", "Presentation", "Reports", "RunEvents", "RunStore", "SyntheticRuns", "RunFixtures",
+      ]),
+    .testTarget(
+      name: "DashboardTests",
+      dependencies: ["Architecture", "Dashboard", "Presentation", "RunEvents", "SyntheticRuns"],
+      exclude: ["Snapshots"]),
+    .testTarget(
+      name: "IntegrationTests",
+      dependencies: [
+        "Architecture", "Dashboard", "Datasets", "Engine", "Reports", "RunEvents", "RunLoop", "RunStore", "Search",
+        "SyntheticRuns", "RunFixtures",
+      ]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,5 @@
+import Presentation
+
 /// Draws a `DashboardModel` into a `ScreenBuffer`: pure, so snapshot tests and the terminal share it.
 public enum DashboardRenderer {
   /// The message shown instead of the layout when the terminal is too small.

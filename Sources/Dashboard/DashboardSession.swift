@@ -1,40 +1,6 @@
 import Foundation
 import RunEvents
 
-/// Where the dashboard's events come from.
-public enum DashboardSource: Sendable {
-  /// A running search: the channel it emits into, and whether its thread is still running.
-  case live(EventChannel, isRunning: @Sendable () -> Bool)
-  /// A saved run's events, all known up front.
-  case replay([RunEvent])
-}
-
-/// Why the dashboard returned.
-public enum TerminalExit: Sendable, Equatable {
-  /// The user quit a replay, or quit a running search after confirming (a `.stop` command was sent).
-  case userQuit
-  /// The search had finished (or failed, or its thread ended) and the user quit.
-  case finishedAndQuit
-  /// SIGINT, SIGTERM or SIGHUP arrived; the terminal was restored.
-  case interrupted(signal: Int32)
-  /// The terminal could not be used.
-  case failed(String)
-}
-
-/// A terminal as the session loop needs it: size, keys, and a place to show changed cells. `Terminal`'s
-/// curses device is the real one; the tests use an in-memory one.
-public protocol TerminalDevice: AnyObject {
-  /// The current size in cells.
-  var size: TerminalSize { get }
-  /// Waits up to `timeout` seconds for a key; nil when none arrived.
-  func readKey(timeout: Double) -> Key?
-  /// Shows `runs`, the cells that changed since the last frame; with `clear`, the screen is repainted from
-  /// blank first (the runs then cover every cell). Colours resolve through `theme`.
-  func present(_ runs: [CellRun], theme: Theme, clear: Bool)
-  /// The signal that asked the program to stop, if any.
-  var interruption: Int32? { get }
-}
-
 /// The dashboard's event loop, independent of curses: drains events without blocking, reads keys with a
 /// short timeout, updates the model, redraws only when something changed and at most `maxFramesPerSecond`
 /// times a second, and sends only the cells that changed since the previous frame.

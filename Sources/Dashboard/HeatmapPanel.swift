@@ -1,3 +1,5 @@
+import Architecture
+import Presentation
 import RunEvents
 
 /// Panel 3: one heatmap per searched component (ops as rows, the 14 edges as columns), the softmax weight as
@@ -80,9 +82,9 @@ enum HeatmapPanel {
     let maxWeight = max(alphas.joined().filter(\.isFinite).max() ?? 1, 1e-9)
     let showValues = model.showsValues && cellWidth >= 3
     let shades: [Character] = ascii ? [" ", ".", ":", "-", "=", "+", "*", "#"] : [" ", "░", "▒", "▓", "█"]
-    for (op, name) in run.primitives.enumerated() {
+    for (op, primitive) in run.primitives.enumerated() {
       let y = slot.y + 1 + op
-      buffer.put(OperationCode.label(name), x: slot.x, y: y, style: .muted)
+      buffer.put(primitive.label, x: slot.x, y: y, style: .muted)
       for (edge, weights) in alphas.enumerated() where op < weights.count {
         let w = weights[op]
         let fraction = w / maxWeight
@@ -119,13 +121,13 @@ enum HeatmapPanel {
   }
 
   private static func drawEdgeLabels(edges: Int, cellWidth: Int, x: Int, y: Int, on buffer: inout ScreenBuffer) {
-    let names = OperationCode.edgeNames(count: edges)
-    for (edge, name) in names.enumerated() {
+    guard let topology = CellTopology(edgeCount: edges) else { return }
+    for (row, edge) in topology.edges.enumerated() {
       if cellWidth >= 4 {
-        buffer.put(name, x: x + edge * cellWidth, y: y, style: .muted)
-      } else if name.hasPrefix("0>") {
+        buffer.put(edge.name, x: x + row * cellWidth, y: y, style: .muted)
+      } else if edge.input == 0 {
         // Narrow cells: the node number at the first edge into each node.
-        buffer.put("n" + name.dropFirst(2), x: x + edge * cellWidth, y: y, style: .muted)
+        buffer.put("n\(edge.node)", x: x + row * cellWidth, y: y, style: .muted)
       }
     }
   }
@@ -150,12 +152,12 @@ enum HeatmapPanel {
       guard let alphas = report.alphas[component] else { continue }
       edges = alphas.count
       for (edge, op) in argmax(alphas).enumerated() {
-        let name = op < run.primitives.count ? run.primitives[op] : "?"
+        let primitive = op < run.primitives.count ? run.primitives[op] : nil
         let previous = index > 0 ? reports[index - 1].alphas[component].map { argmax($0) } : nil
-        var style = OperationCode.style(name)
+        var style = primitive?.cellStyle ?? .text
         if let previous, edge < previous.count, previous[edge] != op { style = style.adding(.reverse) }
         let x = slot.x + labelWidth + edge * cellWidth + (cellWidth - 1) / 2
-        buffer.set(x, y, OperationCode.letter(name), style)
+        buffer.set(x, y, primitive?.letter ?? "?", style)
       }
     }
     drawEdgeLabels(edges: edges, cellWidth: cellWidth, x: slot.x + labelWidth, y: slot.y + rowsPerMap - 1, on: &buffer)
@@ -167,7 +169,7 @@ enum HeatmapPanel {
     let ascii = model.options.ascii
     var column = x
     if model.showsWinners {
-      let text = "- none m max a avg k skip s/S sep3/5 d/D dil3/5; reverse = changed"
+      let text = Primitive.letterLegend + "; reverse = changed"
       buffer.put(Format.truncate(text, width, ascii: ascii), x: x, y: y, style: .muted)
       return
     }

@@ -1,3 +1,5 @@
+import Presentation
+
 /// One line of a chart.
 public struct ChartSeries: Sendable {
   public var name: String

@@ -1,3 +1,4 @@
+import Presentation
 import RunEvents
 
 /// The boxes drawn over the layout: help, the schedule edit form and the quit confirmation.

@@ -1,3 +1,4 @@
+import Architecture
 import Foundation
 import RunEvents
 
@@ -27,11 +28,8 @@ public struct ScheduleEditor: Sendable, Equatable {
 
   /// A form over `schedules`, offering mu, weight lr and the arch lr of each part in `components`.
   public init(schedules: Schedules, components: [ArchitectureComponent], epochs: Int) {
-    var targets: [ScheduleTarget] = [.mu, .weightLearningRate]
-    if components.contains(.normal) || components.contains(.reduce) { targets.append(.architectureMultiplier(.normal)) }
-    if components.contains(.instance) { targets.append(.architectureMultiplier(.instance)) }
-    if components.contains(.class) { targets.append(.architectureMultiplier(.class)) }
-    self.targets = targets
+    let parts = ArchitecturePart.allCases.filter { part in components.contains { $0.part == part } }
+    targets = [.mu, .weightLearningRate] + parts.map { .architectureMultiplier($0) }
     self.schedules = schedules
     self.epochs = epochs
     loadCurrentCurve()
@@ -146,7 +144,7 @@ public struct ScheduleEditor: Sendable, Equatable {
       switch target {
       case .mu: values.mu
       case .weightLearningRate: values.weightLearningRate
-      case .architectureMultiplier(let component): values.architectureLearningRates[component] ?? 0
+      case .architectureMultiplier(let part): values.architectureLearningRates[part.components[0]] ?? 0
       }
     }
   }

@@ -1,3 +1,4 @@
+import Presentation
 import RunEvents
 
 /// The top line: run, method, data set, epoch and step, ETA, throughput and the state badges.

@@ -87,6 +87,28 @@ public enum Curve: Codable, Sendable, Equatable, Hashable {
     }
   }
 
+  /// The curve with its first value (a constant's value, a ramp's start) set to `value`; nil for mu-following
+  /// curves, which have no numbers.
+  public func withStart(_ value: Double) -> Curve? {
+    switch self {
+    case .constant: .constant(value)
+    case .linear(_, let b): .linear(from: value, to: b)
+    case .cosine(_, let b): .cosine(from: value, to: b)
+    case .parabolic(_, let b): .parabolic(from: value, to: b)
+    case .mu, .oneMinusMu: nil
+    }
+  }
+
+  /// The curve with its end value set to `value`; nil for curves without one (constants, mu-following).
+  public func withEnd(_ value: Double) -> Curve? {
+    switch self {
+    case .linear(let a, _): .linear(from: a, to: value)
+    case .cosine(let a, _): .cosine(from: a, to: value)
+    case .parabolic(let a, _): .parabolic(from: a, to: value)
+    case .constant, .mu, .oneMinusMu: nil
+    }
+  }
+
   /// Checks that every value the curve can take lies in `range` (mu-following curves are checked by the
   /// caller against mu's own range).
   public func validate(within range: ClosedRange<Double>, name: String) throws {
@@ -104,6 +126,17 @@ public enum CurveKind: String, Codable, Sendable, CaseIterable {
   case parabolic
   case mu
   case oneMinusMu = "one-minus-mu"
+
+  /// The text forms of every kind: `constant C | linear A B | cosine A B | parabolic A B | mu | one-minus-mu`.
+  public static var textForms: String {
+    allCases.map { kind in
+      switch kind.parameterCount {
+      case 0: kind.rawValue
+      case 1: "\(kind.rawValue) C"
+      default: "\(kind.rawValue) A B"
+      }
+    }.joined(separator: " | ")
+  }
 
   /// How many numbers the kind takes.
   public var parameterCount: Int {

@@ -1,3 +1,5 @@
+import Architecture
+
 /// The JSON form of events, for `events.jsonl` readers in any language: every event is an object with a
 /// `type` (`started`, `step`, `epoch`, `control`, `checkpoint`, `finished`, `failed`) and its fields under
 /// `data`; commands carry a `type` too; curves are their text form (`"cosine 1 0"`); schedule targets are
@@ -104,26 +106,31 @@ extension Curve {
 }
 
 extension ScheduleTarget {
-  /// The word used in files: `mu`, `weight_lr`, `arch_lr.<component>`.
+  /// The word used in files: `mu`, `weight_lr`, `arch_lr.<part>`.
   public var word: String {
     switch self {
     case .mu: "mu"
     case .weightLearningRate: "weight_lr"
-    case .architectureMultiplier(let c): "arch_lr.\(c == .reduce ? ArchitectureComponent.normal.rawValue : c.rawValue)"
+    case .architectureMultiplier(let part): "arch_lr.\(part.rawValue)"
     }
   }
 
-  /// The target named by `word`.
+  /// The target named by `word`; `arch_lr.normal` and `arch_lr.reduce` (written by tailnas before parts had
+  /// names) mean the backbone.
   public init?(word: String) {
     switch word {
     case "mu": self = .mu
     case "weight_lr": self = .weightLearningRate
-    case "arch_lr.backbone": self = .architectureMultiplier(.normal)
     default:
-      guard word.hasPrefix("arch_lr."), let c = ArchitectureComponent(rawValue: String(word.dropFirst(8))) else {
+      guard word.hasPrefix("arch_lr.") else { return nil }
+      let name = String(word.dropFirst(8))
+      if let part = ArchitecturePart(rawValue: name) {
+        self = .architectureMultiplier(part)
+      } else if let component = ArchitectureComponent(rawValue: name) {
+        self = .architectureMultiplier(component.part)
+      } else {
         return nil
       }
-      self = .architectureMultiplier(c)
     }
   }
 
@@ -139,5 +146,39 @@ extension ScheduleTarget {
   public func encode(to encoder: Encoder) throws {
     var c = encoder.singleValueContainer()
     try c.encode(word)
+  }
+}
+
+/// The JSON form of schedules: `{"weightLearningRate": "cosine 0.025 0.001", "mu": "cosine 1 0",
+/// "architectureLearningRate": 0.0003, "multipliers": {"backbone": "mu", ...}}`. Files written before parts
+/// had names keep per-component multipliers under `architectureMultipliers` (`normal` and `reduce` equal);
+/// they read as the backbone's.
+extension Schedules: Codable {
+  enum CodingKeys: String, CodingKey {
+    case weightLearningRate, mu, architectureLearningRate, multipliers, architectureMultipliers
+  }
+
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    weightLearningRate = try c.decode(Curve.self, forKey: .weightLearningRate)
+    mu = try c.decode(Curve.self, forKey: .mu)
+    architectureLearningRate = try c.decode(Double.self, forKey: .architectureLearningRate)
+    if let parts = try c.decodeIfPresent([ArchitecturePart: Curve].self, forKey: .multipliers) {
+      multipliers = parts
+    } else {
+      let components = try c.decodeIfPresent([ArchitectureComponent: Curve].self, forKey: .architectureMultipliers)
+      multipliers = [:]
+      for (component, curve) in components ?? [:] where multipliers[component.part] == nil || component == .normal {
+        multipliers[component.part] = curve
+      }
+    }
+  }
+
+  public func encode(to encoder: Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(weightLearningRate, forKey: .weightLearningRate)
+    try c.encode(mu, forKey: .mu)
+    try c.encode(architectureLearningRate, forKey: .architectureLearningRate)
+    try c.encode(multipliers, forKey: .multipliers)
   }
 }

@@ -5,10 +5,10 @@ import Foundation
 #endif
 
 /// Crash-safe file writes through POSIX calls, so failures (a full disk) surface as errors with errno text.
-enum DurableFile {
+public enum DurableFile {
   /// Writes `bytes` to `path` atomically: a temporary file in the same directory, fsync, rename, fsync of
   /// the directory. On failure the temporary file is removed and the old file (if any) is untouched.
-  static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+  public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
     let temporary = path + ".tmp-\(getpid())"
     let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     guard fd >= 0 else { throw RunStoreError.ioFailure(path: temporary, reason: errnoText()) }

@@ -18,7 +18,7 @@ public struct EventLog: Sendable {
     let lastLine = lines.lastIndex(where: { !$0.isEmpty }) ?? -1
     for (index, line) in lines.enumerated() where !line.isEmpty {
       do {
-        let envelope = try EventEnvelope.decode(line: Foundation.Data(line))
+        let envelope = try EventEnvelope.decode(line: Data(line))
         events.append(envelope.event)
         times.append(envelope.time)
       } catch let error as EventDecodingError {

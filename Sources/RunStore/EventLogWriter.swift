@@ -8,8 +8,8 @@ import RunEvents
 /// Appends events to `events.jsonl`, one JSON object a line, each line written with a single `write` so
 /// a crash leaves at most a torn last line; fsync after every epoch, checkpoint and lifecycle event.
 ///
-/// A write failure (e.g. a full disk) does not throw into the engine: the writer remembers the first
-/// failure, stops writing, and `failure` reports it so the run can be marked failed.
+/// A write failure (e.g. a full disk) throws, and the writer stops writing: every later `emit` throws the
+/// first failure again, so the run loop can end the run as failed while what was written stays intact.
 public final class EventLogWriter: EventSink, @unchecked Sendable {
   public let path: String
   private let fd: Int32
@@ -35,10 +35,10 @@ public final class EventLogWriter: EventSink, @unchecked Sendable {
     return firstFailure
   }
 
-  public func emit(_ event: RunEvent) {
+  public func emit(_ event: RunEvent) throws {
     lock.lock()
     defer { lock.unlock() }
-    guard firstFailure == nil else { return }
+    if let firstFailure { throw RunStoreError.ioFailure(path: path, reason: firstFailure) }
     do {
       var line = [UInt8](try EventEnvelope(event: event).jsonLine())
       line.append(UInt8(ascii: "\n"))
@@ -46,8 +46,12 @@ public final class EventLogWriter: EventSink, @unchecked Sendable {
       if !event.isDroppable, fsync(fd) != 0 {
         throw RunStoreError.ioFailure(path: path, reason: DurableFile.errnoText())
       }
+    } catch let error as RunStoreError {
+      if case .ioFailure(_, let reason) = error { firstFailure = reason } else { firstFailure = "\(error)" }
+      throw error
     } catch {
       firstFailure = "\(error)"
+      throw RunStoreError.ioFailure(path: path, reason: "\(error)")
     }
   }
 }

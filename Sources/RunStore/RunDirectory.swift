@@ -1,7 +1,5 @@
-import Engine
 import Foundation
 import RunEvents
-import Search
 
 #if canImport(Glibc)
   import Glibc
@@ -110,24 +108,5 @@ public final class RunDirectory: @unchecked Sendable {
       let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
     else { return false }
     return kill(pid, 0) == 0 || errno == EPERM
-  }
-}
-
-/// Writes per-epoch checkpoints atomically into a run's `checkpoints/` and keeps the newest few.
-public final class CheckpointDirectory: CheckpointStore, @unchecked Sendable {
-  let run: RunDirectory
-  let keep: Int
-
-  public init(run: RunDirectory, keep: Int) {
-    self.run = run
-    self.keep = max(1, keep)
-  }
-
-  public func writeCheckpoint(_ checkpoint: SafeTensors, epoch: Int) throws -> String {
-    let url = run.checkpointsURL.appendingPathComponent(String(format: "epoch-%03d.safetensors", epoch + 1))
-    try DurableFile.writeAtomically([UInt8](checkpoint.serialized()), to: url.path)
-    let all = run.checkpoints()
-    for old in all.dropLast(keep) { try? FileManager.default.removeItem(at: old) }
-    return url.path
   }
 }

@@ -1,11 +1,6 @@
+import Architecture
 import Engine
 import RunEvents
-
-/// First- or second-order DARTS architecture gradients.
-public enum ArchitectureOrder: String, Sendable, Codable, CaseIterable {
-  case first
-  case second
-}
 
 /// Computes architecture gradients and updates the alphas with Adam (Liu et al. 2019, Algorithm 1).
 ///

@@ -1,4 +1,4 @@
-import Data
+import Datasets
 import Engine
 
 /// A tensor with its conventional DARTS `state_dict` name.

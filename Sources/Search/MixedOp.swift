@@ -1,3 +1,4 @@
+import Architecture
 import Engine
 
 /// One DARTS edge: every primitive applied to the same input, mixed by softmaxed architecture weights,

@@ -1,16 +1,7 @@
+import Architecture
 import Engine
 
-/// The eight DARTS primitives, in the conventional order; raw values are the DARTS names.
-public enum Primitive: String, CaseIterable, Sendable, Codable {
-  case none
-  case max_pool_3x3
-  case avg_pool_3x3
-  case skip_connect
-  case sep_conv_3x3
-  case sep_conv_5x5
-  case dil_conv_3x3
-  case dil_conv_5x5
-
+extension Primitive {
   /// The layer for this primitive on `channels` channels; pools are followed by BN (affine=false) as in
   /// DARTS's MixedOp. Returns nil for `none`, which contributes zero and is skipped.
   func makeLayer(channels c: Int, stride: Int, initializer: inout WeightInitializer) -> Layer? {

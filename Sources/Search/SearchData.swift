@@ -1,4 +1,4 @@
-import Data
+import Datasets
 import Engine
 
 /// The data of one search: the long-tailed training set split into a weight half and an architecture
@@ -25,19 +25,20 @@ public final class SearchData {
     self.train = train
     self.test = test
     longTail = try LongTail.subset(
-      of: train, imbalanceRatio: c.imbalanceRatio, nMax: c.maxPerClass.map { min($0, train.classCounts().min() ?? $0) },
-      seed: SplitMix64.derivedSeed(c.seed, stream: 1))
+      of: train, imbalanceRatio: c.data.imbalanceRatio,
+      nMax: c.data.maxPerClass.map { min($0, train.classCounts().min() ?? $0) },
+      seed: SplitMix64.derivedSeed(c.data.seed, stream: 1))
     let halves = StratifiedSplit.split(
-      indices: longTail, labels: train.labels, fraction: 0.5, seed: SplitMix64.derivedSeed(c.seed, stream: 2))
+      indices: longTail, labels: train.labels, fraction: 0.5, seed: SplitMix64.derivedSeed(c.data.seed, stream: 2))
     weightHalf = halves.train
     architectureHalf = halves.val
     classCounts = train.classCounts(of: longTail)
-    if let many = c.manyAbove, let few = c.fewBelow {
+    if let many = c.data.manyAbove, let few = c.data.fewBelow {
       shotGroups = ShotGroups(trainingCounts: classCounts, manyAbove: many, fewBelow: few)
     } else {
       shotGroups = ShotGroups(trainingCounts: classCounts)
     }
-    testIndices = Self.balancedSubset(of: test, limit: c.evaluationLimit)
+    testIndices = Self.balancedSubset(of: test, limit: c.data.evaluationLimit)
     let half = halves.val
     validationIndices = c.validationLimit.map { Array(half.prefix($0)) } ?? half
   }

@@ -1,4 +1,5 @@
-import Data
+import Architecture
+import Datasets
 import RunEvents
 
 /// The search methods: DARTS baselines and the two-head BBN searches, as presets over the settings.
@@ -25,36 +26,24 @@ public enum SearchMethod: String, CaseIterable, Codable, Sendable {
   /// Whether the losses are class-balanced re-weighted.
   public var reweightsLoss: Bool { self == .dartsRW }
 
-  /// The method's default schedules (DESIGN.md §4).
-  public func defaultSchedules(
-    weightLearningRate: Double = 0.025, weightLearningRateMin: Double = 0.001, architectureLearningRate: Double = 3e-4
-  ) -> Schedules {
-    let weights = Curve.cosine(from: weightLearningRate, to: weightLearningRateMin)
+  /// The method's default schedules (DESIGN.md §4): weights cosine 0.025 -> 0.001, alphas 3e-4; mu 1 for
+  /// one head, BBN's parabola for naive BBN + DARTS, the symmetric cosine for HLS with multipliers mu, mu,
+  /// 1 - mu for the backbone, instance and class heads.
+  public var defaultSchedules: Schedules {
+    let weights = Curve.cosine(from: 0.025, to: 0.001)
     switch self {
     case .darts, .dartsRS, .dartsRW:
       return Schedules(
-        weightLearningRate: weights, mu: .constant(1), architectureLearningRate: architectureLearningRate,
-        architectureMultipliers: [.normal: .constant(1), .reduce: .constant(1)])
+        weightLearningRate: weights, mu: .constant(1), architectureLearningRate: 3e-4,
+        multipliers: [.backbone: .constant(1)])
     case .bbnDARTS:
       return Schedules(
-        weightLearningRate: weights, mu: .parabolic(from: 1, to: 0), architectureLearningRate: architectureLearningRate,
-        architectureMultipliers: [
-          .normal: .constant(1), .reduce: .constant(1), .instance: .constant(1), .class: .constant(1),
-        ])
+        weightLearningRate: weights, mu: .parabolic(from: 1, to: 0), architectureLearningRate: 3e-4,
+        multipliers: [.backbone: .constant(1), .instance: .constant(1), .class: .constant(1)])
     case .hls:
       return Schedules(
-        weightLearningRate: weights, mu: .cosine(from: 1, to: 0), architectureLearningRate: architectureLearningRate,
-        architectureMultipliers: [.normal: .mu, .reduce: .mu, .instance: .mu, .class: .oneMinusMu])
+        weightLearningRate: weights, mu: .cosine(from: 1, to: 0), architectureLearningRate: 3e-4,
+        multipliers: [.backbone: .mu, .instance: .mu, .class: .oneMinusMu])
     }
   }
-}
-
-/// Sizes of a search tuned for this class of machine.
-public enum SearchPreset: String, CaseIterable, Codable, Sendable {
-  /// Moves visibly within seconds and finishes in a few minutes on two cores.
-  case demo
-  /// The paper's setting: C = 16, 8 layers, batch 64, 50 epochs.
-  case paper
-  /// A few seconds, for tests and smoke runs.
-  case tiny
 }

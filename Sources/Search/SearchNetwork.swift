@@ -1,39 +1,5 @@
+import Architecture
 import Engine
-import RunEvents
-
-/// The shape of a search network.
-public struct NetworkShape: Sendable, Codable, Equatable {
-  /// Initial channels C.
-  public var channels: Int
-  public var classes: Int
-  /// Backbone cells L; reductions at L/3 and 2L/3.
-  public var layers: Int
-  public var steps: Int = 4
-  public var multiplier: Int = 4
-  public var stemMultiplier: Int = 3
-  public var inputChannels: Int
-  /// 0 for plain DARTS, 2 for the BBN two-head network.
-  public var heads: Int
-  /// Normal cells per head.
-  public var headCells: Int
-
-  public init(channels: Int, classes: Int, layers: Int, inputChannels: Int, heads: Int = 0, headCells: Int = 1) {
-    self.channels = channels
-    self.classes = classes
-    self.layers = layers
-    self.inputChannels = inputChannels
-    self.heads = heads
-    self.headCells = headCells
-  }
-
-  /// Whether the network has the instance and class heads.
-  public var isTwoHead: Bool { heads == 2 }
-
-  /// The components searched by this network.
-  public var components: [ArchitectureComponent] {
-    isTwoHead ? ArchitectureComponent.allCases : [.normal, .reduce]
-  }
-}
 
 /// The DARTS search network (Liu et al. 2019), optionally with the two BBN heads (Zhou et al. 2020).
 ///
@@ -71,11 +37,11 @@ public final class SearchNetwork {
       if reduction { c *= 2 }
       built.append(
         SearchCell(
-          steps: shape.steps, multiplier: shape.multiplier, prevPrevChannels: cpp, prevChannels: cp, channels: c,
+          topology: shape.topology, prevPrevChannels: cpp, prevChannels: cp, channels: c,
           reduction: reduction, reductionPrev: reductionPrev, initializer: &initializer))
       reductionPrev = reduction
       cpp = cp
-      cp = shape.multiplier * c
+      cp = shape.topology.multiplier * c
     }
     cells = built
     var headCells: [[SearchCell]] = []
@@ -89,11 +55,11 @@ public final class SearchNetwork {
         for _ in 0..<shape.headCells {
           head.append(
             SearchCell(
-              steps: shape.steps, multiplier: shape.multiplier, prevPrevChannels: hpp, prevChannels: hp, channels: c,
+              topology: shape.topology, prevPrevChannels: hpp, prevChannels: hp, channels: c,
               reduction: false, reductionPrev: headReductionPrev, initializer: &initializer))
           headReductionPrev = false
           hpp = hp
-          hp = shape.multiplier * c
+          hp = shape.topology.multiplier * c
         }
         headCells.append(head)
       }
@@ -102,7 +68,7 @@ public final class SearchNetwork {
     }
     heads = headCells
     self.classifiers = classifiers
-    let edgeCount = SearchCell.edgeCount(steps: shape.steps)
+    let edgeCount = shape.topology.edgeCount
     var alphas: [ArchitectureComponent: Tensor] = [:]
     for component in shape.components {
       let a = Tensor(uninitialized: [edgeCount, Primitive.allCases.count], requiresGrad: true)

@@ -1,22 +1,5 @@
 import Engine
-
-/// Losses of one search step.
-public struct StepLosses: Sendable, Equatable {
-  /// Training loss (weight step) before the update.
-  public var train: Float
-  /// Validation loss of the architecture step (NaN when no architecture step ran).
-  public var validation: Float
-  /// Two-head networks: CE(z, y_instance) and CE(z, y_class) of the training loss.
-  public var trainInstance: Float?
-  public var trainClass: Float?
-  /// Training images whose prediction matched the (instance) target.
-  public var trainCorrect: Int
-
-  /// Whether both losses are finite; when not, no parameter was updated.
-  public var isFinite: Bool { train.isFinite && (!architectureRan || validation.isFinite) }
-  /// Whether an architecture step was attempted.
-  var architectureRan = true
-}
+import RunLoop
 
 /// One DARTS search step: an architecture step on a validation batch, then a weight step on a training
 /// batch (SGD with momentum and weight decay, gradient-norm clipping), as `train_search.py`.
@@ -28,6 +11,8 @@ public final class SearchStep {
   /// Global gradient-norm bound for the weight step.
   public var gradientClip: Float
   public let tape: Tape
+  /// The BN running statistics, put back when a step fails.
+  let runningStatistics: [Tensor]
 
   public init(
     network: SearchNetwork, architect: Architect, weightLearningRate: Float = 0.025, momentum: Float = 0.9,
@@ -40,14 +25,27 @@ public final class SearchStep {
       weightDecay: weightDecay)
     self.gradientClip = gradientClip
     self.tape = tape
+    runningStatistics = network.buffers.map(\.tensor)
   }
 
-  /// Runs the architecture step (unless `updateArchitecture` is false) and the weight step.
+  /// Runs the architecture step (unless `updateArchitecture` is false) and the weight step, all or nothing:
+  /// when the validation loss, the training loss or the weight gradient's norm is not finite, the alphas and
+  /// their Adam state are put back as they were, no weight moves, and `failure` says why.
   public func run(
     train: SearchBatch, validation: SearchBatch, mu: Float, classWeights: [Float]?, order: ArchitectureOrder,
     updateArchitecture: Bool = true
   ) -> StepLosses {
     var validationLoss = Float.nan
+    let saved = updateArchitecture ? architect.optimizer.savedState() : nil
+    let statistics = runningStatistics.map { $0.copy() }
+    func failed(_ reason: String, train: Float = .nan, partial: LossEvaluation? = nil) -> StepLosses {
+      if let saved { architect.optimizer.restore(saved) }
+      for (buffer, copy) in zip(runningStatistics, statistics) { buffer.assign(copy) }
+      tape.reset()
+      return StepLosses(
+        train: train, validation: validationLoss, trainInstance: partial?.branchLosses?.instance,
+        trainClass: partial?.branchLosses?.class, trainCorrect: 0, failure: reason)
+    }
     if updateArchitecture {
       switch order {
       case .first:
@@ -61,11 +59,8 @@ public final class SearchStep {
             momentumBuffers: weightOptimizer.momentumBuffers, weightDecay: weightOptimizer.weightDecay, tape: tape
           ).validationLoss
       }
-      // A non-finite loss leaves the parameters untouched so the run can be inspected and resumed.
       guard validationLoss.isFinite else {
-        var losses = StepLosses(train: .nan, validation: validationLoss, trainCorrect: 0)
-        losses.architectureRan = true
-        return losses
+        return failed("validation loss is \(StepOutcome.describe(Double(validationLoss)))")
       }
       architect.optimizer.step()
     }
@@ -76,18 +71,20 @@ public final class SearchStep {
     let evaluation = network.evaluateLoss(
       train, mu: mu, classWeights: classWeights, ForwardContext(tape: tape, training: true))
     let trainLoss = evaluation.loss[0]
-    var losses = StepLosses(
-      train: trainLoss, validation: validationLoss, trainInstance: evaluation.branchLosses?.instance,
-      trainClass: evaluation.branchLosses?.class, trainCorrect: Self.correctCount(evaluation.logits, train.targets))
-    losses.architectureRan = updateArchitecture
     guard trainLoss.isFinite else {
-      tape.reset()
-      return losses
+      return failed(
+        "training loss is \(StepOutcome.describe(Double(trainLoss)))", train: trainLoss, partial: evaluation)
     }
     tape.backward(evaluation.loss)
-    clipGradientNorm(weightOptimizer.parameters, maxNorm: gradientClip)
+    let norm = clipGradientNorm(weightOptimizer.parameters, maxNorm: gradientClip)
+    guard norm.isFinite else {
+      return failed(
+        "the weight gradient's norm is \(StepOutcome.describe(Double(norm)))", train: trainLoss, partial: evaluation)
+    }
     weightOptimizer.step()
-    return losses
+    return StepLosses(
+      train: trainLoss, validation: validationLoss, trainInstance: evaluation.branchLosses?.instance,
+      trainClass: evaluation.branchLosses?.class, trainCorrect: Self.correctCount(evaluation.logits, train.targets))
   }
 
   /// The number of rows of `logits` whose argmax is the target.

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Dashboard
 import Foundation
+import RunEvents
+import SyntheticRuns
 
 /// `tailnas bench dashboard`: time to render one dashboard frame (layout, widgets and the diff against the
 /// previous frame) over a long recorded run; medians of several rounds.
@@ -21,8 +23,17 @@ struct BenchDashboard: ParsableCommand {
 
   func run() throws {
     let size = TerminalSize(width: width, height: height)
-    let times = (0..<rounds).map { _ in DashboardBenchmark.run(size: size, frames: frames).millisecondsPerFrame }
-      .sorted()
+    var run = SyntheticRun()
+    run.epochs = 50
+    run.finishedEpochs = 50
+    run.stepsPerEpoch = 400
+    run.pauses = [10_000]
+    run.edits = [(10_000, ScheduleEdit(target: .mu, curve: .linear(from: 1, to: 0.2)))]
+    let events = run.events()
+    let times = (0..<rounds).map { _ in
+      DashboardBenchmark.run(events: events, size: size, frames: frames).millisecondsPerFrame
+    }
+    .sorted()
     let result: [String: Any] = [
       "size": "\(width)x\(height)", "frames": frames, "rounds": rounds,
       "median_ms_per_frame": times[times.count / 2], "min_ms_per_frame": times[0],

@@ -1,5 +1,6 @@
+import Architecture
 import ArgumentParser
-import Data
+import Datasets
 import Engine
 import Foundation
 import Search

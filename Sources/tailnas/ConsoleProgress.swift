@@ -1,4 +1,5 @@
 import Foundation
+import Presentation
 import RunEvents
 
 #if canImport(Glibc)
@@ -27,8 +28,8 @@ final class ConsoleProgress: EventSink, @unchecked Sendable {
       started = s
       startTime = Date()
       line(
-        "run \(s.runID): \(s.method) on \(s.dataset) (imbalance ratio \(format(s.imbalanceRatio))), "
-          + "\(s.epochs) epochs x \(s.stepsPerEpoch) steps, batch \(s.batchSize)"
+        "run \(s.runID): \(s.method) on \(s.dataset) (imbalance ratio \(Format.ratio(s.imbalanceRatio))), "
+          + "\(Format.count(s.epochs, "epoch")) x \(Format.count(s.stepsPerEpoch, "step")), batch \(s.batchSize)"
           + (s.startEpoch > 0 ? ", resuming at epoch \(s.startEpoch + 1)" : ""))
     case .step(let r):
       guard let s = started else { return }
@@ -39,9 +40,9 @@ final class ConsoleProgress: EventSink, @unchecked Sendable {
       let doneHere = done - (firstStep ?? 0)
       let eta = doneHere > 0 ? elapsed / Double(doneHere) * Double(total - done) : 0
       let text =
-        "epoch \(r.epoch + 1)/\(s.epochs) step \(r.step + 1)/\(s.stepsPerEpoch) loss \(format(r.trainLoss)) "
-        + "val \(format(r.validationLoss)) mu \(format(r.values.mu)) \(Int(r.imagesPerSecond.rounded())) img/s "
-        + "ETA \(duration(eta))"
+        "epoch \(r.epoch + 1)/\(s.epochs) step \(r.step + 1)/\(s.stepsPerEpoch) loss \(Format.fixed(r.trainLoss)) "
+        + "val \(Format.fixed(r.validationLoss)) mu \(Format.fixed(r.values.mu)) \(Int(r.imagesPerSecond.rounded())) img/s "
+        + "ETA \(Format.duration(eta))"
       if isTerminal {
         let width = 24
         let filled = total > 0 ? min(width, width * done / total) : 0
@@ -53,19 +54,21 @@ final class ConsoleProgress: EventSink, @unchecked Sendable {
         line(text)
       }
     case .epoch(let e):
-      let groups = ["many", "medium", "few"].map { "\($0) \(percent(e.groupAccuracy[$0] ?? 0))" }.joined(separator: " ")
+      let groups = ["many", "medium", "few"].map { "\($0) \(Format.percent(e.groupAccuracy[$0] ?? 0))" }.joined(
+        separator: " ")
       line(
-        "epoch \(e.epoch + 1): train loss \(format(e.train.loss)) acc \(percent(e.train.accuracy)), "
-          + "val loss \(format(e.validation.loss)) acc \(percent(e.validation.accuracy)), "
-          + "test loss \(format(e.test.loss)) acc \(percent(e.test.accuracy)) (\(groups)), \(duration(e.seconds))")
+        "epoch \(e.epoch + 1): train loss \(Format.fixed(e.train.loss)) acc \(Format.percent(e.train.accuracy)), "
+          + "val loss \(Format.fixed(e.validation.loss)) acc \(Format.percent(e.validation.accuracy)), "
+          + "test loss \(Format.fixed(e.test.loss)) acc \(Format.percent(e.test.accuracy)) (\(groups)), \(Format.duration(e.seconds))"
+      )
     case .control(let c):
       line("control: \(describe(c.command))" + (c.reason.map { " (\($0))" } ?? ""))
     case .checkpoint:
       break
     case .finished(let f):
       line(
-        "\(f.stopped ? "stopped" : "finished") after \(f.epochs) epochs; best test accuracy "
-          + "\(percent(f.bestTestAccuracy)) at epoch \(f.bestEpoch + 1)")
+        "\(f.stopped ? "stopped" : "finished") after \(Format.count(f.epochs, "epoch")); best test accuracy "
+          + "\(Format.percent(f.bestTestAccuracy)) at epoch \(f.bestEpoch + 1)")
     case .failed(let f):
       line("failed: \(f.reason)")
     }
@@ -95,20 +98,4 @@ func describe(_ command: ControlCommand) -> String {
   case .stop: "stop"
   case .edit(let e): "\(e.target.title) -> \(e.curve.summary)"
   }
-}
-
-func format(_ v: Double) -> String {
-  v.isFinite ? String(format: "%.4f", v) : "\(v)"
-}
-
-func percent(_ v: Double) -> String {
-  String(format: "%.1f%%", v * 100)
-}
-
-func duration(_ seconds: Double) -> String {
-  guard seconds.isFinite, seconds >= 0 else { return "?" }
-  let s = Int(seconds.rounded())
-  if s < 60 { return "\(s)s" }
-  if s < 3600 { return "\(s / 60)m\(String(format: "%02d", s % 60))s" }
-  return "\(s / 3600)h\(String(format: "%02d", (s % 3600) / 60))m"
 }

@@ -1,8 +1,11 @@
+import Architecture
 import ArgumentParser
-import Data
+import Datasets
 import Foundation
+import Reports
 import RunStore
 import Search
+import Settings
 import Terminal
 
 /// The process exit codes (sysexits-style); the README lists them.
@@ -44,7 +47,13 @@ enum ExitStatus {
       case .noEpochs: code = noInput
       case .invalidName: code = usage
       }
-    case is SearchError: code = usage
+    case is SearchError, is SettingError: code = usage
+    case let e as ConfigurationFileError:
+      switch e {
+      case .missing: code = noInput
+      case .unreadable: code = ioError
+      }
+    case is GenotypeError: code = dataError
     case is TerminalError: code = unavailable
     default: code = failed
     }

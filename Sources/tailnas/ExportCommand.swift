@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Reports
 import RunStore
 
 /// `tailnas export RUN`: the final genotype as DARTS Python, the metrics as CSV, the figures as SVG.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Reports
 import RunStore
 
 /// `tailnas report RUN...`: the comparison table of the paper over saved runs.

@@ -30,11 +30,13 @@ struct ResumeCommand: ParsableCommand {
       throw ExitStatus.exit(for: error)
     }
     if headless {
-      throw Headless.run { sinks in try SearchSession.resume(run: directory, sinks: sinks, status: { say($0) }) }
+      throw Headless.run { sinks in
+        try RunSession.resumeSearch(run: directory, sinks: sinks, watching: .headless, status: { say($0) })
+      }
     }
     // The dashboard shows the whole run: earlier events first, then the resumed ones.
     throw DashboardRun.run(display: display, history: log.events) { sinks in
-      try SearchSession.resume(run: directory, sinks: sinks, status: { say($0) })
+      try RunSession.resumeSearch(run: directory, sinks: sinks, watching: .dashboard, status: { say($0) })
     }
   }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Reports
 import RunStore
 
 /// `tailnas runs`: lists the saved runs with their status.

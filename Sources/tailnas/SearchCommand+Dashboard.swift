@@ -9,8 +9,9 @@ extension SearchCommand {
   /// A new search on the engine thread, watched in the dashboard on this thread.
   func runDashboard(configuration: SearchConfiguration, runsDirectory: URL, display: DisplayOptions) throws {
     throw DashboardRun.run(display: display) { sinks in
-      try SearchSession.start(
-        configuration: configuration, runsDirectory: runsDirectory, sinks: sinks, status: { say($0) })
+      try RunSession.startSearch(
+        configuration: configuration, runsDirectory: runsDirectory, sinks: sinks, watching: .dashboard,
+        status: { say($0) })
     }
   }
 }
@@ -21,7 +22,7 @@ enum DashboardRun {
   /// `start` makes with the dashboard's channel among its sinks, after `history` (the earlier events of a
   /// resumed run), and watches it.
   static func run(
-    display: DisplayOptions, history: [RunEvent] = [], start: ([EventSink]) throws -> SearchSession
+    display: DisplayOptions, history: [RunEvent] = [], start: ([EventSink]) throws -> RunSession
   ) -> ExitCode {
     let app: TerminalApp
     do {
@@ -31,7 +32,7 @@ enum DashboardRun {
     }
     let channel = EventChannel(capacity: history.count + 1024)
     for event in history { channel.emit(event) }
-    let session: SearchSession
+    let session: RunSession
     do {
       session = try start([channel])
     } catch {
@@ -40,7 +41,7 @@ enum DashboardRun {
     return watch(session, channel: channel, app: app)
   }
 
-  static func watch(_ session: SearchSession, channel: EventChannel, app: TerminalApp) -> ExitCode {
+  static func watch(_ session: RunSession, channel: EventChannel, app: TerminalApp) -> ExitCode {
     session.start()
     let exit: TerminalExit
     do {
@@ -50,7 +51,7 @@ enum DashboardRun {
       exit = .failed("\(error)")
     }
     if case .finishedAndQuit = exit {} else { session.controls.send(.stop) }
-    if session.isRunning { say("stopping the search at the next step...") }
+    if session.isRunning { say("stopping the run at the next step...") }
     let outcome = session.wait()
     if case .failed(let message) = exit { printError("tailnas: \(message)") }
     say("run directory: \(session.run.url.path)")
@@ -61,7 +62,7 @@ enum DashboardRun {
       say("the run is resumable: tailnas resume \(session.run.url.path)")
       return ExitCode(ExitStatus.stopped)
     case .failed(let reason):
-      printError("tailnas: the search failed: \(reason)")
+      printError("tailnas: the run failed: \(reason)")
       return ExitCode(ExitStatus.failed)
     }
   }

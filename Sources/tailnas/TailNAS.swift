@@ -4,11 +4,19 @@ import ArgumentParser
 @main
 struct TailNAS: ParsableCommand {
   static func main() {
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    if let help = HelpRequest(arguments: arguments) { help.answer() }
+    var command: ParsableCommand
     do {
-      var command = try parseAsRoot()
-      try command.run()
+      command = try parseAsRoot(arguments)
     } catch {
       exit(withError: error)
+    }
+    do {
+      try command.run()
+    } catch {
+      // Errors of a subcommand print that subcommand's usage, not the root's.
+      type(of: command).exit(withError: error)
     }
   }
 

@@ -82,7 +82,7 @@ import Testing
 
   @Test func editTargetsFollowTheComponents() {
     let form = ScheduleEditor(schedules: RecordedRun.schedules, components: [.normal, .reduce], epochs: 10)
-    #expect(form.targets == [.mu, .weightLearningRate, .architectureMultiplier(.normal)])
+    #expect(form.targets == [.mu, .weightLearningRate, .architectureMultiplier(.backbone)])
     var four = ScheduleEditor(
       schedules: RecordedRun.schedules, components: [.normal, .reduce, .instance, .class], epochs: 10)
     #expect(

@@ -131,9 +131,11 @@ final class Flag: @unchecked Sendable {
     #expect(session.run() == .interrupted(signal: 15))
   }
 
-  @Test func benchmarkRendersAFrame() {
-    let result = DashboardBenchmark.run(size: TerminalSize(width: 200, height: 60), frames: 3)
-    #expect(result.frames == 3)
+  @Test func benchmarkRendersFramesThatChange() {
+    let result = DashboardBenchmark.run(
+      events: RecordedRun.events(), size: TerminalSize(width: 200, height: 60), frames: 4)
+    #expect(result.steps == 30, "the benchmark draws the whole recorded history")
+    #expect(result.changedCells > 0, "scrubbing between epochs redraws the heatmaps")
     #expect(result.millisecondsPerFrame > 0)
   }
 }

@@ -1,4 +1,6 @@
+import Architecture
 import Foundation
+import SyntheticRuns
 import Testing
 
 @testable import RunEvents
@@ -32,11 +34,12 @@ import Testing
   @Test func hlsDefaultLearningRates() {
     let schedules = Schedules(
       weightLearningRate: .cosine(from: 0.025, to: 0.001), mu: .cosine(from: 1, to: 0), architectureLearningRate: 3e-4,
-      architectureMultipliers: [.normal: .mu, .reduce: .mu, .instance: .mu, .class: .oneMinusMu])
+      multipliers: [.backbone: .mu, .instance: .mu, .class: .oneMinusMu])
     let v = schedules.values(epoch: 5, of: 20)
     let mu = (1 + cos(Double.pi * 0.25)) / 2
     #expect(abs(v.mu - mu) < 1e-12)
     #expect(abs(v.architectureLearningRates[.normal]! - 3e-4 * mu) < 1e-15)
+    #expect(v.architectureLearningRates[.reduce] == v.architectureLearningRates[.normal])
     #expect(abs(v.architectureLearningRates[.instance]! - 3e-4 * mu) < 1e-15)
     #expect(abs(v.architectureLearningRates[.class]! - 3e-4 * (1 - mu)) < 1e-15)
     #expect(schedules.plan(epochs: 20).count == 20)
@@ -45,15 +48,16 @@ import Testing
   @Test func editsAreValidated() throws {
     var schedules = Schedules(
       weightLearningRate: .cosine(from: 0.025, to: 0.001), mu: .parabolic(from: 1, to: 0),
-      architectureLearningRate: 3e-4, architectureMultipliers: [:])
+      architectureLearningRate: 3e-4, multipliers: [:])
     #expect(throws: CurveError.self) {
       try schedules.apply(ScheduleEdit(target: .mu, curve: .linear(from: 1.5, to: 0)))
     }
     #expect(throws: CurveError.self) { try schedules.apply(ScheduleEdit(target: .mu, curve: .mu)) }
     #expect(throws: CurveError.self) { try Curve(kind: .linear, parameters: [1]) }
     #expect(throws: CurveError.self) { try Curve(kind: .constant, parameters: [.nan]) }
-    try schedules.apply(ScheduleEdit(target: .architectureMultiplier(.reduce), curve: .constant(2)))
-    #expect(schedules.architectureMultipliers[.normal] == .constant(2))
+    try schedules.apply(ScheduleEdit(target: .architectureMultiplier(.backbone), curve: .constant(2)))
+    #expect(schedules.multiplier(.backbone) == .constant(2))
+    #expect(schedules.values(epoch: 0, of: 1).architectureLearningRates[.reduce] == 6e-4)
     try schedules.apply(ScheduleEdit(target: .mu, curve: .constant(0.5)))
     #expect(schedules.mu == .constant(0.5))
     #expect(
@@ -64,36 +68,52 @@ import Testing
 @Suite struct EventTests {
   static let values = ScheduleValues(weightLearningRate: 0.02, mu: 0.5, architectureLearningRates: [.normal: 1e-4])
 
-  @Test func envelopeRoundTrip() throws {
-    let events: [RunEvent] = [
+  /// One event of every kind, with every optional field set.
+  static var everyKind: [RunEvent] {
+    var run = SyntheticRun()
+    run.finishedEpochs = 1
+    run.stepsPerEpoch = 2
+    let started = run.started(startEpoch: 1)
+    return [
+      .started(started),
       .step(
         StepReport(
-          epoch: 1, step: 2, globalStep: 12, trainLoss: 2.3, validationLoss: .nan, values: Self.values,
-          imagesPerSecond: 40)),
+          epoch: 1, step: 2, globalStep: 12, trainLoss: 2.3, validationLoss: 2.4, trainLossInstance: 2.1,
+          trainLossClass: 2.7, values: Self.values, imagesPerSecond: 40)),
+      .epoch(run.epochReport(0)),
       .control(
         ControlApplied(
           command: .edit(ScheduleEdit(target: .mu, curve: .constant(0.4))), epoch: 1, globalStep: 12, previous: .mu)),
       .control(ControlApplied(command: .pause, epoch: 1, globalStep: 13, reason: "loss is NaN")),
-      .epoch(
-        EpochReport(
-          epoch: 0, train: SplitMetrics(loss: 1, accuracy: 0.5), validation: SplitMetrics(loss: 1, accuracy: 0.4),
-          test: SplitMetrics(loss: 1.1, accuracy: 0.45), perClassAccuracy: [0.1, 0.9], groupAccuracy: ["many": 0.9],
-          alphas: [.normal: [[0.125, 0.875]]],
-          genotypes: [.normal: Genotype(edges: [GenotypeEdge(op: "sep_conv_3x3", input: 0)], concat: [2, 3, 4, 5])],
-          values: Self.values, seconds: 3)),
-      .finished(RunFinished(epochs: 2, bestTestAccuracy: 0.5, bestEpoch: 1, stopped: false)),
+      .control(ControlApplied(command: .resume, epoch: 1, globalStep: 13)),
+      .control(ControlApplied(command: .stop, epoch: 1, globalStep: 14)),
+      .checkpoint(CheckpointWritten(epoch: 0, path: "checkpoints/epoch-001.safetensors")),
+      .finished(RunFinished(epochs: 2, bestTestAccuracy: 0.5, bestEpoch: 1, stopped: true)),
+      .failed(RunFailed(reason: "disk full")),
     ]
-    for event in events {
+  }
+
+  @Test func everyEventKindRoundTripsWhole() throws {
+    for event in Self.everyKind {
       let line = try EventEnvelope(event: event, time: 10).jsonLine()
       #expect(!line.contains(UInt8(ascii: "\n")))
       let back = try EventEnvelope.decode(line: line)
-      if case .step(let s) = back.event {
-        #expect(s.validationLoss.isNaN)
-      } else {
-        #expect(back.event == event)
-      }
-      #expect(back.schema == eventSchemaVersion)
+      #expect(back.event == event)
+      #expect(back.schema == eventSchemaVersion && back.time == 10)
     }
+  }
+
+  @Test func nonFiniteLossesRoundTripAsWords() throws {
+    let step = StepReport(
+      epoch: 0, step: 0, globalStep: 0, trainLoss: .nan, validationLoss: .infinity, values: Self.values,
+      imagesPerSecond: 1)
+    let line = try EventEnvelope(event: .step(step)).jsonLine()
+    #expect(String(decoding: line, as: UTF8.self).contains(#""trainLoss":"nan""#))
+    guard case .step(let back) = try EventEnvelope.decode(line: line).event else {
+      Issue.record("not a step")
+      return
+    }
+    #expect(back.trainLoss.isNaN && back.validationLoss == .infinity)
   }
 
   @Test func newerSchemaIsRejectedWithAClearMessage() throws {
@@ -145,11 +165,13 @@ import Testing
 
   @Test func everyTargetHasAWord() {
     let targets: [ScheduleTarget] = [
-      .mu, .weightLearningRate, .architectureMultiplier(.normal), .architectureMultiplier(.instance),
+      .mu, .weightLearningRate, .architectureMultiplier(.backbone), .architectureMultiplier(.instance),
       .architectureMultiplier(.class),
     ]
     for target in targets { #expect(ScheduleTarget(word: target.word) == target) }
-    #expect(ScheduleTarget(word: "arch_lr.backbone") == .architectureMultiplier(.normal))
+    // Words written before parts had names.
+    #expect(ScheduleTarget(word: "arch_lr.normal") == .architectureMultiplier(.backbone))
+    #expect(ScheduleTarget(word: "arch_lr.reduce") == .architectureMultiplier(.backbone))
     #expect(ScheduleTarget(word: "nope") == nil)
   }
 
@@ -157,5 +179,18 @@ import Testing
     let json =
       #"{"schema":1,"time":1,"event":{"type":"control","data":{"command":{"type":"edit","edit":{"target":"mu","curve":"wiggle 3"}},"epoch":0,"globalStep":0}}}"#
     #expect(throws: DecodingError.self) { try EventEnvelope.decode(line: Data(json.utf8)) }
+  }
+}
+
+@Suite struct SchedulesCodingTests {
+  @Test func schedulesWrittenWithPerComponentMultipliersReadAsParts() throws {
+    let old = #"""
+      {"architectureLearningRate":0.0003,"architectureMultipliers":{"class":"one-minus-mu","instance":"mu",\#
+      "normal":"mu","reduce":"mu"},"mu":"cosine 1 0","weightLearningRate":"cosine 0.025 0.001"}
+      """#
+    let s = try JSONDecoder().decode(Schedules.self, from: Data(old.utf8))
+    #expect(s.multipliers == [.backbone: .mu, .instance: .mu, .class: .oneMinusMu])
+    let again = try JSONDecoder().decode(Schedules.self, from: JSONEncoder().encode(s))
+    #expect(again == s)
   }
 }

@@ -1,17 +1,9 @@
-import Data
-import Engine
 import Foundation
 import RunEvents
-import Search
+import RunFixtures
 import Testing
 
 @testable import RunStore
-
-func temporaryDirectory() throws -> URL {
-  let url = FileManager.default.temporaryDirectory.appendingPathComponent("tailnas-\(UUID().uuidString)")
-  try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-  return url
-}
 
 @Suite struct EventLogTests {
   static let event = RunEvent.failed(RunFailed(reason: "x"))
@@ -20,11 +12,11 @@ func temporaryDirectory() throws -> URL {
     let dir = try temporaryDirectory()
     let path = dir.appendingPathComponent("events.jsonl").path
     let writer = try EventLogWriter(path: path)
-    writer.emit(Self.event)
-    writer.emit(.finished(RunFinished(epochs: 1, bestTestAccuracy: 0.5, bestEpoch: 0, stopped: false)))
+    try writer.emit(Self.event)
+    try writer.emit(.finished(RunFinished(epochs: 1, bestTestAccuracy: 0.5, bestEpoch: 0, stopped: false)))
     let handle = FileHandle(forWritingAtPath: path)!
     handle.seekToEndOfFile()
-    handle.write(Foundation.Data(#"{"schema":1,"time":3,"event":{"ste"#.utf8))
+    handle.write(Data(#"{"schema":1,"time":3,"event":{"ste"#.utf8))
     handle.closeFile()
     let log = try EventLog(path: path)
     #expect(log.events.count == 2)
@@ -58,10 +50,15 @@ func temporaryDirectory() throws -> URL {
     }
   }
 
-  @Test func aFullDiskIsRecordedNotThrownIntoTheEngine() throws {
+  @Test func aFullDiskThrowsAndEveryLaterWriteThrowsTheSame() throws {
     let writer = try EventLogWriter(path: "/dev/full")
-    writer.emit(Self.event)
-    #expect(writer.failure?.contains("No space left on device") == true, "\(writer.failure ?? "nil")")
+    #expect(throws: RunStoreError.ioFailure(path: "/dev/full", reason: "No space left on device")) {
+      try writer.emit(Self.event)
+    }
+    #expect(throws: RunStoreError.ioFailure(path: "/dev/full", reason: "No space left on device")) {
+      try writer.emit(Self.event)
+    }
+    #expect(writer.failure == "No space left on device")
   }
 }
 
@@ -90,10 +87,8 @@ func temporaryDirectory() throws -> URL {
     let runs = try temporaryDirectory()
     let run = try RunDirectory.create(in: runs, method: "darts", configuration: "")
     let store = CheckpointDirectory(run: run, keep: 2)
-    var file = SafeTensors()
     for epoch in 0..<4 {
-      file.set("w", Tensor(shape: [1], values: [Float(epoch)]))
-      _ = try store.writeCheckpoint(file, epoch: epoch)
+      _ = try store.writeCheckpoint([UInt8(epoch), 42], epoch: epoch)
     }
     let names = run.checkpoints().map(\.lastPathComponent)
     #expect(names == ["epoch-003.safetensors", "epoch-004.safetensors"])
@@ -101,6 +96,6 @@ func temporaryDirectory() throws -> URL {
       $0.contains(".tmp")
     }
     #expect(leftovers.isEmpty)
-    #expect(try SafeTensors(contentsOf: run.checkpoints().last!).tensor("w").scalars == [3])
+    #expect(try [UInt8](Data(contentsOf: run.checkpoints().last!)) == [3, 42])
   }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import RunEvents
+import RunFixtures
 import RunStore
 import Testing
 
@@ -7,7 +8,7 @@ import Testing
   typealias F = ReportFixtures
 
   @Test func aCompletedRunIsFinished() throws {
-    let runs = try F.temporaryDirectory()
+    let runs = try temporaryDirectory()
     let events = F.completeRun(id: "a-darts", method: "darts", twoHead: false, accuracies: [0.4, 0.6, 0.5])
     let summary = try RunSummary(directory: F.write(events, id: "a-darts", in: runs))
     #expect(summary.status == .finished)
@@ -35,7 +36,7 @@ import Testing
   }
 
   @Test func aRunOwnedByALiveProcessWithoutAnEndIsRunning() throws {
-    let runs = try F.temporaryDirectory()
+    let runs = try temporaryDirectory()
     var events = F.completeRun(id: "live-hls", method: "hls", twoHead: true, accuracies: [0.4])
     events.removeLast()
     let directory = try F.write(events, id: "live-hls", in: runs)
@@ -71,7 +72,7 @@ import Testing
   }
 
   @Test func theListingSortsRunsSkipsForeignEntriesAndNamesUnreadableRuns() throws {
-    let runs = try F.temporaryDirectory()
+    let runs = try temporaryDirectory()
     try F.write(
       F.completeRun(id: "b-hls", method: "hls", twoHead: true, accuracies: [0.3, 0.61]), id: "b-hls", in: runs)
     try F.write(
@@ -92,13 +93,6 @@ import Testing
     #expect(listing.problems.count == 1)
     #expect(listing.problems[0].hasPrefix("skipped c-newer:"))
     #expect(listing.problems[0].contains("newer than this tailnas"))
-    #expect(
-      listing.table == """
-        id       method  dataset    ratio  status    epochs  best acc
-        a-darts  darts   synthetic    100  finished     1/1    50.00%
-        b-hls    hls     synthetic    100  finished     2/2    61.00%
-
-        """)
   }
 
   @Test func aMissingRunsDirectoryIsReportedAsSuch() {

@@ -1,3 +1,4 @@
+import Architecture
 import Engine
 import TestSupport
 import Testing
@@ -15,18 +16,11 @@ import Testing
     var initializer = WeightInitializer(seed: 1)
     let stride = f.int("stride", default: 1)
     let layer: Layer
-    switch f.string("op") {
-    case "sep_conv_3x3":
-      layer = Primitive.sep_conv_3x3.makeLayer(channels: channels, stride: stride, initializer: &initializer)!
-    case "sep_conv_5x5":
-      layer = Primitive.sep_conv_5x5.makeLayer(channels: channels, stride: stride, initializer: &initializer)!
-    case "dil_conv_3x3":
-      layer = Primitive.dil_conv_3x3.makeLayer(channels: channels, stride: stride, initializer: &initializer)!
-    case "dil_conv_5x5":
-      layer = Primitive.dil_conv_5x5.makeLayer(channels: channels, stride: stride, initializer: &initializer)!
-    case "relu_conv_bn":
+    if let primitive = f.string("op").flatMap(Primitive.init(name:)) {
+      layer = primitive.makeLayer(channels: channels, stride: stride, initializer: &initializer)!
+    } else if f.string("op") == "relu_conv_bn" {
       layer = ReLUConvBN(inputChannels: f.int("C_in"), outputChannels: f.int("C_out"), initializer: &initializer)
-    default:
+    } else {
       layer = FactorizedReduce(inputChannels: f.int("C_in"), outputChannels: f.int("C_out"), initializer: &initializer)
     }
     var list: [NamedTensor] = []

@@ -1,4 +1,6 @@
+import Architecture
 import RunEvents
+import Settings
 import Testing
 
 @testable import Search
@@ -8,17 +10,17 @@ import Testing
     let paper = SearchConfiguration(preset: .paper)
     #expect(paper.initChannels == 16 && paper.layers == 8 && paper.batchSize == 64 && paper.epochs == 50)
     let demo = SearchConfiguration(preset: .demo)
-    #expect(demo.method == .hls && demo.dataset == .fashionMNIST)
+    #expect(demo.method == .hls && demo.data.dataset == .fashionMNIST)
   }
 
   @Test func methodDefaults() {
-    let hls = SearchMethod.hls.defaultSchedules()
+    let hls = SearchMethod.hls.defaultSchedules
     #expect(hls.mu == .cosine(from: 1, to: 0))
-    #expect(hls.architectureMultipliers[.class] == .oneMinusMu)
-    #expect(hls.architectureMultipliers[.normal] == .mu)
-    let bbn = SearchMethod.bbnDARTS.defaultSchedules()
+    #expect(hls.multiplier(.class) == .oneMinusMu)
+    #expect(hls.multiplier(.backbone) == .mu)
+    let bbn = SearchMethod.bbnDARTS.defaultSchedules
     #expect(bbn.mu == .parabolic(from: 1, to: 0))
-    #expect(bbn.architectureMultipliers[.class] == .constant(1))
+    #expect(bbn.multiplier(.class) == .constant(1))
     #expect(SearchMethod.dartsRS.instanceSampler == .classBalanced)
     #expect(SearchMethod.dartsRW.reweightsLoss)
     #expect(!SearchMethod.darts.isTwoHead && SearchMethod.hls.isTwoHead)
@@ -26,14 +28,19 @@ import Testing
 
   @Test func tomlRoundTrip() throws {
     var c = SearchConfiguration(preset: .tiny, method: .bbnDARTS)
-    c.seed = 42
-    c.imbalanceRatio = 50
-    c.schedules = c.resolvedSchedules
-    c.schedules?.mu = .linear(from: 1, to: 0)
+    c.data.seed = 42
+    c.data.imbalanceRatio = 50
+    c.scheduleOverrides.mu = .linear(from: 1, to: 0)
+    c.scheduleOverrides.architectureLearningRate = 3e-4
+    c.onNaN = .skip
     let text = c.tomlText()
-    #expect(text.contains("method = 'bbn-darts'") || text.contains("method = \"bbn-darts\""))
-    let back = try SearchConfiguration.parse(toml: text, over: SearchConfiguration())
-    #expect(back == c)
+    #expect(text.contains("method = \"bbn-darts\""))
+    #expect(text.contains("lr = 0.0003\n"), "numbers as people write them:\n\(text)")
+    #expect(text.contains("momentum = 0.9\n"))
+    let back = try SearchConfiguration.parse(toml: text)
+    #expect(back.schedules == c.schedules)
+    #expect(back.tomlText() == text)
+    #expect(back.data == c.data && back.epochs == c.epochs && back.onNaN == .skip)
   }
 
   @Test func tomlOverridesAndSchedules() throws {
@@ -45,73 +52,92 @@ import Testing
       mu = "linear 1 0"
       class = "constant 0.5"
       """
-    let c = try SearchConfiguration.parse(toml: text, over: SearchConfiguration(preset: .demo))
+    let c = try SearchConfiguration.parse(toml: text)
     #expect(c.epochs == 7)
-    #expect(c.resolvedSchedules.mu == .linear(from: 1, to: 0))
-    #expect(c.resolvedSchedules.architectureMultipliers[.class] == .constant(0.5))
-    #expect(c.resolvedSchedules.architectureMultipliers[.normal] == .mu)
+    #expect(c.schedules.mu == .linear(from: 1, to: 0))
+    #expect(c.schedules.multiplier(.class) == .constant(0.5))
+    #expect(c.schedules.multiplier(.backbone) == .mu)
+  }
+
+  @Test func theWeightLearningRateIsOneScheduleWhateverSetsIt() throws {
+    let flags = try SearchConfiguration.table.entries(arguments: [
+      "--weight-lr", "0.05", "--weight-lr-min", "0.002", "--method", "darts",
+    ])
+    let c = try SearchConfiguration.resolve(flags: flags)
+    #expect(c.schedules.weightLearningRate == .cosine(from: 0.05, to: 0.002))
+    #expect(c.tomlText().contains("weight_lr = \"cosine 0.05 0.002\""))
+    #expect(!c.tomlText().contains("lr_min"), "the schedule is the one source; lr_min only edits it")
+    // A schedule without an end cannot take lr_min.
+    let constant = try SearchConfiguration.table.entries(arguments: [
+      "--weight-lr-schedule", "constant 0.01", "--weight-lr-min", "0.001",
+    ])
+    #expect(throws: SearchError.self) { try SearchConfiguration.resolve(flags: constant) }
+  }
+
+  @Test func aMethodChosenAfterASchedulesEditKeepsItsOwnDefaults() throws {
+    let file = "method = \"darts\"\n[schedules]\nmu = \"constant 0.7\"\n"
+    let flags = try SearchConfiguration.table.entries(arguments: ["--method", "hls"])
+    let c = try SearchConfiguration.resolve(file: (file, "f.toml"), flags: flags)
+    #expect(c.schedules.mu == .constant(0.7))
+    #expect(c.schedules.multiplier(.class) == .oneMinusMu, "hls's class multiplier, not darts' missing one")
+  }
+
+  @Test func flagsOverrideTheFileInOrderAndThePresetFlagWins() throws {
+    let file = "preset = \"demo\"\n[search]\nepochs = 7\n"
+    let flags = try SearchConfiguration.table.entries(arguments: ["--preset", "tiny", "--epochs=9"])
+    let c = try SearchConfiguration.resolve(file: (file, "f.toml"), flags: flags)
+    #expect(c.preset == .tiny && c.data.dataset == .synthetic && c.epochs == 9)
   }
 
   @Test(arguments: [
-    ("epochs = 3", "unknown setting 'epochs'"),
-    ("[search]\nepochs = \"many\"", "search.epochs must be an integer"),
-    ("[search]\nepochs = 0", "epochs must be in 1...10000"),
+    ("epochs = 3", "my.toml: unknown setting 'epochs'"),
+    ("[search]\nepoch = 3", "did you mean 'search.epochs'?"),
+    ("[search]\nepochs = \"many\"", "my.toml: search.epochs must be an integer (1...10000), got \"many\""),
+    ("[search]\nepochs = 0", "my.toml: search.epochs must be in 1...10000, got 0"),
     ("method = \"nas\"", "method must be one of darts, darts-rs, darts-rw, bbn-darts, hls"),
     ("[schedules]\nmu = \"cosine 2 0\"", "mu value 2 is outside [0, 1]"),
     ("[schedules]\nmu = \"wiggle 1\"", "unknown schedule kind 'wiggle'"),
-    ("[search\nepochs = 3", "line 1"),
-    ("[data]\nimbalance_ratio = 0.5", "imbalance_ratio must be at least 1"),
+    ("[search\nepochs = 3", "my.toml: line 1"),
+    ("[data]\nimbalance_ratio = 0.5", "data.imbalance_ratio must be at least 1, got 0.5"),
+    ("[weights]\nmomentum = 1", "weights.momentum must be in [0, 1), got 1"),
+    ("[groups]\nmany_above = 10", "must be given together"),
   ])
   func invalidConfigurationsSayWhatIsWrong(_ text: String, _ expected: String) {
     do {
-      _ = try SearchConfiguration.parse(toml: text, over: SearchConfiguration(), source: "my.toml")
+      _ = try SearchConfiguration.parse(toml: text, source: "my.toml")
       Issue.record("accepted: \(text)")
     } catch {
       #expect("\(error)".contains(expected), "\(error)")
-      #expect("\(error)".hasPrefix("my.toml") || "\(error)".contains("must be"), "\(error)")
     }
   }
-}
 
-@Suite struct GenotypeTests {
-  static let primitives = Primitive.allCases.map(\.rawValue)
-
-  /// A row whose weight is `w` on op `name` and small elsewhere.
-  static func row(_ name: String, _ w: Double, none: Double = 0) -> [Double] {
-    primitives.map { $0 == name ? w : ($0 == "none" ? none : 0.01) }
+  @Test(arguments: [
+    (["--epochs", "-1"], "--epochs must be in 1...10000, got -1"),
+    (["--epochs"], "--epochs needs a value (1...10000)"),
+    (["--weight-lr", "10"], "--weight-lr must be in 0...1, got 10"),
+    (["--arch-lr-class", "cosine 20 0"], "--arch-lr-class 'cosine 20 0': arch lr x class value 20 is outside [0, 10]"),
+    (["--mu", "mu"], "--mu 'mu': mu cannot follow mu"),
+    (["--headles"], "unknown option '--headles'"),
+    (["stray"], "unexpected argument 'stray'"),
+  ])
+  func invalidFlagsSayWhatIsWrong(_ arguments: [String], _ expected: String) {
+    do {
+      let flags = try SearchConfiguration.table.entries(arguments: arguments)
+      _ = try SearchConfiguration.resolve(flags: flags)
+      Issue.record("accepted: \(arguments)")
+    } catch {
+      #expect("\(error)".contains(expected), "\(error)")
+    }
   }
 
-  @Test func keepsTheTwoStrongestEdgesAndIgnoresNone() {
-    var weights: [[Double]] = []
-    // node 0: edges 0, 1
-    weights += [Self.row("sep_conv_3x3", 0.5), Self.row("skip_connect", 0.3)]
-    // node 1: edges 2 (from 0), 3 (from 1), 4 (from node 0); edge 3 has a huge `none`, which must not count
-    weights += [Self.row("max_pool_3x3", 0.2), Self.row("dil_conv_3x3", 0.1, none: 0.9), Self.row("sep_conv_5x5", 0.6)]
-    // node 2: edges 5...8
-    weights += [
-      Self.row("avg_pool_3x3", 0.4), Self.row("dil_conv_5x5", 0.7), Self.row("skip_connect", 0.2),
-      Self.row("sep_conv_3x3", 0.05),
-    ]
-    // node 3: edges 9...13, a tie between 9 and 12 goes to the earlier edge
-    weights += [
-      Self.row("dil_conv_3x3", 0.3), Self.row("max_pool_3x3", 0.1), Self.row("sep_conv_5x5", 0.2),
-      Self.row("skip_connect", 0.3), Self.row("avg_pool_3x3", 0.05),
-    ]
-    let g = GenotypeDerivation.derive(weights: weights, primitives: Self.primitives)
-    #expect(
-      g.pythonList
-        == "[('sep_conv_3x3', 0), ('skip_connect', 1), ('sep_conv_5x5', 2), ('max_pool_3x3', 0), "
-        + "('dil_conv_5x5', 1), ('avg_pool_3x3', 0), ('dil_conv_3x3', 0), ('skip_connect', 3)]")
-    #expect(g.concat == [2, 3, 4, 5])
-  }
-
-  @Test func opsAreLookedUpByName() {
-    // The same weights with the primitive columns reversed give the same genotype.
-    let weights = (0..<14).map { e in Self.primitives.indices.map { Double(($0 * 7 + e * 3) % 11) } }
-    let reversedNames = Array(Self.primitives.reversed())
-    let reversedWeights = weights.map { Array($0.reversed()) }
-    #expect(
-      GenotypeDerivation.derive(weights: weights, primitives: Self.primitives)
-        == GenotypeDerivation.derive(weights: reversedWeights, primitives: reversedNames))
+  @Test func everySettingHasAUniqueFlagAndPathAndHelp() {
+    let settings = SearchConfiguration.table.settings
+    #expect(Set(settings.map(\.flag)).count == settings.count)
+    #expect(Set(settings.map(\.path)).count == settings.count)
+    #expect(settings.allSatisfy { !$0.help.isEmpty })
+    let help = SearchConfiguration.table.help(defaults: SearchConfiguration.presetDefaults)
+    for setting in settings { #expect(help.contains(setting.flagName + " <")) }
+    let words = help.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    #expect(words.contains("--epochs <n> Search epochs. Range 1...10000. Default: demo 10, paper 50, tiny 3."))
   }
 }

@@ -1,0 +1,196 @@
+import Architecture
+import Foundation
+import Presentation
+import RunEvents
+import RunStore
+
+/// Why a run cannot be exported.
+public enum RunExportError: Error, CustomStringConvertible, Equatable {
+  /// The run has not finished an epoch, so it has no genotype, metrics or alphas yet.
+  case noEpochs(run: String)
+  /// A genotype name that is not a Python identifier.
+  case invalidName(String)
+
+  public var description: String {
+    switch self {
+    case .noEpochs(let run): "\(run) has no epochs yet (the run stopped before its first epoch ended)"
+    case .invalidName(let name):
+      "'\(name)' is not a valid Python identifier (letters, digits and underscores, not starting with a digit)"
+    }
+  }
+}
+
+/// A run's exports: its final genotype in DARTS Python form, its scalar series as CSV tables and its
+/// figures as SVG (see `RunExport+Figures.swift`).
+public struct RunExport: Sendable {
+  /// The two metric tables.
+  public enum Table: String, Sendable, CaseIterable {
+    /// One row per search step.
+    case steps
+    /// One row per epoch.
+    case epochs
+
+    /// The file name used when writing into a directory.
+    public var fileName: String { "\(rawValue).csv" }
+  }
+
+  public var run: RunSummary
+
+  public init(run: RunSummary) {
+    self.run = run
+  }
+
+  // MARK: Genotype
+
+  /// The default Python name: the method, then the run id without the method, upper-cased with every other
+  /// character an underscore, e.g. `HLS_20240101_120000` for run `20240101-120000-hls`.
+  public var defaultGenotypeName: String {
+    let method = run.method == "?" ? "RUN" : run.method
+    var id = run.id
+    if let range = id.range(of: "-" + method, options: .backwards) { id.removeSubrange(range) }
+    let parts = [method, id].map(Self.identifierPart).filter { !$0.isEmpty }
+    var name = parts.joined(separator: "_").uppercased()
+    if let first = name.unicodeScalars.first, CharacterSet.decimalDigits.contains(first) { name = "RUN_" + name }
+    return name.isEmpty ? "RUN" : name
+  }
+
+  private static func identifierPart(_ text: String) -> String {
+    let mapped = text.unicodeScalars.map { scalar -> Character in
+      scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || scalar == "_") ? Character(scalar) : "_"
+    }
+    return String(mapped).split(separator: "_").joined(separator: "_")
+  }
+
+  /// Whether `name` is a Python identifier (ASCII) and not a keyword.
+  public static func isPythonIdentifier(_ name: String) -> Bool {
+    guard let first = name.unicodeScalars.first, first.isASCII,
+      CharacterSet.letters.contains(first) || first == "_"
+    else { return false }
+    let valid = name.unicodeScalars.allSatisfy {
+      $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "_")
+    }
+    return valid && !pythonKeywords.contains(name)
+  }
+
+  private static let pythonKeywords: Set<String> = [
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
+    "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal",
+    "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
+  ]
+
+  /// The final epoch's genotype as Python, ready to paste into DARTS `genotypes.py`: the `Genotype`
+  /// namedtuple, `NAME = Genotype(normal=..., normal_concat=..., reduce=..., reduce_concat=...)`, and for
+  /// two-head runs `NAME_INSTANCE_HEAD`, `NAME_CLASS_HEAD` and their `_CONCAT` lists.
+  public func genotypePython(name: String? = nil) throws -> String {
+    let name = name ?? defaultGenotypeName
+    guard Self.isPythonIdentifier(name) else { throw RunExportError.invalidName(name) }
+    guard let final = run.finalEpoch else { throw RunExportError.noEpochs(run: run.id) }
+    func list(_ component: ArchitectureComponent) -> String { final.genotypes[component]?.pythonList ?? "[]" }
+    func concat(_ component: ArchitectureComponent) -> String {
+      "[" + (final.genotypes[component]?.concat ?? []).map(String.init).joined(separator: ", ") + "]"
+    }
+    let comment = [
+      "tailnas run \(run.id): \(run.method) on \(run.dataset)",
+      run.imbalanceRatio.map { "imbalance ratio \(Format.ratio($0))" },
+      "epoch \(final.epoch + 1)" + (run.plannedEpochs.map { " of \($0)" } ?? ""),
+      "test accuracy \(Format.percent(final.test.accuracy, digits: 2))",
+    ].compactMap { $0 }.joined(separator: ", ").replacingOccurrences(of: "\n", with: " ")
+    var lines = [
+      "# \(comment)",
+      "from collections import namedtuple",
+      "",
+      "Genotype = namedtuple('Genotype', 'normal normal_concat reduce reduce_concat')",
+      "",
+      "\(name) = Genotype(normal=\(list(.normal)), normal_concat=\(concat(.normal)), "
+        + "reduce=\(list(.reduce)), reduce_concat=\(concat(.reduce)))",
+    ]
+    for (component, suffix) in [(ArchitectureComponent.instance, "INSTANCE_HEAD"), (.class, "CLASS_HEAD")]
+    where final.genotypes[component] != nil {
+      lines.append("\(name)_\(suffix) = \(list(component))")
+      lines.append("\(name)_\(suffix)_CONCAT = \(concat(component))")
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  // MARK: CSV
+
+  /// The column names of `table`.
+  public func columns(of table: Table) -> [String] {
+    let rates = run.components.map { "arch_lr_\($0.rawValue)" }
+    switch table {
+    case .steps:
+      return [
+        "global_step", "epoch", "step", "train_loss", "validation_loss", "train_loss_instance", "train_loss_class",
+        "weight_lr", "mu",
+      ] + rates + ["images_per_s"]
+    case .epochs:
+      let classes = classNames.map { "acc_class_\($0)" }
+      return [
+        "epoch", "train_loss", "train_acc", "val_loss", "val_acc", "test_loss", "test_acc", "many_acc", "medium_acc",
+        "few_acc",
+      ] + classes + ["weight_lr", "mu"] + rates + ["seconds"]
+    }
+  }
+
+  private var classNames: [String] {
+    if let names = run.started?.classNames, !names.isEmpty { return names }
+    return (0..<(run.epochs.map(\.perClassAccuracy.count).max() ?? 0)).map(String.init)
+  }
+
+  /// The rows of `table` as text fields. Epochs and steps count from 1 and `global_step` from 1, as the
+  /// console and the dashboard count; a missing value is an empty field.
+  public func rows(of table: Table) -> [[String]] {
+    let number = Format.shortest
+    func optional(_ value: Double?) -> String { value.map(number) ?? "" }
+    func rates(_ values: ScheduleValues) -> [String] {
+      run.components.map { optional(values.architectureLearningRates[$0]) }
+    }
+    switch table {
+    case .steps:
+      return run.steps.map { s in
+        ["\(s.globalStep + 1)", "\(s.epoch + 1)", "\(s.step + 1)", number(s.trainLoss), number(s.validationLoss)]
+          + [optional(s.trainLossInstance), optional(s.trainLossClass)]
+          + [number(s.values.weightLearningRate), number(s.values.mu)] + rates(s.values) + [number(s.imagesPerSecond)]
+      }
+    case .epochs:
+      let classCount = classNames.count
+      return run.epochs.map { e in
+        var row = ["\(e.epoch + 1)"]
+        row += [e.train, e.validation, e.test].flatMap { [number($0.loss), number($0.accuracy)] }
+        row += ComparisonReport.groups.map { optional(e.groupAccuracy[$0]) }
+        row += (0..<classCount).map { $0 < e.perClassAccuracy.count ? number(e.perClassAccuracy[$0]) : "" }
+        row += [number(e.values.weightLearningRate), number(e.values.mu)] + rates(e.values) + [number(e.seconds)]
+        return row
+      }
+    }
+  }
+
+  /// `table` as RFC 4180 CSV with a header record.
+  public func csv(_ table: Table) -> String {
+    ([columns(of: table)] + rows(of: table)).map(CSVField.record).joined()
+  }
+
+  // MARK: Files
+
+  /// The file name of the genotype when writing into a directory.
+  public static let genotypeFileName = "genotype.py"
+
+  /// Writes the genotype (if `genotype`, as `genotype.py`) and `tables` (as `steps.csv`, `epochs.csv`) into
+  /// `directory`, created if needed; returns the files written.
+  @discardableResult
+  public func write(genotype: Bool, name: String? = nil, tables: [Table], to directory: URL) throws -> [URL] {
+    var files: [(String, String)] = []
+    if genotype { files.append((Self.genotypeFileName, try genotypePython(name: name))) }
+    for table in tables { files.append((table.fileName, csv(table))) }
+    do {
+      try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    } catch {
+      throw RunStoreError.ioFailure(path: directory.path, reason: "cannot create the directory: \(error)")
+    }
+    return try files.map { name, text in
+      let url = directory.appendingPathComponent(name)
+      try DurableFile.writeAtomically(Array(text.utf8), to: url.path)
+      return url
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import Architecture
+import Foundation
+
+/// What a run is: written once when it starts (and again when it resumes).
+public struct RunStarted: Codable, Sendable, Equatable {
+  public var runID: String
+  public var method: String
+  public var dataset: String
+  public var imbalanceRatio: Double
+  public var epochs: Int
+  public var stepsPerEpoch: Int
+  public var batchSize: Int
+  public var seed: UInt64
+  /// The searched components, in order.
+  public var components: [ArchitectureComponent]
+  /// The primitives in alpha column order (written as their DARTS names).
+  public var primitives: [Primitive]
+  /// Class names (or numbers) in label order.
+  public var classNames: [String]
+  /// Long-tailed training counts per class.
+  public var classCounts: [Int]
+  /// Shot group of each class: "many", "medium" or "few".
+  public var shotGroups: [String]
+  public var schedules: Schedules
+  /// The resolved configuration as TOML.
+  public var configuration: String
+  /// The epoch the run starts (or resumes) at.
+  public var startEpoch: Int
+
+  public init(
+    runID: String, method: String, dataset: String, imbalanceRatio: Double, epochs: Int, stepsPerEpoch: Int,
+    batchSize: Int, seed: UInt64, components: [ArchitectureComponent], primitives: [Primitive], classNames: [String],
+    classCounts: [Int], shotGroups: [String], schedules: Schedules, configuration: String, startEpoch: Int = 0
+  ) {
+    self.runID = runID
+    self.method = method
+    self.dataset = dataset
+    self.imbalanceRatio = imbalanceRatio
+    self.epochs = epochs
+    self.stepsPerEpoch = stepsPerEpoch
+    self.batchSize = batchSize
+    self.seed = seed
+    self.components = components
+    self.primitives = primitives
+    self.classNames = classNames
+    self.classCounts = classCounts
+    self.shotGroups = shotGroups
+    self.schedules = schedules
+    self.configuration = configuration
+    self.startEpoch = startEpoch
+  }
+}
