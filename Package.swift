@@ -25,7 +25,7 @@ let package = Package(
     // At the bottom: the vocabulary of architectures and the events of a run.
     .target(name: "Architecture"),
     .target(name: "RunEvents", dependencies: ["Architecture"]),
-    .target(name: "Settings", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
+    .target(name: "Settings", dependencies: ["Presentation", .product(name: "TOMLKit", package: "TOMLKit")]),
     .target(name: "Presentation"),
 
     // The engine, the data and the run loop the phases share.

@@ -71,8 +71,8 @@ public struct SVGChart: Sendable {
     let top = y + 28
     let bottom = y + height - 40
     let finite = series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
-    let xs = xRange ?? Self.range(finite.map(\.x) + series.compactMap(\.holdUntil), pad: 0)
-    let ys = yRange ?? Self.range(finite.map(\.y), pad: 0.05)
+    let xs = xRange ?? Self.range(finite.map(\.x) + series.compactMap(\.holdUntil), padding: 0)
+    let ys = yRange ?? Self.range(finite.map(\.y), padding: 0.05)
     func px(_ v: Double) -> Double { left + (v - xs.lowerBound) / (xs.upperBound - xs.lowerBound) * (right - left) }
     func py(_ v: Double) -> Double { bottom - (v - ys.lowerBound) / (ys.upperBound - ys.lowerBound) * (bottom - top) }
 
@@ -122,27 +122,12 @@ public struct SVGChart: Sendable {
       legendY += 16
     }
     for (index, marker) in markers.enumerated() where xs.contains(marker.x) {
-      for (lineIndex, line) in Self.wrapped("\(index + 1): \(marker.label)", width: 30).enumerated() {
+      for (lineIndex, line) in Format.wrap("\(index + 1): \(marker.label)", width: 30).enumerated() {
         out.append(.text(line, x: right + 12 + (lineIndex > 0 ? 10 : 0), y: legendY + 4, size: 10, fill: "#c0392b"))
         legendY += 13
       }
     }
     return out
-  }
-
-  /// `text` broken at spaces into lines of at most about `width` characters.
-  static func wrapped(_ text: String, width: Int) -> [String] {
-    var lines: [String] = []
-    var current = ""
-    for word in text.split(separator: " ") {
-      if !current.isEmpty && current.count + 1 + word.count > width {
-        lines.append(current)
-        current = ""
-      }
-      current += (current.isEmpty ? "" : " ") + word
-    }
-    if !current.isEmpty { lines.append(current) }
-    return lines
   }
 
   /// The finite stretches of a series (a NaN or infinite value breaks the line), stepped and thinned.
@@ -178,30 +163,15 @@ public struct SVGChart: Sendable {
     }
   }
 
-  /// The range of `values`, padded by `pad` of its span; a flat or empty range is widened.
-  static func range(_ values: [Double], pad: Double) -> ClosedRange<Double> {
-    guard let low = values.min(), let high = values.max() else { return 0...1 }
-    if high - low < 1e-12 {
-      let margin = low == 0 ? 1 : abs(low) * 0.1
-      return (low - margin)...(high + margin)
-    }
-    let margin = (high - low) * pad
-    return (low - margin)...(high + margin)
+  /// The range of `values`, padded by `padding` of its span (a flat range is widened), as the terminal's
+  /// charts fit theirs; 0...1 without values.
+  static func range(_ values: [Double], padding: Double) -> ClosedRange<Double> {
+    guard let scale = ChartScale.fitting(values, logarithmic: false, padding: padding) else { return 0...1 }
+    return scale.lower...scale.upper
   }
 
-  /// About five round tick values inside `range`.
+  /// About five round tick values inside `range`, as the terminal's charts place theirs.
   static func ticks(_ range: ClosedRange<Double>) -> [Double] {
-    let span = range.upperBound - range.lowerBound
-    guard span > 0, span.isFinite else { return [] }
-    let raw = span / 5
-    let magnitude = pow(10, floor(log10(raw)))
-    let step = [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
-    var ticks: [Double] = []
-    var value = ceil(range.lowerBound / step) * step
-    while value <= range.upperBound + step * 1e-9 {
-      ticks.append(abs(value) < step * 1e-9 ? 0 : value)
-      value += step
-    }
-    return ticks
+    ChartScale(lower: range.lowerBound, upper: range.upperBound).ticks(count: 5)
   }
 }

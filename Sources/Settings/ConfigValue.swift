@@ -1,3 +1,5 @@
+import Presentation
+
 /// A setting's value as read from a TOML file or typed after a flag (always `.text` then), and as written back.
 public enum ConfigValue: Sendable, Equatable, CustomStringConvertible {
   case integer(Int)
@@ -9,7 +11,7 @@ public enum ConfigValue: Sendable, Equatable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .integer(let v): String(v)
-    case .number(let v): NumberText.shortest(v)
+    case .number(let v): Format.shortest(v)
     case .text(let v): "\"\(v)\""
     case .boolean(let v): v ? "true" : "false"
     }

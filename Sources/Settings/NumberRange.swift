@@ -1,3 +1,5 @@
+import Presentation
+
 /// The values a number setting accepts.
 public struct NumberRange: Sendable, Equatable, CustomStringConvertible {
   public var lower: Double?
@@ -52,7 +54,7 @@ public struct NumberRange: Sendable, Equatable, CustomStringConvertible {
   }
 
   public var description: String {
-    let text = NumberText.shortest
+    let text = Format.shortest
     switch (lower, upper) {
     case (let lo?, let hi?):
       if integral || (includesLower && includesUpper) { return "\(text(lo))...\(text(hi))" }

@@ -1,3 +1,5 @@
+import Presentation
+
 /// One setting of a configuration type `Root`: where it lives in TOML (`section.key`), its flag, its help,
 /// what it accepts, and how to read, check and write it. A `SettingsTable` of these drives the config file
 /// reader and writer, the command-line flags, their help and the validation, so a setting is declared once.
@@ -107,7 +109,7 @@ extension Setting {
       current: { .number($0[keyPath: path]) },
       check: { root in
         let v = root[keyPath: path]
-        return Self.rangeProblem(v, range, shown: NumberText.shortest(v))
+        return Self.rangeProblem(v, range, shown: Format.shortest(v))
       })
   }
 
@@ -185,7 +187,7 @@ extension Setting {
   /// A number in `range` from `value`.
   public static func readNumber(_ value: ConfigValue, range: NumberRange) throws -> Double {
     guard let v = value.number else { throw SettingError("must be a number (\(range)), got \(value)") }
-    if let problem = rangeProblem(v, range, shown: NumberText.shortest(v)) { throw SettingError(problem) }
+    if let problem = rangeProblem(v, range, shown: Format.shortest(v)) { throw SettingError(problem) }
     return v
   }
 

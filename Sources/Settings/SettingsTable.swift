@@ -1,3 +1,4 @@
+import Presentation
 internal import TOMLKit
 
 /// The settings of a configuration type: the one list that the TOML reader and writer, the command-line
@@ -195,7 +196,7 @@ public struct SettingsTable<Root>: @unchecked Sendable {
         let flag = "\(setting.flagName) <\(setting.valueName)>"
         let padded =
           flag.count + 2 <= flagWidth ? flag + String(repeating: " ", count: flagWidth - flag.count) : flag + "  "
-        let lines = Self.wrap(describe(setting, defaults: defaults), width: max(width - flagWidth - 2, 30))
+        let lines = Format.wrap(describe(setting, defaults: defaults), width: max(width - flagWidth - 2, 30))
         out.append("  " + padded + (lines.first ?? ""))
         for line in lines.dropFirst() { out.append(String(repeating: " ", count: flagWidth + 2) + line) }
       }
@@ -217,20 +218,6 @@ public struct SettingsTable<Root>: @unchecked Sendable {
       }
     }
     return text
-  }
-
-  static func wrap(_ text: String, width: Int) -> [String] {
-    var lines: [String] = []
-    var current = ""
-    for word in text.split(separator: " ") {
-      if !current.isEmpty && current.count + 1 + word.count > width {
-        lines.append(current)
-        current = ""
-      }
-      current += (current.isEmpty ? "" : " ") + word
-    }
-    if !current.isEmpty { lines.append(current) }
-    return lines
   }
 }
 
