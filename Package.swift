@@ -77,7 +77,7 @@ let package = Package(
     .testTarget(
       name: "DashboardTests",
       dependencies: ["Architecture", "Dashboard", "Presentation", "RunEvents", "SyntheticRuns"],
-      exclude: ["Snapshots"]),
+      exclude: ["Snapshots", "Fixtures"]),
     .testTarget(
       name: "IntegrationTests",
       dependencies: [

@@ -36,6 +36,36 @@ extension Setting {
       })
   }
 
+  /// Which number of a curve a setting edits.
+  public enum CurveEnd: Sendable {
+    /// The first value: a constant's value, a ramp's start.
+    case start
+    /// A ramp's end value.
+    case end
+  }
+
+  /// A setting that edits one number of a schedule (e.g. `weights.lr`, the start of the weight learning rate's
+  /// cosine): read but not written, since the schedule itself is written.
+  public static func curveValue(
+    _ section: String?, _ key: String, flag: String? = nil, _ end: CurveEnd, range: NumberRange, help: String,
+    get: @escaping (Root) -> Curve, set: @escaping (inout Root, Curve) -> Void
+  ) -> Setting {
+    Setting(
+      section: section, key: key, flag: flag, valueName: "x", help: help, accepted: .range(range), isWritten: false,
+      read: { value, root in
+        let number = try readNumber(value, range: range)
+        let curve = get(root)
+        guard let edited = end == .start ? curve.withStart(number) : curve.withEnd(number) else {
+          throw SettingError("cannot set the \(end == .start ? "start" : "end") of the schedule \(curve.text)")
+        }
+        set(&root, edited)
+      },
+      current: { root in
+        let parameters = get(root).parameters
+        return (end == .start ? parameters.first : parameters.dropFirst().first).map { .number($0) }
+      })
+  }
+
   /// The NaN policy setting.
   public static func nanPolicy(
     _ section: String?, _ key: String, flag: String? = nil, _ path: WritableKeyPath<Root, NaNPolicy?>

@@ -102,11 +102,27 @@ public final class RunDirectory: @unchecked Sendable {
     unlink(pidPath)
   }
 
-  /// Whether a live process other than this one owns the run.
+  /// Whether a live process owns the run: the pid in `running.pid` names a process that exists, is not a
+  /// zombie (a killed process its parent has not reaped yet), and where /proc tells, is a tailnas (a pid
+  /// reused by another program does not count).
   public var isOwnedByLiveProcess: Bool {
     guard let text = try? String(contentsOfFile: pidPath, encoding: .utf8),
       let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
     else { return false }
-    return kill(pid, 0) == 0 || errno == EPERM
+    return Self.isLiveTailnas(pid)
+  }
+
+  /// Whether `pid` is a running (not zombie) tailnas process.
+  static func isLiveTailnas(_ pid: Int32) -> Bool {
+    guard kill(pid, 0) == 0 || errno == EPERM else { return false }
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
+    // The state follows the parenthesised command name: "pid (comm) S ...".
+    if let close = stat.lastIndex(of: ")") {
+      let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
+      if state == "Z" || state == "X" { return false }
+    }
+    guard let command = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline")) else { return true }
+    let arguments = command.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+    return arguments.first.map { ($0 as NSString).lastPathComponent.hasPrefix("tailnas") } ?? true
   }
 }

@@ -63,28 +63,15 @@ extension SearchConfiguration {
 
   static var weightSettings: [Entry] {
     [
-      Entry(
-        section: "weights", key: "lr", flag: "weight-lr", valueName: "lr",
-        help: "Initial weight learning rate: the start of schedules.weight_lr.",
-        accepted: .range(.closed(0...1)), isWritten: false,
-        read: { value, root in
-          let lr = try Entry.readNumber(value, range: .closed(0...1))
-          guard let curve = root.schedules.weightLearningRate.withStart(lr) else {
-            throw SettingError("cannot set the start of the schedule \(root.schedules.weightLearningRate.text)")
-          }
-          root.scheduleOverrides.weightLearningRate = curve
-        }, current: { $0.schedules.weightLearningRate.parameters.first.map { .number($0) } }),
-      Entry(
-        section: "weights", key: "lr_min", flag: "weight-lr-min", valueName: "lr",
-        help: "Final weight learning rate: the end of schedules.weight_lr.",
-        accepted: .range(.closed(0...1)), isWritten: false,
-        read: { value, root in
-          let lr = try Entry.readNumber(value, range: .closed(0...1))
-          guard let curve = root.schedules.weightLearningRate.withEnd(lr) else {
-            throw SettingError("cannot set the end of the schedule \(root.schedules.weightLearningRate.text)")
-          }
-          root.scheduleOverrides.weightLearningRate = curve
-        }, current: { $0.schedules.weightLearningRate.parameters.dropFirst().first.map { .number($0) } }),
+      .curveValue(
+        "weights", "lr", flag: "weight-lr", .start, range: .closed(0...1),
+        help: "Initial weight learning rate: the start of schedules.weight_lr",
+        get: { $0.schedules.weightLearningRate },
+        set: { $0.scheduleOverrides.weightLearningRate = $1 }),
+      .curveValue(
+        "weights", "lr_min", flag: "weight-lr-min", .end, range: .closed(0...1),
+        help: "Final weight learning rate: the end of schedules.weight_lr", get: { $0.schedules.weightLearningRate },
+        set: { $0.scheduleOverrides.weightLearningRate = $1 }),
       .number("weights", "momentum", \.momentum, range: .halfOpen(0..<1), help: "SGD momentum of the weights."),
       .number(
         "weights", "weight_decay", \.weightDecay, range: .halfOpen(0..<1), help: "L2 weight decay of the weights."),

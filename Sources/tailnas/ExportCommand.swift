@@ -36,9 +36,7 @@ struct ExportCommand: ParsableCommand {
     case all
   }
 
-  @Argument(help: ArgumentHelp("The run: its directory or its id under --runs-dir.", valueName: "run"))
-  var reference: String
-  @Option(name: .customLong("runs-dir"), help: "Where runs are stored.") var runsDirectory = "runs"
+  @OptionGroup var reference: RunReference
   @Flag(help: "Export the final genotype as DARTS Python.") var genotype = false
   @Option(help: "The Python name of the genotype (default: from the method and run id).") var name: String?
   @Option(help: ArgumentHelp("Export metrics as CSV: steps, epochs or all (all needs --out).", valueName: "table"))
@@ -73,7 +71,7 @@ struct ExportCommand: ParsableCommand {
 
   func run() throws {
     do {
-      let directory = try RunDirectory.open(reference, runsDirectory: URL(fileURLWithPath: runsDirectory))
+      let directory = try reference.open()
       let summary = try RunSummary(directory: directory)
       for warning in summary.warnings { printError("tailnas: \(warning)") }
       if summary.epochs.isEmpty && !tables.isEmpty {

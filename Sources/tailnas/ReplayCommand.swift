@@ -8,14 +8,12 @@ struct ReplayCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "replay", abstract: "Show a saved run in the dashboard; left/right step through epochs, p plays.")
 
-  @Argument(help: ArgumentHelp("The run: its directory or its id under --runs-dir.", valueName: "run"))
-  var reference: String
-  @Option(name: .customLong("runs-dir"), help: "Where runs are stored.") var runsDirectory = "runs"
+  @OptionGroup var reference: RunReference
   @OptionGroup var display: DisplayOptions
 
   func run() throws {
     do {
-      let directory = try RunDirectory.open(reference, runsDirectory: URL(fileURLWithPath: runsDirectory))
+      let directory = try reference.open()
       let log = try directory.events()
       for warning in log.warnings { printError("tailnas: \(warning)") }
       let app = try TerminalApp(options: display.terminalOptions())

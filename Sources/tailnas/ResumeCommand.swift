@@ -9,9 +9,7 @@ struct ResumeCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "resume", abstract: "Continue a run that stopped or crashed, from its last checkpoint.")
 
-  @Argument(help: ArgumentHelp("The run: its directory or its id under --runs-dir.", valueName: "run"))
-  var reference: String
-  @Option(name: .customLong("runs-dir"), help: "Where runs are stored.") var runsDirectory = "runs"
+  @OptionGroup var reference: RunReference
   @Flag(help: "Print progress instead of the dashboard.") var headless = false
   @OptionGroup var display: DisplayOptions
 
@@ -19,7 +17,7 @@ struct ResumeCommand: ParsableCommand {
     let directory: RunDirectory
     let log: EventLog
     do {
-      directory = try RunDirectory.open(reference, runsDirectory: URL(fileURLWithPath: runsDirectory))
+      directory = try reference.open()
       log = try directory.events()
       for warning in log.warnings { printError("tailnas: \(warning)") }
       if let last = log.events.last, case .finished(let f) = last, !f.stopped {
