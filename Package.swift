@@ -32,10 +32,12 @@ let package = Package(
     .target(name: "Engine", dependencies: ["CBLAS"], swiftSettings: fastMath),
     .target(name: "Datasets", dependencies: ["CZlib", "Settings"], swiftSettings: fastMath),
     .target(name: "RunLoop", dependencies: ["RunEvents", "Settings"]),
+    .target(name: "Operations", dependencies: ["Architecture", "Datasets", "Engine"], swiftSettings: fastMath),
 
     // The phases.
     .target(
-      name: "Search", dependencies: ["Architecture", "Datasets", "Engine", "RunEvents", "RunLoop", "Settings"],
+      name: "Search",
+      dependencies: ["Architecture", "Datasets", "Engine", "Operations", "RunEvents", "RunLoop", "Settings"],
       swiftSettings: fastMath),
 
     // Runs on disk, what is made of them, and what shows them.
@@ -48,7 +50,8 @@ let package = Package(
     .executableTarget(
       name: "tailnas",
       dependencies: [
-        "Architecture", "Dashboard", "Datasets", "Engine", "Presentation", "Reports", "RunEvents", "RunLoop",
+        "Architecture", "Dashboard", "Datasets", "Engine", "Operations", "Presentation", "Reports", "RunEvents",
+        "RunLoop",
         "RunStore", "Search", "Settings", "SyntheticRuns", "Terminal",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
@@ -66,7 +69,9 @@ let package = Package(
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
     .testTarget(
       name: "SearchTests",
-      dependencies: ["Architecture", "Datasets", "Engine", "RunEvents", "RunLoop", "Search", "TestSupport"]),
+      dependencies: [
+        "Architecture", "Datasets", "Engine", "Operations", "RunEvents", "RunLoop", "Search", "TestSupport",
+      ]),
     .testTarget(
       name: "RunStoreTests", dependencies: ["Architecture", "RunEvents", "RunStore", "SyntheticRuns", "RunFixtures"]),
     .testTarget(
@@ -81,8 +86,8 @@ let package = Package(
     .testTarget(
       name: "IntegrationTests",
       dependencies: [
-        "Architecture", "Dashboard", "Datasets", "Engine", "Reports", "RunEvents", "RunLoop", "RunStore", "Search",
-        "SyntheticRuns", "RunFixtures",
+        "Architecture", "Dashboard", "Datasets", "Engine", "Operations", "Reports", "RunEvents", "RunLoop", "RunStore",
+        "Search", "SyntheticRuns", "RunFixtures",
       ]),
   ],
   swiftLanguageModes: [.v6]

@@ -145,6 +145,7 @@ public struct ScheduleEditor: Sendable, Equatable {
       case .mu: values.mu
       case .weightLearningRate: values.weightLearningRate
       case .architectureMultiplier(let part): values.architectureLearningRates[part.components[0]] ?? 0
+      case .dropPath: values.dropPath ?? 0
       }
     }
   }

@@ -5,6 +5,8 @@ public struct StepSample: Sendable, Equatable {
   public var globalStep: Double
   public var trainLoss: Double
   public var validationLoss: Double
+  /// NaN without an auxiliary head.
+  public var auxiliaryLoss: Double
   /// NaN when the method has one head.
   public var trainLossInstance: Double
   public var trainLossClass: Double
@@ -15,12 +17,15 @@ public struct StepSample: Sendable, Equatable {
   public var instanceLearningRate: Double
   public var classLearningRate: Double
   public var imagesPerSecond: Double
+  /// The drop-path probability of a training run, NaN for a search.
+  public var dropPath: Double
 
   /// The sample of one step report.
   public init(_ report: StepReport) {
     globalStep = Double(report.globalStep)
     trainLoss = report.trainLoss
-    validationLoss = report.validationLoss
+    validationLoss = report.validationLoss ?? .nan
+    auxiliaryLoss = report.auxiliaryLoss ?? .nan
     trainLossInstance = report.trainLossInstance ?? .nan
     trainLossClass = report.trainLossClass ?? .nan
     weightLearningRate = report.values.weightLearningRate
@@ -30,6 +35,7 @@ public struct StepSample: Sendable, Equatable {
     instanceLearningRate = rates[.instance] ?? .nan
     classLearningRate = rates[.class] ?? .nan
     imagesPerSecond = report.imagesPerSecond
+    dropPath = report.values.dropPath ?? .nan
   }
 
   /// The field-wise combination of two samples.
@@ -38,6 +44,7 @@ public struct StepSample: Sendable, Equatable {
     r.globalStep = f(globalStep, other.globalStep)
     r.trainLoss = f(trainLoss, other.trainLoss)
     r.validationLoss = f(validationLoss, other.validationLoss)
+    r.auxiliaryLoss = f(auxiliaryLoss, other.auxiliaryLoss)
     r.trainLossInstance = f(trainLossInstance, other.trainLossInstance)
     r.trainLossClass = f(trainLossClass, other.trainLossClass)
     r.weightLearningRate = f(weightLearningRate, other.weightLearningRate)
@@ -46,6 +53,7 @@ public struct StepSample: Sendable, Equatable {
     r.instanceLearningRate = f(instanceLearningRate, other.instanceLearningRate)
     r.classLearningRate = f(classLearningRate, other.classLearningRate)
     r.imagesPerSecond = f(imagesPerSecond, other.imagesPerSecond)
+    r.dropPath = f(dropPath, other.dropPath)
     return r
   }
 

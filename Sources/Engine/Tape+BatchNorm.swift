@@ -20,6 +20,27 @@ public final class RunningStatistics: @unchecked Sendable {
   }
 }
 
+extension RunningStatistics {
+  /// The statistics' values: mean, variance and the batch count.
+  public struct Saved: @unchecked Sendable {
+    let mean: Tensor
+    let variance: Tensor
+    let batchesTracked: Int
+  }
+
+  /// A copy of the statistics, to undo the updates of a step.
+  public func saved() -> Saved {
+    Saved(mean: mean.copy(), variance: variance.copy(), batchesTracked: batchesTracked)
+  }
+
+  /// Puts the statistics back as `saved` copied them.
+  public func restore(_ saved: Saved) {
+    mean.assign(saved.mean)
+    variance.assign(saved.variance)
+    batchesTracked = saved.batchesTracked
+  }
+}
+
 extension Tape {
   /// Batch normalisation over N, H, W per channel.
   ///

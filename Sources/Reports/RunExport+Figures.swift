@@ -89,10 +89,20 @@ extension RunExport {
     var perStep = SVGChart(title: "loss per step", xLabel: "epoch", yLabel: "loss")
     let steps = run.steps
     perStep.series = [
-      .init(label: "train", points: steps.map { (position($0), $0.trainLoss) }, color: Self.palette[0], width: 1),
-      .init(
-        label: "validation", points: steps.map { (position($0), $0.validationLoss) }, color: Self.palette[1], width: 1),
+      .init(label: "train", points: steps.map { (position($0), $0.trainLoss) }, color: Self.palette[0], width: 1)
     ]
+    if steps.contains(where: { $0.validationLoss != nil }) {
+      perStep.series.append(
+        .init(
+          label: "validation", points: steps.compactMap { s in s.validationLoss.map { (position(s), $0) } },
+          color: Self.palette[1], width: 1))
+    }
+    if steps.contains(where: { $0.auxiliaryLoss != nil }) {
+      perStep.series.append(
+        .init(
+          label: "auxiliary head", points: steps.compactMap { s in s.auxiliaryLoss.map { (position(s), $0) } },
+          color: Self.palette[5], width: 1, opacity: 0.8))
+    }
     if steps.contains(where: { $0.trainLossInstance != nil }) {
       perStep.series.append(
         .init(
@@ -107,7 +117,7 @@ extension RunExport {
     var perEpoch = SVGChart(title: "loss per epoch", xLabel: "epoch", yLabel: "loss")
     perEpoch.series = [
       epochSeries("train", color: Self.palette[0]) { $0.train.loss },
-      epochSeries("validation", color: Self.palette[1]) { $0.validation.loss },
+      epochSeries("validation", color: Self.palette[1]) { $0.validation?.loss },
       epochSeries("test", color: Self.palette[3]) { $0.test.loss },
     ]
     let xs = 0...Double(max(run.plannedEpochs ?? 0, run.epochs.last.map { $0.epoch + 1 } ?? 1))
@@ -120,7 +130,7 @@ extension RunExport {
     var overall = SVGChart(title: "top-1 accuracy", xLabel: "epoch", yLabel: "accuracy")
     overall.series = [
       epochSeries("train", color: Self.palette[0]) { $0.train.accuracy },
-      epochSeries("validation", color: Self.palette[1]) { $0.validation.accuracy },
+      epochSeries("validation", color: Self.palette[1]) { $0.validation?.accuracy },
       epochSeries("test", color: Self.palette[3]) { $0.test.accuracy },
     ]
     var groups = SVGChart(title: "test accuracy by shot group", xLabel: "epoch", yLabel: "accuracy")
@@ -203,7 +213,7 @@ extension RunExport {
       switch edit.target {
       case .weightLearningRate: weight.markers.append(marker)
       case .mu: mu.markers.append(marker)
-      case .architectureMultiplier: architecture.markers.append(marker)
+      case .architectureMultiplier, .dropPath: architecture.markers.append(marker)
       }
     }
     return stackedCharts([weight, mu, architecture], title: "Schedules: planned (dashed) vs executed")

@@ -148,7 +148,7 @@ public struct RunExport: Sendable {
     switch table {
     case .steps:
       return run.steps.map { s in
-        ["\(s.globalStep + 1)", "\(s.epoch + 1)", "\(s.step + 1)", number(s.trainLoss), number(s.validationLoss)]
+        ["\(s.globalStep + 1)", "\(s.epoch + 1)", "\(s.step + 1)", number(s.trainLoss), optional(s.validationLoss)]
           + [optional(s.trainLossInstance), optional(s.trainLossClass)]
           + [number(s.values.weightLearningRate), number(s.values.mu)] + rates(s.values) + [number(s.imagesPerSecond)]
       }
@@ -156,7 +156,7 @@ public struct RunExport: Sendable {
       let classCount = classNames.count
       return run.epochs.map { e in
         var row = ["\(e.epoch + 1)"]
-        row += [e.train, e.validation, e.test].flatMap { [number($0.loss), number($0.accuracy)] }
+        row += [e.train, e.validation, e.test].flatMap { [optional($0?.loss), optional($0?.accuracy)] }
         row += ComparisonReport.groups.map { optional(e.groupAccuracy[$0]) }
         row += (0..<classCount).map { $0 < e.perClassAccuracy.count ? number(e.perClassAccuracy[$0]) : "" }
         row += [number(e.values.weightLearningRate), number(e.values.mu)] + rates(e.values) + [number(e.seconds)]

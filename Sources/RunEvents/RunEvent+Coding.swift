@@ -112,6 +112,7 @@ extension ScheduleTarget {
     case .mu: "mu"
     case .weightLearningRate: "weight_lr"
     case .architectureMultiplier(let part): "arch_lr.\(part.rawValue)"
+    case .dropPath: "drop_path"
     }
   }
 
@@ -121,6 +122,7 @@ extension ScheduleTarget {
     switch word {
     case "mu": self = .mu
     case "weight_lr": self = .weightLearningRate
+    case "drop_path": self = .dropPath
     default:
       guard word.hasPrefix("arch_lr.") else { return nil }
       let name = String(word.dropFirst(8))
@@ -155,7 +157,7 @@ extension ScheduleTarget {
 /// they read as the backbone's.
 extension Schedules: Codable {
   enum CodingKeys: String, CodingKey {
-    case weightLearningRate, mu, architectureLearningRate, multipliers, architectureMultipliers
+    case weightLearningRate, mu, architectureLearningRate, multipliers, architectureMultipliers, dropPath
   }
 
   public init(from decoder: Decoder) throws {
@@ -163,6 +165,7 @@ extension Schedules: Codable {
     weightLearningRate = try c.decode(Curve.self, forKey: .weightLearningRate)
     mu = try c.decode(Curve.self, forKey: .mu)
     architectureLearningRate = try c.decode(Double.self, forKey: .architectureLearningRate)
+    dropPath = try c.decodeIfPresent(Curve.self, forKey: .dropPath)
     if let parts = try c.decodeIfPresent([ArchitecturePart: Curve].self, forKey: .multipliers) {
       multipliers = parts
     } else {
@@ -180,5 +183,6 @@ extension Schedules: Codable {
     try c.encode(mu, forKey: .mu)
     try c.encode(architectureLearningRate, forKey: .architectureLearningRate)
     try c.encode(multipliers, forKey: .multipliers)
+    try c.encodeIfPresent(dropPath, forKey: .dropPath)
   }
 }

@@ -26,11 +26,24 @@ public struct RunStarted: Codable, Sendable, Equatable {
   public var configuration: String
   /// The epoch the run starts (or resumes) at.
   public var startEpoch: Int
+  /// The phase: search (when absent, as in runs written before training existed) or training.
+  public var phase: RunPhaseKind?
+  /// A training run's architecture, in DARTS' Python form.
+  public var genotype: String?
+  /// A training run's parameters, without the auxiliary head (as DARTS' `count_parameters_in_MB`).
+  public var parameterCount: Int?
+  /// A training run's recipe: plain, rs, rw or bbn.
+  public var recipe: String?
+  /// The search run a training run trains the result of, and the epoch whose genotype it took.
+  public var sourceRun: String?
+  public var sourceEpoch: Int?
 
   public init(
     runID: String, method: String, dataset: String, imbalanceRatio: Double, epochs: Int, stepsPerEpoch: Int,
     batchSize: Int, seed: UInt64, components: [ArchitectureComponent], primitives: [Primitive], classNames: [String],
-    classCounts: [Int], shotGroups: [String], schedules: Schedules, configuration: String, startEpoch: Int = 0
+    classCounts: [Int], shotGroups: [String], schedules: Schedules, configuration: String, startEpoch: Int = 0,
+    phase: RunPhaseKind? = nil, genotype: String? = nil, parameterCount: Int? = nil, recipe: String? = nil,
+    sourceRun: String? = nil, sourceEpoch: Int? = nil
   ) {
     self.runID = runID
     self.method = method
@@ -48,5 +61,14 @@ public struct RunStarted: Codable, Sendable, Equatable {
     self.schedules = schedules
     self.configuration = configuration
     self.startEpoch = startEpoch
+    self.phase = phase
+    self.genotype = genotype
+    self.parameterCount = parameterCount
+    self.recipe = recipe
+    self.sourceRun = sourceRun
+    self.sourceEpoch = sourceEpoch
   }
+
+  /// The phase, search when the event does not say.
+  public var phaseKind: RunPhaseKind { phase ?? .search }
 }

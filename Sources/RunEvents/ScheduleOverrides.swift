@@ -7,6 +7,7 @@ public struct ScheduleOverrides: Sendable, Equatable {
   public var mu: Curve?
   public var architectureLearningRate: Double?
   public var multipliers: [ArchitecturePart: Curve] = [:]
+  public var dropPath: Curve?
 
   public init() {}
 
@@ -17,6 +18,7 @@ public struct ScheduleOverrides: Sendable, Equatable {
     if let mu { s.mu = mu }
     if let architectureLearningRate { s.architectureLearningRate = architectureLearningRate }
     for (part, curve) in multipliers { s.multipliers[part] = curve }
+    if let dropPath { s.dropPath = dropPath }
     return s
   }
 }

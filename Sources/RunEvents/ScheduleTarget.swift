@@ -6,12 +6,15 @@ public enum ScheduleTarget: Codable, Sendable, Equatable, Hashable {
   case mu
   /// The HLS multiplier of a part's architecture learning rate.
   case architectureMultiplier(ArchitecturePart)
+  /// A training run's drop-path probability.
+  case dropPath
 
   /// The values its curves may take.
   public var range: ClosedRange<Double> {
     switch self {
     case .weightLearningRate, .mu: 0...1
     case .architectureMultiplier: 0...10
+    case .dropPath: 0...0.9
     }
   }
 
@@ -27,6 +30,7 @@ public enum ScheduleTarget: Codable, Sendable, Equatable, Hashable {
     case .weightLearningRate: "weight lr"
     case .mu: "mu"
     case .architectureMultiplier(let part): "arch lr x \(part.title)"
+    case .dropPath: "drop path"
     }
   }
 }

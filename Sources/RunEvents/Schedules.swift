@@ -12,14 +12,18 @@ public struct Schedules: Sendable, Equatable {
   public var architectureLearningRate: Double
   /// HLS multipliers s_b, s_i, s_c; a part without one has multiplier 1.
   public var multipliers: [ArchitecturePart: Curve]
+  /// A training run's drop-path probability (DARTS: linear from 0 to 0.2); nil for a search.
+  public var dropPath: Curve?
 
   public init(
-    weightLearningRate: Curve, mu: Curve, architectureLearningRate: Double, multipliers: [ArchitecturePart: Curve]
+    weightLearningRate: Curve, mu: Curve, architectureLearningRate: Double, multipliers: [ArchitecturePart: Curve],
+    dropPath: Curve? = nil
   ) {
     self.weightLearningRate = weightLearningRate
     self.mu = mu
     self.architectureLearningRate = architectureLearningRate
     self.multipliers = multipliers
+    self.dropPath = dropPath
   }
 
   /// The multiplier of `part` (1 when none is set).
@@ -34,7 +38,8 @@ public struct Schedules: Sendable, Equatable {
       rates[component] = architectureLearningRate * multiplier(component.part).value(progress: p, mu: m)
     }
     return ScheduleValues(
-      weightLearningRate: weightLearningRate.value(progress: p), mu: m, architectureLearningRates: rates)
+      weightLearningRate: weightLearningRate.value(progress: p), mu: m, architectureLearningRates: rates,
+      dropPath: dropPath?.value(progress: p))
   }
 
   /// The planned values for epochs 0..<epochs.
@@ -49,6 +54,7 @@ public struct Schedules: Sendable, Equatable {
     case .weightLearningRate: weightLearningRate = edit.curve
     case .mu: mu = edit.curve
     case .architectureMultiplier(let part): multipliers[part] = edit.curve
+    case .dropPath: dropPath = edit.curve
     }
   }
 
@@ -58,6 +64,7 @@ public struct Schedules: Sendable, Equatable {
     case .weightLearningRate: weightLearningRate
     case .mu: mu
     case .architectureMultiplier(let part): multiplier(part)
+    case .dropPath: dropPath ?? .constant(0)
     }
   }
 }

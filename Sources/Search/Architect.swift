@@ -1,5 +1,6 @@
 import Architecture
 import Engine
+import Operations
 import RunEvents
 
 /// Computes architecture gradients and updates the alphas with Adam (Liu et al. 2019, Algorithm 1).

@@ -1,5 +1,6 @@
 import Architecture
 import Engine
+import Operations
 
 /// One DARTS edge: every primitive applied to the same input, mixed by softmaxed architecture weights,
 /// y = sum_k softmax(alpha)_k op_k(x). Parameters are named `_ops.K.<op params>` as in DARTS.
@@ -11,7 +12,9 @@ public final class MixedOp {
   init(channels: Int, stride: Int, primitives: [Primitive] = Primitive.allCases, initializer: inout WeightInitializer) {
     self.primitives = primitives
     var built: [Layer?] = []
-    for p in primitives { built.append(p.makeLayer(channels: channels, stride: stride, initializer: &initializer)) }
+    for p in primitives {
+      built.append(p.makeLayer(channels: channels, stride: stride, set: .search, initializer: &initializer))
+    }
     layers = built
   }
 
@@ -51,8 +54,8 @@ public final class MixedOp {
     for (k, layer) in layers.enumerated() { layer?.collectParameters(prefix: "\(prefix)_ops.\(k).", into: &list) }
   }
 
-  func collectBuffers(prefix: String, into list: inout [NamedTensor]) {
-    for (k, layer) in layers.enumerated() { layer?.collectBuffers(prefix: "\(prefix)_ops.\(k).", into: &list) }
+  func collectStatistics(prefix: String, into list: inout [NamedStatistics]) {
+    for (k, layer) in layers.enumerated() { layer?.collectStatistics(prefix: "\(prefix)_ops.\(k).", into: &list) }
   }
 }
 

@@ -1,5 +1,6 @@
 import Architecture
 import Engine
+import Operations
 
 /// A DARTS search cell: two preprocessed inputs and the intermediate nodes of `topology`; each node sums a
 /// mixed op on each earlier state; the output is the channel concat of the last `multiplier` nodes.
@@ -20,9 +21,9 @@ public final class SearchCell {
   ) {
     preprocess0 =
       reductionPrev
-      ? FactorizedReduce(inputChannels: cpp, outputChannels: c, initializer: &initializer)
-      : ReLUConvBN(inputChannels: cpp, outputChannels: c, initializer: &initializer)
-    preprocess1 = ReLUConvBN(inputChannels: cp, outputChannels: c, initializer: &initializer)
+      ? FactorizedReduce(inputChannels: cpp, outputChannels: c, affine: false, initializer: &initializer)
+      : ReLUConvBN(inputChannels: cpp, outputChannels: c, affine: false, initializer: &initializer)
+    preprocess1 = ReLUConvBN(inputChannels: cp, outputChannels: c, affine: false, initializer: &initializer)
     edges = topology.edges.map { edge in
       let stride = reduction && topology.readsCellInput(edge) ? 2 : 1
       return MixedOp(channels: c, stride: stride, initializer: &initializer)
@@ -59,9 +60,9 @@ public final class SearchCell {
     for (e, op) in edges.enumerated() { op.collectParameters(prefix: "\(prefix)_ops.\(e).", into: &list) }
   }
 
-  func collectBuffers(prefix: String, into list: inout [NamedTensor]) {
-    preprocess0.collectBuffers(prefix: prefix + "preprocess0.", into: &list)
-    preprocess1.collectBuffers(prefix: prefix + "preprocess1.", into: &list)
-    for (e, op) in edges.enumerated() { op.collectBuffers(prefix: "\(prefix)_ops.\(e).", into: &list) }
+  func collectStatistics(prefix: String, into list: inout [NamedStatistics]) {
+    preprocess0.collectStatistics(prefix: prefix + "preprocess0.", into: &list)
+    preprocess1.collectStatistics(prefix: prefix + "preprocess1.", into: &list)
+    for (e, op) in edges.enumerated() { op.collectStatistics(prefix: "\(prefix)_ops.\(e).", into: &list) }
   }
 }

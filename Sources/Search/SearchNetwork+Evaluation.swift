@@ -2,6 +2,7 @@ import Architecture
 import Datasets
 import Engine
 import Foundation
+import Operations
 import RunEvents
 
 /// Loss and top-1 accuracy of a network on a set of images, with per-class and shot-group accuracy.

@@ -1,4 +1,5 @@
 import Engine
+import Operations
 
 extension SearchNetwork {
   /// The training loss on a batch.

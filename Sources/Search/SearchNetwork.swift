@@ -1,5 +1,6 @@
 import Architecture
 import Engine
+import Operations
 
 /// The DARTS search network (Liu et al. 2019), optionally with the two BBN heads (Zhou et al. 2020).
 ///
@@ -9,9 +10,7 @@ import Engine
 public final class SearchNetwork {
   public let shape: NetworkShape
   let stemWeight: Tensor
-  let stemGamma: Tensor
-  let stemBeta: Tensor
-  let stemRunning: RunningStatistics
+  let stemNorm: BatchNorm
   let cells: [SearchCell]
   let heads: [[SearchCell]]
   let classifiers: [(weight: Tensor, bias: Tensor)]
@@ -24,9 +23,7 @@ public final class SearchNetwork {
     var initializer = WeightInitializer(seed: seed)
     let stemChannels = shape.stemMultiplier * shape.channels
     stemWeight = initializer.uniform([stemChannels, shape.inputChannels, 3, 3])
-    stemGamma = Tensor(repeating: 1, shape: [stemChannels], requiresGrad: true)
-    stemBeta = Tensor(zeros: [stemChannels], requiresGrad: true)
-    stemRunning = RunningStatistics(channels: stemChannels)
+    stemNorm = BatchNorm(channels: stemChannels, affine: true)
     var cpp = stemChannels
     var cp = stemChannels
     var c = shape.channels
@@ -81,9 +78,9 @@ public final class SearchNetwork {
   /// The weights (everything but the alphas) with their DARTS names, in a stable order.
   public var weights: [NamedTensor] {
     var list = [
-      NamedTensor("stem.0.weight", stemWeight), NamedTensor("stem.1.weight", stemGamma),
-      NamedTensor("stem.1.bias", stemBeta),
+      NamedTensor("stem.0.weight", stemWeight)
     ]
+    stemNorm.collectParameters(name: "stem.1", into: &list)
     for (i, cell) in cells.enumerated() { cell.collectParameters(prefix: "cells.\(i).", into: &list) }
     if shape.isTwoHead {
       for (name, head) in zip(["head_instance", "head_class"], heads) {
@@ -105,17 +102,19 @@ public final class SearchNetwork {
     shape.components.map { NamedTensor($0.parameterName, alphas[$0]!) }
   }
 
-  /// BN running statistics with their DARTS names.
-  public var buffers: [NamedTensor] {
-    var list = [
-      NamedTensor("stem.1.running_mean", stemRunning.mean), NamedTensor("stem.1.running_var", stemRunning.variance),
-    ]
-    for (i, cell) in cells.enumerated() { cell.collectBuffers(prefix: "cells.\(i).", into: &list) }
+  /// The BN running statistics with the DARTS names of their modules.
+  public var statistics: [NamedStatistics] {
+    var list: [NamedStatistics] = []
+    stemNorm.collectStatistics(name: "stem.1", into: &list)
+    for (i, cell) in cells.enumerated() { cell.collectStatistics(prefix: "cells.\(i).", into: &list) }
     for (name, head) in zip(["head_instance", "head_class"], heads) {
-      for (i, cell) in head.enumerated() { cell.collectBuffers(prefix: "\(name).\(i).", into: &list) }
+      for (i, cell) in head.enumerated() { cell.collectStatistics(prefix: "\(name).\(i).", into: &list) }
     }
     return list
   }
+
+  /// The float BN buffers (running mean and variance) with their DARTS names.
+  public var buffers: [NamedTensor] { statistics.flatMap(\.buffers) }
 
   /// Everything a checkpoint stores for the model: weights, alphas and BN statistics.
   public var stateDict: [NamedTensor] { weights + architectureParameters + buffers }
@@ -130,9 +129,7 @@ public final class SearchNetwork {
   /// The backbone's last two states for input `x`.
   func backbone(_ x: Tensor, weights: [ArchitectureComponent: Tensor], _ context: ForwardContext) -> (Tensor, Tensor) {
     let tape = context.tape
-    let stem = tape.batchNorm(
-      tape.conv2d(x, weight: stemWeight, padding: 1), weight: stemGamma, bias: stemBeta, running: stemRunning,
-      training: context.training)
+    let stem = stemNorm(tape.conv2d(x, weight: stemWeight, padding: 1), context)
     var s0 = stem
     var s1 = stem
     for cell in cells {

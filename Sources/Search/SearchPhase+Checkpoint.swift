@@ -18,6 +18,9 @@ extension SearchPhase {
   public func checkpointFile(loopState: [String: String]) -> SafeTensors {
     var file = SafeTensors()
     for entry in network.stateDict { file.set(entry.name, entry.tensor) }
+    for entry in network.statistics {
+      file.tensors[entry.counterName] = .int64(shape: [], values: [Int64(entry.statistics.batchesTracked)])
+    }
     for (entry, buffer) in zip(network.weights, step.weightOptimizer.momentumBuffers) {
       if let buffer { file.set("optimizer.momentum_buffer." + entry.name, buffer) }
     }
@@ -65,6 +68,12 @@ extension SearchPhase {
     else { throw fail("metadata is incomplete") }
     let missing = try network.load { name in file.tensors[name] == nil ? nil : try file.tensor(name) }
     guard missing.isEmpty else { throw fail("missing tensors: \(missing.prefix(5).joined(separator: ", "))") }
+    // Checkpoints written before the counters were kept have none; the count then starts again at 0.
+    for entry in network.statistics {
+      entry.statistics.batchesTracked =
+        file.tensors[entry.counterName] == nil
+        ? 0 : try file.integers(entry.counterName).first ?? 0
+    }
     for (i, entry) in network.weights.enumerated() {
       let name = "optimizer.momentum_buffer." + entry.name
       step.weightOptimizer.momentumBuffers[i] = file.tensors[name] == nil ? nil : try file.tensor(name)

@@ -1,4 +1,5 @@
 import Engine
+import Operations
 import RunLoop
 
 /// One DARTS search step: an architecture step on a validation batch, then a weight step on a training
@@ -12,7 +13,7 @@ public final class SearchStep {
   public var gradientClip: Float
   public let tape: Tape
   /// The BN running statistics, put back when a step fails.
-  let runningStatistics: [Tensor]
+  let runningStatistics: [RunningStatistics]
 
   public init(
     network: SearchNetwork, architect: Architect, weightLearningRate: Float = 0.025, momentum: Float = 0.9,
@@ -25,7 +26,7 @@ public final class SearchStep {
       weightDecay: weightDecay)
     self.gradientClip = gradientClip
     self.tape = tape
-    runningStatistics = network.buffers.map(\.tensor)
+    runningStatistics = network.statistics.map(\.statistics)
   }
 
   /// Runs the architecture step (unless `updateArchitecture` is false) and the weight step, all or nothing:
@@ -37,10 +38,10 @@ public final class SearchStep {
   ) -> StepLosses {
     var validationLoss = Float.nan
     let saved = updateArchitecture ? architect.optimizer.savedState() : nil
-    let statistics = runningStatistics.map { $0.copy() }
+    let statistics = runningStatistics.map { $0.saved() }
     func failed(_ reason: String, train: Float = .nan, partial: LossEvaluation? = nil) -> StepLosses {
       if let saved { architect.optimizer.restore(saved) }
-      for (buffer, copy) in zip(runningStatistics, statistics) { buffer.assign(copy) }
+      for (running, saved) in zip(runningStatistics, statistics) { running.restore(saved) }
       tape.reset()
       return StepLosses(
         train: train, validation: validationLoss, trainInstance: partial?.branchLosses?.instance,

@@ -3,6 +3,7 @@ import ArgumentParser
 import Datasets
 import Engine
 import Foundation
+import Operations
 import Search
 
 /// `tailnas bench ops`: per-op forward and forward+backward medians at the shapes of the reference step.

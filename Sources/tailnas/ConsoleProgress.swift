@@ -39,10 +39,16 @@ final class ConsoleProgress: EventSink, @unchecked Sendable {
       let elapsed = Date().timeIntervalSince(startTime)
       let doneHere = done - (firstStep ?? 0)
       let eta = doneHere > 0 ? elapsed / Double(doneHere) * Double(total - done) : 0
-      let text =
-        "epoch \(r.epoch + 1)/\(s.epochs) step \(r.step + 1)/\(s.stepsPerEpoch) loss \(Format.fixed(r.trainLoss)) "
-        + "val \(Format.fixed(r.validationLoss)) mu \(Format.fixed(r.values.mu)) \(Int(r.imagesPerSecond.rounded())) img/s "
-        + "ETA \(Format.duration(eta))"
+      var parts = [
+        "epoch \(r.epoch + 1)/\(s.epochs)", "step \(r.step + 1)/\(s.stepsPerEpoch)",
+        "loss \(Format.fixed(r.trainLoss))",
+      ]
+      if let v = r.validationLoss { parts.append("val \(Format.fixed(v))") }
+      if let a = r.auxiliaryLoss { parts.append("aux \(Format.fixed(a))") }
+      if s.components.contains(.instance) || s.recipe == "bbn" { parts.append("mu \(Format.fixed(r.values.mu))") }
+      if let p = r.values.dropPath { parts.append("drop \(Format.fixed(p, digits: 3))") }
+      parts += ["\(Int(r.imagesPerSecond.rounded())) img/s", "ETA \(Format.duration(eta))"]
+      let text = parts.joined(separator: " ")
       if isTerminal {
         let width = 24
         let filled = total > 0 ? min(width, width * done / total) : 0
@@ -56,11 +62,13 @@ final class ConsoleProgress: EventSink, @unchecked Sendable {
     case .epoch(let e):
       let groups = ["many", "medium", "few"].map { "\($0) \(Format.percent(e.groupAccuracy[$0] ?? 0))" }.joined(
         separator: " ")
-      line(
-        "epoch \(e.epoch + 1): train loss \(Format.fixed(e.train.loss)) acc \(Format.percent(e.train.accuracy)), "
-          + "val loss \(Format.fixed(e.validation.loss)) acc \(Format.percent(e.validation.accuracy)), "
-          + "test loss \(Format.fixed(e.test.loss)) acc \(Format.percent(e.test.accuracy)) (\(groups)), \(Format.duration(e.seconds))"
-      )
+      func split(_ name: String, _ m: SplitMetrics) -> String {
+        "\(name) loss \(Format.fixed(m.loss)) acc \(Format.percent(m.accuracy))"
+      }
+      let splits =
+        [split("train", e.train)] + (e.validation.map { [split("val", $0)] } ?? [])
+        + [split("test", e.test) + " (\(groups))"]
+      line("epoch \(e.epoch + 1): " + splits.joined(separator: ", ") + ", \(Format.duration(e.seconds))")
     case .control(let c):
       line("control: \(describe(c.command))" + (c.reason.map { " (\($0))" } ?? ""))
     case .checkpoint:

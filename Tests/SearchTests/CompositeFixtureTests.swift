@@ -1,5 +1,6 @@
 import Architecture
 import Engine
+import Operations
 import TestSupport
 import Testing
 
@@ -17,11 +18,13 @@ import Testing
     let stride = f.int("stride", default: 1)
     let layer: Layer
     if let primitive = f.string("op").flatMap(Primitive.init(name:)) {
-      layer = primitive.makeLayer(channels: channels, stride: stride, initializer: &initializer)!
+      layer = primitive.makeLayer(channels: channels, stride: stride, set: .search, initializer: &initializer)!
     } else if f.string("op") == "relu_conv_bn" {
-      layer = ReLUConvBN(inputChannels: f.int("C_in"), outputChannels: f.int("C_out"), initializer: &initializer)
+      layer = ReLUConvBN(
+        inputChannels: f.int("C_in"), outputChannels: f.int("C_out"), affine: false, initializer: &initializer)
     } else {
-      layer = FactorizedReduce(inputChannels: f.int("C_in"), outputChannels: f.int("C_out"), initializer: &initializer)
+      layer = FactorizedReduce(
+        inputChannels: f.int("C_in"), outputChannels: f.int("C_out"), affine: false, initializer: &initializer)
     }
     var list: [NamedTensor] = []
     layer.collectParameters(prefix: "", into: &list)

@@ -1,4 +1,5 @@
 import Engine
+import Operations
 import TestSupport
 import Testing
 

@@ -1,0 +1,51 @@
+import Engine
+
+/// ReLU - depthwise k x k (stride, dilation) - 1x1 - BN: `op.1.weight`, `op.2.weight`, BN `op.3`
+/// (DARTS `DilConv`; with dilation 1 it is each half of a `SepConv`).
+public final class DilConv: ReLUFirst {
+  let depthwise: Tensor
+  let pointwise: Tensor
+  let stride: Int
+  let padding: Int
+  let dilation: Int
+  let bn: BatchNorm
+
+  public init(
+    channels c: Int, kernel: Int, stride: Int, padding: Int, dilation: Int, affine: Bool,
+    initializer: inout WeightInitializer
+  ) {
+    depthwise = initializer.uniform([c, 1, kernel, kernel])
+    pointwise = initializer.uniform([c, c, 1, 1])
+    self.stride = stride
+    self.padding = padding
+    self.dilation = dilation
+    bn = BatchNorm(channels: c, affine: affine)
+  }
+
+  public func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor {
+    rectifyingThenApplying(x, context)
+  }
+
+  public func activated(_ r: Tensor, _ context: ForwardContext) -> Tensor {
+    let tape = context.tape
+    let c = r.shape[1]
+    var y = tape.conv2d(r, weight: depthwise, stride: stride, padding: padding, dilation: dilation, groups: c)
+    y = tape.conv2d(y, weight: pointwise)
+    return bn(y, context)
+  }
+
+  /// The parameters with the module indices `first` (depthwise), `first + 1` (pointwise), `first + 2` (BN).
+  func collectParameters(prefix: String, first: Int, into list: inout [NamedTensor]) {
+    list.append(NamedTensor(prefix + "op.\(first).weight", depthwise))
+    list.append(NamedTensor(prefix + "op.\(first + 1).weight", pointwise))
+    bn.collectParameters(name: prefix + "op.\(first + 2)", into: &list)
+  }
+
+  public func collectParameters(prefix: String, into list: inout [NamedTensor]) {
+    collectParameters(prefix: prefix, first: 1, into: &list)
+  }
+
+  public func collectStatistics(prefix: String, into list: inout [NamedStatistics]) {
+    bn.collectStatistics(name: prefix + "op.3", into: &list)
+  }
+}

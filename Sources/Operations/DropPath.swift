@@ -1,0 +1,25 @@
+import Datasets
+import Engine
+
+/// Drop path (DARTS `utils.drop_path`, from FractalNet): during training each edge output whose op is not the
+/// identity is kept with probability keep = 1 - p per image and scaled by 1 / keep, y = x / keep * mask,
+/// mask ~ Bernoulli(keep), one draw per image and edge. The generator is part of the training state.
+public final class DropPath: @unchecked Sendable {
+  /// The drop probability p; 0 turns drop path off.
+  public var probability: Double
+  /// The generator of the masks.
+  public var generator: SplitMix64
+
+  public init(probability: Double, generator: SplitMix64) {
+    self.probability = probability
+    self.generator = generator
+  }
+
+  /// `x` with whole images dropped, or `x` itself when p = 0.
+  public func callAsFunction(_ x: Tensor, tape: Tape) -> Tensor {
+    guard probability > 0 else { return x }
+    let keep = Float(1 - probability)
+    let mask = Tape.dropPathMask(images: x.shape[0], keep: keep, using: &generator)
+    return tape.dropPath(x, keep: keep, mask: mask)
+  }
+}

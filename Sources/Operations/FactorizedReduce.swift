@@ -1,0 +1,39 @@
+import Engine
+
+/// Halves the resolution without losing a pixel (DARTS `FactorizedReduce`): ReLU, then
+/// concat(conv_1(x), conv_2(x[:, :, 1:, 1:])) of two 1x1 stride-2 convolutions with C_out/2 outputs each,
+/// then BN: `conv_1.weight`, `conv_2.weight`, BN `bn`. Both halves must have the same size, so the input's
+/// height and width must be even (`NetworkGeometry` checks this when a network is built).
+public final class FactorizedReduce: ReLUFirst {
+  let conv1: Tensor
+  let conv2: Tensor
+  let bn: BatchNorm
+
+  public init(inputChannels: Int, outputChannels: Int, affine: Bool, initializer: inout WeightInitializer) {
+    precondition(outputChannels % 2 == 0, "FactorizedReduce needs an even output channel count")
+    conv1 = initializer.uniform([outputChannels / 2, inputChannels, 1, 1])
+    conv2 = initializer.uniform([outputChannels / 2, inputChannels, 1, 1])
+    bn = BatchNorm(channels: outputChannels, affine: affine)
+  }
+
+  public func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor {
+    rectifyingThenApplying(x, context)
+  }
+
+  public func activated(_ r: Tensor, _ context: ForwardContext) -> Tensor {
+    let tape = context.tape
+    let a = tape.conv2d(r, weight: conv1, stride: 2)
+    let b = tape.conv2d(tape.sliceSpatial(r, top: 1, left: 1), weight: conv2, stride: 2)
+    return bn(tape.concatChannels([a, b]), context)
+  }
+
+  public func collectParameters(prefix: String, into list: inout [NamedTensor]) {
+    list.append(NamedTensor(prefix + "conv_1.weight", conv1))
+    list.append(NamedTensor(prefix + "conv_2.weight", conv2))
+    bn.collectParameters(name: prefix + "bn", into: &list)
+  }
+
+  public func collectStatistics(prefix: String, into list: inout [NamedStatistics]) {
+    bn.collectStatistics(name: prefix + "bn", into: &list)
+  }
+}

@@ -1,0 +1,28 @@
+import Engine
+
+/// Max or average 3x3 pooling with padding 1 (average excludes padding, `count_include_pad=False`). In the
+/// search set a batch norm without affine parameters follows (MixedOp's `Sequential(pool, BN)`: `1.`).
+public final class Pool: Layer {
+  public let stride: Int
+  public let isMax: Bool
+  /// The search set's batch norm after the pool.
+  public let normalization: BatchNorm?
+
+  public init(channels: Int, stride: Int, isMax: Bool, set: OperationSet) {
+    self.stride = stride
+    self.isMax = isMax
+    normalization = set == .search ? BatchNorm(channels: channels, affine: false) : nil
+  }
+
+  public func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor {
+    let tape = context.tape
+    let pooled = isMax ? tape.maxPool(x, stride: stride) : tape.averagePool(x, stride: stride)
+    return normalization.map { $0(pooled, context) } ?? pooled
+  }
+
+  public func collectParameters(prefix: String, into list: inout [NamedTensor]) {}
+
+  public func collectStatistics(prefix: String, into list: inout [NamedStatistics]) {
+    normalization?.collectStatistics(name: prefix + "1", into: &list)
+  }
+}

@@ -1,0 +1,36 @@
+import Engine
+
+/// ReLU - conv (k x k, no bias) - BN: `op.1.weight`, BN `op.2` (DARTS `ReLUConvBN`).
+public final class ReLUConvBN: ReLUFirst {
+  let weight: Tensor
+  let stride: Int
+  let padding: Int
+  let bn: BatchNorm
+
+  public init(
+    inputChannels: Int, outputChannels: Int, kernel: Int = 1, stride: Int = 1, padding: Int = 0, affine: Bool,
+    initializer: inout WeightInitializer
+  ) {
+    weight = initializer.uniform([outputChannels, inputChannels, kernel, kernel])
+    self.stride = stride
+    self.padding = padding
+    bn = BatchNorm(channels: outputChannels, affine: affine)
+  }
+
+  public func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor {
+    rectifyingThenApplying(x, context)
+  }
+
+  public func activated(_ r: Tensor, _ context: ForwardContext) -> Tensor {
+    bn(context.tape.conv2d(r, weight: weight, stride: stride, padding: padding), context)
+  }
+
+  public func collectParameters(prefix: String, into list: inout [NamedTensor]) {
+    list.append(NamedTensor(prefix + "op.1.weight", weight))
+    bn.collectParameters(name: prefix + "op.2", into: &list)
+  }
+
+  public func collectStatistics(prefix: String, into list: inout [NamedStatistics]) {
+    bn.collectStatistics(name: prefix + "op.2", into: &list)
+  }
+}

@@ -1,0 +1,36 @@
+import Engine
+
+/// Two stacked DilConv-like blocks without dilation, the first with the stride (DARTS `SepConv`):
+/// `op.1` depthwise, `op.2` 1x1, `op.3` BN, (`op.4` ReLU), `op.5` depthwise, `op.6` 1x1, `op.7` BN.
+public final class SepConv: ReLUFirst {
+  let first: DilConv
+  let second: DilConv
+
+  public init(
+    channels c: Int, kernel: Int, stride: Int, padding: Int, affine: Bool, initializer: inout WeightInitializer
+  ) {
+    first = DilConv(
+      channels: c, kernel: kernel, stride: stride, padding: padding, dilation: 1, affine: affine,
+      initializer: &initializer)
+    second = DilConv(
+      channels: c, kernel: kernel, stride: 1, padding: padding, dilation: 1, affine: affine, initializer: &initializer)
+  }
+
+  public func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor {
+    rectifyingThenApplying(x, context)
+  }
+
+  public func activated(_ r: Tensor, _ context: ForwardContext) -> Tensor {
+    second(first.activated(r, context), context)
+  }
+
+  public func collectParameters(prefix: String, into list: inout [NamedTensor]) {
+    first.collectParameters(prefix: prefix, first: 1, into: &list)
+    second.collectParameters(prefix: prefix, first: 5, into: &list)
+  }
+
+  public func collectStatistics(prefix: String, into list: inout [NamedStatistics]) {
+    first.bn.collectStatistics(name: prefix + "op.3", into: &list)
+    second.bn.collectStatistics(name: prefix + "op.7", into: &list)
+  }
+}
