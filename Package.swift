@@ -32,11 +32,17 @@ let package = Package(
     .target(name: "Engine", dependencies: ["CBLAS"], swiftSettings: fastMath),
     .target(name: "Datasets", dependencies: ["CZlib", "Settings"], swiftSettings: fastMath),
     .target(name: "RunLoop", dependencies: ["RunEvents", "Settings"]),
-    .target(name: "Operations", dependencies: ["Architecture", "Datasets", "Engine"], swiftSettings: fastMath),
+    .target(
+      name: "Operations", dependencies: ["Architecture", "Datasets", "Engine", "RunEvents"], swiftSettings: fastMath),
 
     // The phases.
     .target(
       name: "Search",
+      dependencies: ["Architecture", "Datasets", "Engine", "Operations", "RunEvents", "RunLoop", "Settings"],
+      swiftSettings: fastMath),
+
+    .target(
+      name: "Training",
       dependencies: ["Architecture", "Datasets", "Engine", "Operations", "RunEvents", "RunLoop", "Settings"],
       swiftSettings: fastMath),
 
@@ -52,7 +58,7 @@ let package = Package(
       dependencies: [
         "Architecture", "Dashboard", "Datasets", "Engine", "Operations", "Presentation", "Reports", "RunEvents",
         "RunLoop",
-        "RunStore", "Search", "Settings", "SyntheticRuns", "Terminal",
+        "RunStore", "Search", "Settings", "SyntheticRuns", "Terminal", "Training",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: fastMath
@@ -72,6 +78,12 @@ let package = Package(
       dependencies: [
         "Architecture", "Datasets", "Engine", "Operations", "RunEvents", "RunLoop", "Search", "TestSupport",
       ]),
+    .testTarget(
+      name: "TrainingTests",
+      dependencies: [
+        "Architecture", "Datasets", "Engine", "Operations", "RunEvents", "RunLoop", "Training", "TestSupport",
+      ]
+    ),
     .testTarget(
       name: "RunStoreTests", dependencies: ["Architecture", "RunEvents", "RunStore", "SyntheticRuns", "RunFixtures"]),
     .testTarget(

@@ -74,6 +74,20 @@ public struct CellTopology: Sendable, Equatable, Hashable, Codable {
     return rows(into: node).lowerBound + input
   }
 
+  /// The name of the cell's output, as DARTS' `visualize.py` draws it: `c_{k}`.
+  public static let outputName = "c_{k}"
+
+  /// The name of state `state`, as DARTS' `visualize.py` draws it: `c_{k-2}` and `c_{k-1}` for the inputs,
+  /// `0`, `1`, ... for the intermediate nodes (state 2 is node 0).
+  public static func stateName(_ state: Int) -> String {
+    switch state {
+    case 0: "c_{k-2}"
+    case 1: "c_{k-1}"
+    case 2...: String(state - 2)
+    default: "?"
+    }
+  }
+
   /// Whether the edge reads one of the cell's inputs (those edges have stride 2 in a reduction cell).
   public func readsCellInput(_ edge: Edge) -> Bool { edge.input < 2 }
 }

@@ -29,6 +29,30 @@ public struct DataConfiguration: Sendable, Equatable {
     return try dataset.load(directory: directory, seed: seed)
   }
 
+  /// Indices of the long-tailed training set in `train`, sorted by class: n_i = floor(n_max rho^(-i/(C-1)))
+  /// images of class i, chosen by the seed (the same images for the search and the training of a run).
+  public func longTail(of train: ImageDataset) throws -> [Int] {
+    try LongTail.subset(
+      of: train, imbalanceRatio: imbalanceRatio,
+      nMax: maxPerClass.map { min($0, train.classCounts().min() ?? $0) }, seed: SplitMix64.derivedSeed(seed, stream: 1))
+  }
+
+  /// The shot groups of classes with training `counts`: by the thresholds when set, else thirds.
+  public func shotGroups(counts: [Int]) -> ShotGroups {
+    if let manyAbove, let fewBelow {
+      return ShotGroups(trainingCounts: counts, manyAbove: manyAbove, fewBelow: fewBelow)
+    }
+    return ShotGroups(trainingCounts: counts)
+  }
+
+  /// The test images evaluated each epoch: the first limit / classes images of each class, interleaved;
+  /// all when there is no limit.
+  public func testIndices(of test: ImageDataset) -> [Int] {
+    guard let limit = evaluationLimit, limit < test.count else { return Array(0..<test.count) }
+    let perClass = max(1, limit / test.classCount)
+    return test.indicesByClass().flatMap { $0.prefix(perClass) }.sorted()
+  }
+
   /// The data settings of a configuration that keeps its data settings at `path`.
   public static func settings<Root>(at path: WritableKeyPath<Root, DataConfiguration>) -> [Setting<Root>] {
     [

@@ -106,7 +106,8 @@ public final class EpochLoop: @unchecked Sendable {
   private func stepReport(_ outcome: StepOutcome, step: Int, values: ScheduleValues) -> StepReport {
     StepReport(
       epoch: epoch, step: step, globalStep: globalStep, trainLoss: outcome.trainLoss,
-      validationLoss: outcome.validationLoss ?? .nan, trainLossInstance: outcome.instanceLoss,
+      validationLoss: outcome.validationLoss, auxiliaryLoss: outcome.auxiliaryLoss,
+      trainLossInstance: outcome.instanceLoss,
       trainLossClass: outcome.classLoss, values: values, imagesPerSecond: imagesPerSecond)
   }
 

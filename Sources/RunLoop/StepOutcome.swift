@@ -6,6 +6,8 @@ public struct StepOutcome: Sendable, Equatable {
   public var trainLoss: Double
   /// The search's architecture-step (validation) loss; nil for phases without one.
   public var validationLoss: Double?
+  /// The auxiliary head's loss, for phases that have one.
+  public var auxiliaryLoss: Double?
   /// Two-head networks: CE(z, y_instance) and CE(z, y_class) of the training loss.
   public var instanceLoss: Double?
   public var classLoss: Double?
@@ -18,11 +20,13 @@ public struct StepOutcome: Sendable, Equatable {
   public var failure: String?
 
   public init(
-    trainLoss: Double, validationLoss: Double? = nil, instanceLoss: Double? = nil, classLoss: Double? = nil,
+    trainLoss: Double, validationLoss: Double? = nil, auxiliaryLoss: Double? = nil, instanceLoss: Double? = nil,
+    classLoss: Double? = nil,
     correct: Int, seen: Int, images: Int, failure: String? = nil
   ) {
     self.trainLoss = trainLoss
     self.validationLoss = validationLoss
+    self.auxiliaryLoss = auxiliaryLoss
     self.instanceLoss = instanceLoss
     self.classLoss = classLoss
     self.correct = correct

@@ -35,7 +35,7 @@ public final class Architect {
   /// Leaves grad_alpha L_val(w, alpha) in the alphas' gradients and returns the validation loss.
   /// Weight gradients are not computed.
   @discardableResult
-  public func firstOrderGradient(validation: SearchBatch, mu: Float, classWeights: [Float]?, tape: Tape) -> Float {
+  public func firstOrderGradient(validation: Batch, mu: Float, classWeights: [Float]?, tape: Tape) -> Float {
     let weights = network.weights.map(\.tensor)
     setRequiresGrad(weights, false)
     defer { setRequiresGrad(weights, true) }
@@ -54,7 +54,7 @@ public final class Architect {
   /// - Returns: the validation loss at the unrolled weights and the first term grad_alpha L_val(w', alpha).
   @discardableResult
   public func secondOrderGradient(
-    train: SearchBatch, validation: SearchBatch, mu: Float, classWeights: [Float]?, eta: Float, momentum: Float,
+    train: Batch, validation: Batch, mu: Float, classWeights: [Float]?, eta: Float, momentum: Float,
     momentumBuffers: [Tensor?], weightDecay: Float, r: Float = 0.01, tape: Tape
   ) -> UnrolledGradient {
     let context = ForwardContext(tape: tape, training: true)

@@ -24,30 +24,16 @@ public final class SearchData {
   public init(train: ImageDataset, test: ImageDataset, configuration c: SearchConfiguration) throws {
     self.train = train
     self.test = test
-    longTail = try LongTail.subset(
-      of: train, imbalanceRatio: c.data.imbalanceRatio,
-      nMax: c.data.maxPerClass.map { min($0, train.classCounts().min() ?? $0) },
-      seed: SplitMix64.derivedSeed(c.data.seed, stream: 1))
+    longTail = try c.data.longTail(of: train)
     let halves = StratifiedSplit.split(
       indices: longTail, labels: train.labels, fraction: 0.5, seed: SplitMix64.derivedSeed(c.data.seed, stream: 2))
     weightHalf = halves.train
     architectureHalf = halves.val
     classCounts = train.classCounts(of: longTail)
-    if let many = c.data.manyAbove, let few = c.data.fewBelow {
-      shotGroups = ShotGroups(trainingCounts: classCounts, manyAbove: many, fewBelow: few)
-    } else {
-      shotGroups = ShotGroups(trainingCounts: classCounts)
-    }
-    testIndices = Self.balancedSubset(of: test, limit: c.data.evaluationLimit)
+    shotGroups = c.data.shotGroups(counts: classCounts)
+    testIndices = c.data.testIndices(of: test)
     let half = halves.val
     validationIndices = c.validationLimit.map { Array(half.prefix($0)) } ?? half
-  }
-
-  /// The first limit / classes images of each class, interleaved; all images when `limit` is nil.
-  static func balancedSubset(of dataset: ImageDataset, limit: Int?) -> [Int] {
-    guard let limit, limit < dataset.count else { return Array(0..<dataset.count) }
-    let perClass = max(1, limit / dataset.classCount)
-    return dataset.indicesByClass().flatMap { $0.prefix(perClass) }.sorted()
   }
 
   /// A sampler over a half.

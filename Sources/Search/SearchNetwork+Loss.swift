@@ -6,13 +6,13 @@ extension SearchNetwork {
   ///
   /// Plain: CE(z, y) (class-weighted when `classWeights` is given). Two-head (BBN):
   /// z = mu z_instance + (1 - mu) z_class, loss = mu CE(z, y_instance) + (1 - mu) CE(z, y_class).
-  public func loss(_ batch: SearchBatch, mu: Float, classWeights: [Float]? = nil, _ context: ForwardContext) -> Tensor {
+  public func loss(_ batch: Batch, mu: Float, classWeights: [Float]? = nil, _ context: ForwardContext) -> Tensor {
     evaluateLoss(batch, mu: mu, classWeights: classWeights, context).loss
   }
 
   /// The loss with the logits it was computed from and, for two heads, its two cross-entropy terms
   /// (CE(z, y_instance), CE(z, y_class)).
-  public func evaluateLoss(_ batch: SearchBatch, mu: Float, classWeights: [Float]? = nil, _ context: ForwardContext)
+  public func evaluateLoss(_ batch: Batch, mu: Float, classWeights: [Float]? = nil, _ context: ForwardContext)
     -> LossEvaluation
   {
     let tape = context.tape

@@ -2,6 +2,7 @@ import Architecture
 import Datasets
 import Engine
 import Foundation
+import Operations
 import RunEvents
 import RunLoop
 
@@ -101,18 +102,18 @@ public final class SearchPhase: RunPhase, @unchecked Sendable {
       correct: losses.trainCorrect, seen: configuration.batchSize, images: perHalf, failure: losses.failure)
   }
 
-  func nextBatch(instance: SamplerRole, class classRole: SamplerRole) -> SearchBatch {
+  func nextBatch(instance: SamplerRole, class classRole: SamplerRole) -> Batch {
     let dataset = data.train
     let augmentation = dataset.trainingAugmentation
     let size = configuration.batchSize
     let instanceIndices = samplers[instance]!.nextBatch(size: size)
     let x = data.batch(instanceIndices, from: dataset, augmentation: augmentation, generator: &augmentationGenerator)
     guard samplers[classRole] != nil else {
-      return SearchBatch(input: x, targets: dataset.labels(of: instanceIndices))
+      return Batch(input: x, targets: dataset.labels(of: instanceIndices))
     }
     let classIndices = samplers[classRole]!.nextBatch(size: size)
     let xc = data.batch(classIndices, from: dataset, augmentation: augmentation, generator: &augmentationGenerator)
-    return SearchBatch(
+    return Batch(
       input: x, targets: dataset.labels(of: instanceIndices), classInput: xc,
       classTargets: dataset.labels(of: classIndices))
   }

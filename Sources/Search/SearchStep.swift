@@ -33,7 +33,7 @@ public final class SearchStep {
   /// when the validation loss, the training loss or the weight gradient's norm is not finite, the alphas and
   /// their Adam state are put back as they were, no weight moves, and `failure` says why.
   public func run(
-    train: SearchBatch, validation: SearchBatch, mu: Float, classWeights: [Float]?, order: ArchitectureOrder,
+    train: Batch, validation: Batch, mu: Float, classWeights: [Float]?, order: ArchitectureOrder,
     updateArchitecture: Bool = true
   ) -> StepLosses {
     var validationLoss = Float.nan
@@ -85,18 +85,7 @@ public final class SearchStep {
     weightOptimizer.step()
     return StepLosses(
       train: trainLoss, validation: validationLoss, trainInstance: evaluation.branchLosses?.instance,
-      trainClass: evaluation.branchLosses?.class, trainCorrect: Self.correctCount(evaluation.logits, train.targets))
-  }
-
-  /// The number of rows of `logits` whose argmax is the target.
-  static func correctCount(_ logits: Tensor, _ targets: [Int]) -> Int {
-    let k = logits.shape[1]
-    var correct = 0
-    for (row, target) in targets.enumerated() {
-      var best = 0
-      for j in 1..<k where logits[row * k + j] > logits[row * k + best] { best = j }
-      if best == target { correct += 1 }
-    }
-    return correct
+      trainClass: evaluation.branchLosses?.class,
+      trainCorrect: Classification.correctCount(evaluation.logits, train.targets))
   }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Datasets
 import Engine
 import Foundation
+import Operations
 import Search
 
 /// The reference step: DARTS search network C=8, 5 layers, batch 32, 3x32x32, one first-order
@@ -32,7 +33,7 @@ struct BenchStep: ParsableCommand {
     let network = SearchNetwork(shape: shape, seed: 0)
     let step = SearchStep(network: network, architect: Architect(network: network), tape: tape)
     var generator = SplitMix64(seed: 1)
-    func randomBatch() -> SearchBatch {
+    func randomBatch() -> Batch {
       func images() -> Tensor {
         let t = Tensor(uninitialized: [batch, inputChannels, size, size])
         t.fillNormal(std: 1, using: &generator)
@@ -40,8 +41,8 @@ struct BenchStep: ParsableCommand {
       }
       func labels() -> [Int] { (0..<batch).map { _ in Int.random(in: 0..<10, using: &generator) } }
       return heads == 2
-        ? SearchBatch(input: images(), targets: labels(), classInput: images(), classTargets: labels())
-        : SearchBatch(input: images(), targets: labels())
+        ? Batch(input: images(), targets: labels(), classInput: images(), classTargets: labels())
+        : Batch(input: images(), targets: labels())
     }
     for _ in 0..<2 {
       _ = step.run(train: randomBatch(), validation: randomBatch(), mu: 0.5, classWeights: nil, order: .first)

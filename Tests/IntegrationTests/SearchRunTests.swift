@@ -1,3 +1,4 @@
+import Architecture
 import Datasets
 import Engine
 import Foundation

@@ -22,8 +22,8 @@ import Testing
     return net
   }
 
-  static func batch(_ f: Fixture, prefix: String = "") throws -> SearchBatch {
-    SearchBatch(
+  static func batch(_ f: Fixture, prefix: String = "") throws -> Batch {
+    Batch(
       input: try f.tensor(prefix + "input"), targets: try f.file.integers(prefix + "target"),
       classInput: f.has(prefix + "input_class") ? try f.tensor(prefix + "input_class") : nil,
       classTargets: f.has(prefix + "target_class") ? try f.file.integers(prefix + "target_class") : nil)

@@ -76,10 +76,12 @@ public struct Fixture: Sendable {
 }
 
 /// A JSON value of the manifest.
-public enum FixtureValue: Codable, Sendable {
+public indirect enum FixtureValue: Codable, Sendable {
   case number(Double)
   case string(String)
   case bool(Bool)
+  case array([FixtureValue])
+  case object([String: FixtureValue])
   case other
 
   public init(from decoder: Decoder) throws {
@@ -90,6 +92,10 @@ public enum FixtureValue: Codable, Sendable {
       self = .number(d)
     } else if let s = try? c.decode(String.self) {
       self = .string(s)
+    } else if let a = try? c.decode([FixtureValue].self) {
+      self = .array(a)
+    } else if let o = try? c.decode([String: FixtureValue].self) {
+      self = .object(o)
     } else {
       self = .other
     }
@@ -136,5 +142,14 @@ extension Fixture {
   /// nil when `actual` matches tensor `key` within the fixture tolerances, else a message naming the key.
   public func compare(_ actual: Tensor, _ key: String) throws -> String? {
     try mismatch(actual, tensor(key)).map { "\(name) \(key): \($0)" }
+  }
+
+  /// As `compare`, with the absolute tolerance `absoluteOfMax` times the largest |expected| entry of the
+  /// tensor (for values float32 cannot reach element by element, e.g. gradients through batch norms of a
+  /// handful of values per channel).
+  public func compare(_ actual: Tensor, _ key: String, absoluteOfMax: Float) throws -> String? {
+    let expected = try tensor(key)
+    let scale = expected.scalars.reduce(0) { max($0, abs($1)) }
+    return mismatch(actual, expected, absolute: max(1e-5, absoluteOfMax * scale)).map { "\(name) \(key): \($0)" }
   }
 }

@@ -1,7 +1,7 @@
 import Engine
 
-/// Input images and labels of one step; the class-sampled batch is used by the two-head network.
-public struct SearchBatch {
+/// Input images and labels of one step; the class-sampled batch is used by the two-head networks.
+public struct Batch {
   public var input: Tensor
   public var targets: [Int]
   public var classInput: Tensor?

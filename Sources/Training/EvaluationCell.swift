@@ -1,0 +1,71 @@
+import Architecture
+import Engine
+import Operations
+
+/// A cell of the evaluation network, built from a genotype (DARTS `model.Cell`): two preprocessed inputs;
+/// each intermediate node i is op_a(state[a]) + op_b(state[b]) for its two kept edges, where drop path
+/// applies to every op output that is not the identity; the output concatenates the genotype's concat
+/// nodes. Ops are `_ops.k` in genotype order; edges from the cell inputs have stride 2 in a reduction cell.
+final class EvaluationCell {
+  let preprocess0: Layer
+  let preprocess1: Layer
+  let ops: [Layer]
+  let genotype: CellGenotype
+  /// Whether this cell halves the resolution.
+  let reduction: Bool
+
+  init(
+    genotype: CellGenotype, prevPrevChannels cpp: Int, prevChannels cp: Int, channels c: Int, reduction: Bool,
+    reductionPrev: Bool, initializer: inout WeightInitializer
+  ) {
+    preprocess0 =
+      reductionPrev
+      ? FactorizedReduce(inputChannels: cpp, outputChannels: c, affine: true, initializer: &initializer)
+      : ReLUConvBN(inputChannels: cpp, outputChannels: c, affine: true, initializer: &initializer)
+    preprocess1 = ReLUConvBN(inputChannels: cp, outputChannels: c, affine: true, initializer: &initializer)
+    ops = genotype.edges.map { edge in
+      let stride = reduction && edge.input < 2 ? 2 : 1
+      // `none` is rejected when the network is built (`EvaluationNetwork.problems`).
+      return edge.op.makeLayer(channels: c, stride: stride, set: .evaluation, initializer: &initializer)!
+    }
+    self.genotype = genotype
+    self.reduction = reduction
+  }
+
+  /// The output channels: C per concatenated node.
+  static func outputChannels(_ genotype: CellGenotype, channels c: Int) -> Int { genotype.concat.count * c }
+
+  func callAsFunction(_ s0: Tensor, _ s1: Tensor, _ context: ForwardContext) -> Tensor {
+    let tape = context.tape
+    var states: [Tensor]
+    if s0 === s1, let p0 = preprocess0 as? ReLUFirst, let p1 = preprocess1 as? ReLUFirst {
+      // The first cell sees the stem twice: one ReLU serves both preprocessing layers.
+      let r = tape.relu(s0)
+      states = [p0.activated(r, context), p1.activated(r, context)]
+    } else {
+      states = [preprocess0(s0, context), preprocess1(s1, context)]
+    }
+    for node in 0..<genotype.steps {
+      var terms: [Tensor] = []
+      for k in (2 * node)..<(2 * node + 2) {
+        var y = ops[k](states[genotype.edges[k].input], context)
+        if let dropPath = context.dropPath, context.training, !(ops[k] is Identity) { y = dropPath(y, tape: tape) }
+        terms.append(y)
+      }
+      states.append(tape.add(terms[0], terms[1]))
+    }
+    return tape.concatChannels(genotype.concat.map { states[$0] })
+  }
+
+  func collectParameters(prefix: String, into list: inout [NamedTensor]) {
+    preprocess0.collectParameters(prefix: prefix + "preprocess0.", into: &list)
+    preprocess1.collectParameters(prefix: prefix + "preprocess1.", into: &list)
+    for (k, op) in ops.enumerated() { op.collectParameters(prefix: "\(prefix)_ops.\(k).", into: &list) }
+  }
+
+  func collectStatistics(prefix: String, into list: inout [NamedStatistics]) {
+    preprocess0.collectStatistics(prefix: prefix + "preprocess0.", into: &list)
+    preprocess1.collectStatistics(prefix: prefix + "preprocess1.", into: &list)
+    for (k, op) in ops.enumerated() { op.collectStatistics(prefix: "\(prefix)_ops.\(k).", into: &list) }
+  }
+}

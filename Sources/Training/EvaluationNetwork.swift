@@ -1,0 +1,223 @@
+import Architecture
+import Datasets
+import Engine
+import Operations
+
+/// The network that trains a found architecture from scratch (DARTS `model.NetworkCIFAR`, Liu et al. 2019
+/// §3.3): stem conv3x3 to 3C + BN; L cells of the genotype (reductions at L/3 and 2L/3 double C); global
+/// average pooling and a linear classifier; the auxiliary head after cell 2L/3 in training. With two heads
+/// (BBN, Zhou et al. 2020) the backbone's last two states feed `head_instance` and `head_class`, each
+/// `headCells` normal cells of the head's own genotype with its own pooling and classifier.
+///
+/// Parameter and buffer names are NetworkCIFAR's state_dict keys (`stem.0.weight`, `cells.3._ops.5.op.1.weight`,
+/// `auxiliary_head.features.2.weight`, `classifier.weight`, BN `running_mean`, `running_var`,
+/// `num_batches_tracked`), so a checkpoint loads strictly into it.
+public final class EvaluationNetwork {
+  public let shape: EvaluationShape
+  public let genotype: Genotype
+  let stemWeight: Tensor
+  let stemNorm: BatchNorm
+  let cells: [EvaluationCell]
+  let auxiliaryHead: AuxiliaryHead?
+  /// Instance and class heads (two-head networks).
+  let heads: [[EvaluationCell]]
+  let classifiers: [(weight: Tensor, bias: Tensor)]
+
+  /// Why `genotype` cannot be trained with `shape`, or nil.
+  public static func problem(genotype: Genotype, shape: EvaluationShape) -> String? {
+    do {
+      try genotype.validate()
+    } catch {
+      return "\(error)"
+    }
+    for (component, cell) in genotype.cells {
+      if let edge = cell.edges.firstIndex(where: { $0.op == .none }) {
+        return "\(Genotype.keyword(component)) edge \(edge + 1) is 'none', which a trained cell cannot use"
+      }
+    }
+    if shape.isTwoHead && !genotype.isTwoHead {
+      return "a two-head recipe needs a genotype with instance_head and class_head cells"
+    }
+    return shape.sizeProblem
+  }
+
+  /// A network with PyTorch-default initial weights drawn from `seed`; `problem(genotype:shape:)` must be nil.
+  public init(genotype: Genotype, shape: EvaluationShape, seed: UInt64) {
+    precondition(Self.problem(genotype: genotype, shape: shape) == nil, "invalid evaluation network")
+    self.shape = shape
+    self.genotype = genotype
+    var initializer = WeightInitializer(seed: seed)
+    let stemChannels = 3 * shape.channels
+    stemWeight = initializer.uniform([stemChannels, shape.inputChannels, 3, 3])
+    stemNorm = BatchNorm(channels: stemChannels, affine: true)
+    var cpp = stemChannels
+    var cp = stemChannels
+    var c = shape.channels
+    var reductionPrev = false
+    var built: [EvaluationCell] = []
+    var auxiliaryChannels = cp
+    for i in 0..<shape.layers {
+      let reduction = shape.isReduction(i)
+      if reduction { c *= 2 }
+      let cellGenotype = reduction ? genotype.reduce : genotype.normal
+      built.append(
+        EvaluationCell(
+          genotype: cellGenotype, prevPrevChannels: cpp, prevChannels: cp, channels: c, reduction: reduction,
+          reductionPrev: reductionPrev, initializer: &initializer))
+      reductionPrev = reduction
+      cpp = cp
+      cp = EvaluationCell.outputChannels(cellGenotype, channels: c)
+      if i == shape.auxiliaryCell { auxiliaryChannels = cp }
+    }
+    cells = built
+    auxiliaryHead =
+      shape.auxiliary
+      ? AuxiliaryHead(
+        channels: auxiliaryChannels, classes: shape.classes, inputSize: shape.auxiliaryInputSize,
+        initializer: &initializer) : nil
+    var heads: [[EvaluationCell]] = []
+    var classifiers: [(weight: Tensor, bias: Tensor)] = []
+    if shape.isTwoHead, let instance = genotype.instance, let classCell = genotype.class {
+      for headGenotype in [instance, classCell] {
+        var head: [EvaluationCell] = []
+        var (a, b, previousReduction) = (cpp, cp, reductionPrev)
+        for _ in 0..<shape.headCells {
+          head.append(
+            EvaluationCell(
+              genotype: headGenotype, prevPrevChannels: a, prevChannels: b, channels: c, reduction: false,
+              reductionPrev: previousReduction, initializer: &initializer))
+          (a, b, previousReduction) = (b, EvaluationCell.outputChannels(headGenotype, channels: c), false)
+        }
+        heads.append(head)
+        classifiers.append((initializer.uniform([shape.classes, b]), initializer.uniform([shape.classes], fanIn: b)))
+      }
+    } else {
+      classifiers.append((initializer.uniform([shape.classes, cp]), initializer.uniform([shape.classes], fanIn: cp)))
+    }
+    self.heads = heads
+    self.classifiers = classifiers
+  }
+
+  // MARK: Names
+
+  /// The trainable parameters with their NetworkCIFAR names, in state_dict order.
+  public var weights: [NamedTensor] {
+    var list = [NamedTensor("stem.0.weight", stemWeight)]
+    stemNorm.collectParameters(name: "stem.1", into: &list)
+    for (i, cell) in cells.enumerated() { cell.collectParameters(prefix: "cells.\(i).", into: &list) }
+    auxiliaryHead?.collectParameters(prefix: "auxiliary_head.", into: &list)
+    if shape.isTwoHead {
+      for (name, head) in zip(["head_instance", "head_class"], heads) {
+        for (i, cell) in head.enumerated() { cell.collectParameters(prefix: "\(name).\(i).", into: &list) }
+      }
+      for (name, classifier) in zip(["classifier_instance", "classifier_class"], classifiers) {
+        list.append(NamedTensor(name + ".weight", classifier.weight))
+        list.append(NamedTensor(name + ".bias", classifier.bias))
+      }
+    } else {
+      list.append(NamedTensor("classifier.weight", classifiers[0].weight))
+      list.append(NamedTensor("classifier.bias", classifiers[0].bias))
+    }
+    return list
+  }
+
+  /// The BN running statistics with the names of their modules.
+  public var statistics: [NamedStatistics] {
+    var list: [NamedStatistics] = []
+    stemNorm.collectStatistics(name: "stem.1", into: &list)
+    for (i, cell) in cells.enumerated() { cell.collectStatistics(prefix: "cells.\(i).", into: &list) }
+    auxiliaryHead?.collectStatistics(prefix: "auxiliary_head.", into: &list)
+    for (name, head) in zip(["head_instance", "head_class"], heads) {
+      for (i, cell) in head.enumerated() { cell.collectStatistics(prefix: "\(name).\(i).", into: &list) }
+    }
+    return list
+  }
+
+  /// The float tensors of the state_dict: weights, running means and variances.
+  public var stateDict: [NamedTensor] { weights + statistics.flatMap(\.buffers) }
+
+  /// Parameters without the auxiliary head, as DARTS' `count_parameters_in_MB` counts them.
+  public var parameterCount: Int {
+    weights.filter { !$0.name.hasPrefix("auxiliary_head.") }.reduce(0) { $0 + $1.tensor.count }
+  }
+
+  /// Copies every state_dict tensor that `lookup` resolves (num_batches_tracked from `counter`); returns the
+  /// names it did not find.
+  @discardableResult
+  public func load(_ lookup: (String) throws -> Tensor?, counter: (String) throws -> Int? = { _ in nil }) throws
+    -> [String]
+  {
+    var missing: [String] = []
+    for entry in stateDict {
+      guard let source = try lookup(entry.name) else {
+        missing.append(entry.name)
+        continue
+      }
+      guard source.shape == entry.tensor.shape else {
+        throw TrainingError.shapeMismatch(name: entry.name, expected: entry.tensor.shape, found: source.shape)
+      }
+      entry.tensor.assign(source)
+    }
+    for entry in statistics {
+      if let count = try counter(entry.counterName) { entry.statistics.batchesTracked = count }
+    }
+    return missing
+  }
+
+  // MARK: Forward
+
+  /// The backbone's last two states for `x`, and the auxiliary logits when the head runs (training only).
+  func backbone(_ x: Tensor, _ context: ForwardContext) -> (Tensor, Tensor, Tensor?) {
+    let tape = context.tape
+    let stem = stemNorm(tape.conv2d(x, weight: stemWeight, padding: 1), context)
+    var s0 = stem
+    var s1 = stem
+    var auxiliary: Tensor?
+    for (i, cell) in cells.enumerated() {
+      let next = cell(s0, s1, context)
+      s0 = s1
+      s1 = next
+      if i == shape.auxiliaryCell, context.training, let auxiliaryHead { auxiliary = auxiliaryHead(s1, context) }
+    }
+    return (s0, s1, auxiliary)
+  }
+
+  /// Logits of classifier `index` after the cells of head `index` (none for the plain network).
+  func head(_ index: Int, _ states: (Tensor, Tensor), _ context: ForwardContext) -> Tensor {
+    var (s0, s1) = states
+    if shape.isTwoHead {
+      for cell in heads[index] {
+        let next = cell(s0, s1, context)
+        s0 = s1
+        s1 = next
+      }
+    }
+    let pooled = context.tape.globalAveragePool(s1)
+    return context.tape.linear(pooled, weight: classifiers[index].weight, bias: classifiers[index].bias)
+  }
+
+  /// The network's outputs: z (for two heads mu z_instance(x) + (1 - mu) z_class(classBatch ?? x), each
+  /// head on its own backbone pass unless the two inputs are the same), and the auxiliary logits of `x`
+  /// and of the class batch when the auxiliary head runs.
+  public func forward(_ x: Tensor, classBatch: Tensor? = nil, mu: Float = 0.5, _ context: ForwardContext)
+    -> EvaluationOutput
+  {
+    let (s0, s1, auxiliary) = backbone(x, context)
+    guard shape.isTwoHead else { return EvaluationOutput(logits: head(0, (s0, s1), context), auxiliary: auxiliary) }
+    let (t0, t1, auxiliaryClass) = classBatch.map { backbone($0, context) } ?? (s0, s1, auxiliary)
+    let zi = head(0, (s0, s1), context)
+    let zc = head(1, (t0, t1), context)
+    return EvaluationOutput(
+      logits: context.tape.combine([(zi, mu), (zc, 1 - mu)]), auxiliary: auxiliary,
+      auxiliaryClass: classBatch == nil ? nil : auxiliaryClass)
+  }
+}
+
+/// What a forward pass of the evaluation network gives.
+public struct EvaluationOutput {
+  public var logits: Tensor
+  /// The auxiliary head's logits of the (instance) batch, in training with the head.
+  public var auxiliary: Tensor?
+  /// Two heads: the auxiliary logits of the class batch.
+  public var auxiliaryClass: Tensor?
+}
