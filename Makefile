@@ -44,6 +44,7 @@ test: deps lint
 	$(SWIFT) build $(TEST_FLAGS) --build-tests
 	$(SWIFT) test $(TEST_FLAGS) --skip-build
 	bash scripts/kill-resume-test.sh
+	bash scripts/cli-test.sh
 	bash scripts/tmux-test.sh
 
 bench: release

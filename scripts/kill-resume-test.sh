@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Crash test: kill -9 a real `tailnas search --headless` mid-run, resume it, and check that it ends exactly
-# like an uninterrupted run with the same seed and thread count (final alphas and every epoch metric).
+# like an uninterrupted run with the same seed and thread count (final alphas and every epoch metric); then
+# the same for a training (`tailnas train`): every weight, running statistic and epoch metric.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="$PWD/.build/release/tailnas"
@@ -59,4 +60,52 @@ for k in a:
 assert alphas(sys.argv[3]) == alphas(sys.argv[4]), "final alphas differ"
 PY
 echo "ok 3 - the resumed run's final alphas and metrics equal the uninterrupted run's"
-echo "3 passed, 0 failed"
+
+search=$(ls -d "$work"/whole/*/ | head -1)
+targs=(train "$search" --recipe bbn --preset tiny --epochs 3 --steps-per-epoch 20 --seed 11 --threads 2)
+"$bin" "${targs[@]}" > "$work/train-whole.log" 2>&1
+"$bin" "${targs[@]}" > "$work/train-killed.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 600); do
+  [ -e "$search/train-2/checkpoints/epoch-001.safetensors" ] && break
+  sleep 0.1
+done
+[ -e "$search/train-2/checkpoints/epoch-001.safetensors" ] || { echo "FAILED: no training checkpoint"; kill -9 $pid; exit 1; }
+sleep 0.3
+kill -9 $pid
+wait $pid 2>/dev/null || true
+grep -q '"finished"' "$search/train-2/events.jsonl" && { echo "FAILED: the training ended before the kill"; exit 1; }
+echo "ok 4 - killed the training with kill -9 after epoch 1"
+"$bin" resume "$search/train-2" --headless > "$work/train-resume.log" 2>&1
+grep -q "resuming" "$work/train-resume.log" || { cat "$work/train-resume.log"; echo "FAILED: no resume"; exit 1; }
+python3 - "$search/train/events.jsonl" "$search/train-2/events.jsonl" "$search/train/checkpoints" \
+  "$search/train-2/checkpoints" <<'PY'
+import json, struct, sys, glob
+def epochs(path):
+    out = {}
+    for line in open(path):
+        try:
+            e = json.loads(line)["event"]
+        except json.JSONDecodeError:
+            continue  # a torn last line from the kill
+        if e["type"] == "epoch":
+            e["data"].pop("seconds")
+            out[e["data"]["epoch"]] = e["data"]
+    return out
+def tensors(directory):
+    path = sorted(glob.glob(directory + "/epoch-*.safetensors"))[-1]
+    data = open(path, "rb").read()
+    n = struct.unpack("<Q", data[:8])[0]
+    header = json.loads(data[8:8 + n])
+    return {k: data[8 + n + v["data_offsets"][0]: 8 + n + v["data_offsets"][1]]
+            for k, v in header.items() if k != "__metadata__"}
+a, b = epochs(sys.argv[1]), epochs(sys.argv[2])
+assert sorted(a) == sorted(b) == [0, 1, 2], (sorted(a), sorted(b))
+assert a == b, "epoch metrics differ"
+ta, tb = tensors(sys.argv[3]), tensors(sys.argv[4])
+assert ta.keys() == tb.keys() and len(ta) > 100, (len(ta), len(tb))
+different = [k for k in ta if ta[k] != tb[k]]
+assert not different, different[:5]
+PY
+echo "ok 5 - the resumed training's weights, statistics and metrics equal the uninterrupted training's"
+echo "5 passed, 0 failed"

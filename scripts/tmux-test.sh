@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# End-to-end dashboard test: the real tailnas in tmux on a tiny synthetic search. Presses keys as a person
-# would (pause, edit a schedule, scrub, help, resume, quit) and checks the screen and the run's events.
+# End-to-end dashboard test: the real tailnas in tmux on a tiny synthetic search, then a training of its
+# genotype. Presses keys as a person would (pause, edit a schedule, scrub, help, resume, zoom, quit) and checks
+# the screen and the runs' events.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="$PWD/.build/release/tailnas"
@@ -89,4 +90,58 @@ assert types[0] == "started" and types[-1] == "finished", types
 print("events:", kinds)
 PY
 pass "the run's events record pause, the edit, resume and stop"
+
+# The evaluation phase in the same dashboard: train the stopped search's last genotype.
+search=$(dirname "$events")
+tmux kill-session -t "$session" 2>/dev/null || true
+tmux new-session -d -s "$session" -x 140 -y 45 \
+  "cd '$PWD' && TERM=xterm-256color '$bin' train '$search' --preset tiny --epochs 20 --steps-per-epoch 30; echo EXITED \$?; sleep 30"
+wait_for "│ train │" 120
+wait_for "cells (trained genotype)" 60
+wait_for "c_{k-2}" 10
+wait_for "c_{k}" 10
+wait_for "step " 60
+pass "a training run shows its status line and its cells drawn as graphs"
+
+tmux send-keys -t "$session" Space
+wait_for "PAUSED" 60
+pass "space pauses the training"
+tmux send-keys -t "$session" e
+wait_for "edit schedule" 10
+wait_for "target  ◀ weight lr ▶" 10
+tmux send-keys -t "$session" Tab Tab
+for _ in 1 2 3 4 5 6 7 8; do tmux send-keys -t "$session" BSpace; done
+tmux send-keys -t "$session" 0 . 0 1
+wait_for "ok: applies at the next step" 10
+tmux send-keys -t "$session" Enter
+wait_for "edit applied: weight lr = cosine 0.01 -> 0" 30
+pass "an edit of the training's learning rate is applied by the engine"
+
+tmux send-keys -t "$session" Space
+sleep 1
+screen | grep -qF "PAUSED" && fail "the training did not resume"
+tmux send-keys -t "$session" 3
+wait_for "instance head" 10
+wait_for "class head" 10
+pass "zooming panel 3 draws every cell of the two-head network"
+tmux send-keys -t "$session" 0
+tmux send-keys -t "$session" q
+wait_for "quit tailnas?" 10
+tmux send-keys -t "$session" y
+wait_for "EXITED 3" 120
+pass "quitting stops the training at a step boundary (exit code 3, resumable)"
+
+python3 - "$search/train/events.jsonl" <<'PY' || fail "the training's events lack the controls"
+import json, sys
+events = [json.loads(line)["event"] for line in open(sys.argv[1]) if line.strip()]
+commands = [e["data"]["command"] for e in events if e["type"] == "control"]
+edits = [c["edit"] for c in commands if c["type"] == "edit"]
+assert edits and edits[0] == {"target": "weight_lr", "curve": "cosine 0.01 0"}, edits
+edited = next(i for i, e in enumerate(events) if e["type"] == "control" and e["data"]["command"]["type"] == "edit")
+before = [e["data"]["values"]["weightLearningRate"] for e in events[:edited] if e["type"] == "step"]
+after = [e["data"]["values"]["weightLearningRate"] for e in events[edited:] if e["type"] == "step"]
+assert before and after and before[-1] > 0.02 and all(lr <= 0.01 for lr in after), (before[-1:], after[:3])
+print("edits:", edits, "lr before", before[-1], "after", after[0])
+PY
+pass "the training's events record the lr edit and its steps use the new rate"
 echo "$check passed, 0 failed"

@@ -25,7 +25,9 @@ extension DashboardModel {
     case .togglePause: return togglePause()
     case .openEditor: return openEditor()
     case .focusNext, .focusPrevious:
-      let panels = DashboardLayout.make(size: size, zoomed: zoomed)?.visiblePanels ?? PanelID.allCases
+      let panels =
+        DashboardLayout.make(size: size, zoomed: zoomed, cellGraphs: shown.isTraining)?.visiblePanels
+        ?? PanelID.allCases
       let index = panels.firstIndex(of: focus) ?? 0
       let delta = action == .focusNext ? 1 : -1
       focus = panels[(index + delta + panels.count) % panels.count]
@@ -64,6 +66,18 @@ extension DashboardModel {
     case .toggleValues: showsValues.toggle()
     case .toggleWinners: showsWinners.toggle()
     case .toggleReplay: return toggleReplay()
+    case .cyclePhase:
+      guard !earlierPhases.isEmpty else {
+        message = "this session has one phase"
+        return [.redraw]
+      }
+      let next = (viewedPhase ?? earlierPhases.count) + 1
+      viewedPhase = next > earlierPhases.count ? 0 : (next == earlierPhases.count ? nil : next)
+      selectedEpochIndex = nil
+      let shownRun = shown.started
+      message =
+        "showing \(shownRun?.phaseKind.title ?? "phase") \(shownRun?.runID ?? "")"
+        + (viewedPhase == nil ? " (live)" : "")
     default: return []
     }
     return [.redraw]
@@ -97,7 +111,7 @@ extension DashboardModel {
       message = mode == .replay ? "a replay cannot be edited" : "no running search to edit"
       return [.redraw]
     }
-    editor = ScheduleEditor(schedules: schedules, components: run.components, epochs: run.epochs)
+    editor = ScheduleEditor(schedules: schedules, targets: run.editTargets, epochs: run.epochs)
     return [.redraw]
   }
 

@@ -23,8 +23,13 @@ public enum DashboardEffect: Sendable, Equatable {
 /// It is a value: `apply(_:)` folds in events, `update(_:)` handles a key and returns effects, `tick(now:)`
 /// advances a playing replay, and `DashboardRenderer` draws it. No terminal or engine is involved.
 public struct DashboardModel: Sendable, Equatable {
-  /// The data as events arrive.
+  /// The data of the current phase as events arrive.
   public private(set) var data: RunData
+  /// The phases that came before the current one in this session (a pipeline's search), oldest first.
+  public private(set) var earlierPhases: [RunData] = []
+  /// The earlier phase shown instead of the current one (`P`), nil for the current.
+  public internal(set) var viewedPhase: Int?
+  let historyCapacity: Int
   /// The data shown while the view is frozen (`f`).
   public internal(set) var frozenData: RunData?
   public let mode: DashboardMode
@@ -72,11 +77,15 @@ public struct DashboardModel: Sendable, Equatable {
     self.options = options
     self.size = size
     self.data = RunData(historyCapacity: historyCapacity)
+    self.historyCapacity = historyCapacity
     self.isSearchRunning = mode == .live
   }
 
-  /// The data the view shows: frozen or live.
-  public var shown: RunData { frozenData ?? data }
+  /// The data the view shows: frozen, an earlier phase, or the current phase live.
+  public var shown: RunData { frozenData ?? viewedPhase.map { earlierPhases[$0] } ?? data }
+
+  /// Every phase of the session, the current one last.
+  public var phases: [RunData] { earlierPhases + [data] }
 
   /// Whether the view is frozen.
   public var isFrozen: Bool { frozenData != nil }
@@ -99,6 +108,15 @@ public struct DashboardModel: Sendable, Equatable {
   /// Folds in one event; returns whether the view changed.
   @discardableResult
   public mutating func apply(_ event: RunEvent) -> Bool {
+    if case .started(let run) = event, let current = data.started, current.runID != run.runID {
+      // The next phase of a pipeline (the training after its search): the search stays viewable with P.
+      earlierPhases.append(data)
+      data = RunData(historyCapacity: historyCapacity)
+      selectedEpochIndex = nil
+      if viewedPhase == nil {
+        message = "\(current.phaseKind.title) \(current.runID) ended; now \(run.phaseKind.title) (P shows each phase)"
+      }
+    }
     data.apply(event)
     if case .control(let applied) = event, let pending = pendingCommand, Self.matches(pending, applied.command) {
       pendingCommand = nil

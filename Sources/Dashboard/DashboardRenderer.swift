@@ -18,7 +18,8 @@ public enum DashboardRenderer {
   public static func render(_ model: DashboardModel, into buffer: inout ScreenBuffer) {
     buffer.clip = buffer.bounds
     buffer.fill(buffer.bounds)
-    guard let layout = DashboardLayout.make(size: buffer.size, zoomed: model.zoomed) else {
+    guard let layout = DashboardLayout.make(size: buffer.size, zoomed: model.zoomed, cellGraphs: model.shown.isTraining)
+    else {
       drawTooSmall(buffer.size, on: &buffer)
       return
     }
@@ -29,7 +30,12 @@ public enum DashboardRenderer {
         switch panel {
         case .loss: LossPanel.draw(model, in: rect, focused: focused, on: &buffer)
         case .accuracy: AccuracyPanel.draw(model, in: rect, focused: focused, on: &buffer)
-        case .alphas: HeatmapPanel.draw(model, in: rect, focused: focused, on: &buffer)
+        case .alphas:
+          if model.shown.isTraining {
+            CellsPanel.draw(model, in: rect, focused: focused, on: &buffer)
+          } else {
+            HeatmapPanel.draw(model, in: rect, focused: focused, on: &buffer)
+          }
         case .schedules: SchedulePanel.draw(model, in: rect, focused: focused, on: &buffer)
         case .genotype: GenotypePanel.draw(model, in: rect, focused: focused, on: &buffer)
         case .classes: ClassPanel.draw(model, in: rect, focused: focused, on: &buffer)

@@ -21,6 +21,8 @@ public enum DashboardAction: Sendable, Equatable, Hashable {
   case toggleValues
   case toggleWinners
   case toggleReplay
+  /// Show the next phase of a pipeline (search, training).
+  case cyclePhase
   // Edit form.
   case nextField
   case previousField
@@ -85,6 +87,7 @@ public enum Keymap {
     KeyBinding([.character("w")], .toggleWinners, .dashboard, "winning ops over epochs"),
     KeyBinding([.character("f")], .toggleFreeze, .dashboard, "freeze / unfreeze view"),
     KeyBinding([.character("t")], .cycleTheme, .dashboard, "next theme"),
+    KeyBinding([.character("P")], .cyclePhase, .dashboard, "search / training phase"),
     KeyBinding([.character("?")], .toggleHelp, .dashboard, "this help"),
     KeyBinding([.character("q")], .quit, .dashboard, "quit (asks while running)"),
     KeyBinding([.character("p")], .toggleReplay, .replay, "play / pause the replay"),

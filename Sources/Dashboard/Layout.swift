@@ -9,8 +9,10 @@ public struct DashboardLayout: Sendable, Equatable {
   /// The panels in focus (Tab) order.
   public var visiblePanels: [PanelID] { PanelID.allCases.filter { panels[$0] != nil } }
 
-  /// The layout for `size`, or nil when the terminal is smaller than `TerminalSize.minimum`.
-  public static func make(size: TerminalSize, zoomed: PanelID? = nil) -> DashboardLayout? {
+  /// The layout for `size`, or nil when the terminal is smaller than `TerminalSize.minimum`. `cellGraphs` gives
+  /// panel 3 the room of a training run's cell graphs (up to four cells of at least 52x10 each) instead of the
+  /// heatmaps' strip.
+  public static func make(size: TerminalSize, zoomed: PanelID? = nil, cellGraphs: Bool = false) -> DashboardLayout? {
     guard size.width >= TerminalSize.minimum.width, size.height >= TerminalSize.minimum.height else { return nil }
     let status = Rect(x: 0, y: 0, width: size.width, height: 1)
     let footer = Rect(x: 0, y: size.height - 1, width: size.width, height: 1)
@@ -19,8 +21,9 @@ public struct DashboardLayout: Sendable, Equatable {
     if let zoomed {
       panels[zoomed] = body
     } else if size.width >= 180 && size.height >= 50 {
-      let (top, rest) = body.splitTop(body.height - 12 - 16)
-      let (alphas, bottom) = rest.splitTop(12)
+      let strip = cellGraphs ? 22 : 12
+      let (top, rest) = body.splitTop(body.height - strip - 16)
+      let (alphas, bottom) = rest.splitTop(strip)
       let charts = top.columns(3)
       panels[.loss] = charts[0]
       panels[.accuracy] = charts[1]
@@ -35,7 +38,7 @@ public struct DashboardLayout: Sendable, Equatable {
       panels[.loss] = charts[0]
       panels[.accuracy] = charts[1]
       panels[.schedules] = charts[2]
-      let (alphas, side) = bottom.splitLeft(min(70, bottom.width - 48))
+      let (alphas, side) = bottom.splitLeft(cellGraphs ? bottom.width - 48 : min(70, bottom.width - 48))
       panels[.alphas] = alphas
       let halves = side.rows(2)
       panels[.genotype] = halves[0]

@@ -37,7 +37,23 @@ enum LossPanel {
       chart.series.append(series("class", \.trainLossClass, .classHead, "c"))
     }
     chart.series.append(series("train", \.trainLoss, .train, "*"))
-    chart.series.append(series("val", \.validationLoss, .validation, "+"))
+    if points.contains(where: { $0.validationLoss.isFinite }) {
+      chart.series.append(series("val", \.validationLoss, .validation, "+"))
+    }
+    if points.contains(where: { $0.auxiliaryLoss.isFinite }) {
+      chart.series.append(series("aux", \.auxiliaryLoss, .accent, "a"))
+    }
+    if data.isTraining {
+      // A training run has no validation split: its test loss after each epoch.
+      var reports = data.epochs
+      if model.mode == .replay, let report = model.selectedReport {
+        reports = reports.filter { $0.epoch <= report.epoch }
+      }
+      chart.series.append(
+        ChartSeries(
+          name: "test", xs: reports.map { Double($0.epoch + 1) }, ys: reports.map(\.test.loss),
+          style: CellStyle(.overall, .bold), asciiGlyph: "o"))
+    }
     chart.bands = data.pauses.map { pause in
       let end = pause.endStep ?? data.currentStep
       return Double(pause.startStep + 1) / perEpoch...Double(max(end, pause.startStep) + 1) / perEpoch

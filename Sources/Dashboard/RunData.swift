@@ -13,6 +13,9 @@ public struct RunData: Sendable, Equatable {
     history = StepHistory(capacity: historyCapacity)
   }
 
+  /// Whether the data is a training run's.
+  public var isTraining: Bool { run.started?.isTraining ?? false }
+
   /// Reads a property of the run history, e.g. `data.epochs`.
   public subscript<T>(dynamicMember keyPath: KeyPath<RunHistory, T>) -> T { run[keyPath: keyPath] }
 

@@ -29,7 +29,14 @@ public struct ScheduleEditor: Sendable, Equatable {
   /// A form over `schedules`, offering mu, weight lr and the arch lr of each part in `components`.
   public init(schedules: Schedules, components: [ArchitectureComponent], epochs: Int) {
     let parts = ArchitecturePart.allCases.filter { part in components.contains { $0.part == part } }
-    targets = [.mu, .weightLearningRate] + parts.map { .architectureMultiplier($0) }
+    self.init(
+      schedules: schedules, targets: [.mu, .weightLearningRate] + parts.map { .architectureMultiplier($0) },
+      epochs: epochs)
+  }
+
+  /// A form over `schedules` offering `targets`.
+  public init(schedules: Schedules, targets: [ScheduleTarget], epochs: Int) {
+    self.targets = targets.isEmpty ? [.weightLearningRate] : targets
     self.schedules = schedules
     self.epochs = epochs
     loadCurrentCurve()

@@ -42,6 +42,13 @@ enum SchedulePanel {
     }
     charts.append(
       chart([("weight lr", .train, "w", plan.map(\.weightLearningRate), points.map(\.weightLearningRate))]))
+    if run.isTraining {
+      // A training run: drop path, and mu for the bbn recipe.
+      charts.append(chart([("drop path", .accent, "d", plan.map { $0.dropPath ?? .nan }, points.map(\.dropPath))]))
+      if run.recipe == "bbn" { charts.append(chart([("mu", .validation, "u", plan.map(\.mu), points.map(\.mu))])) }
+      drawCharts(charts, model: model, in: inner, on: &buffer)
+      return
+    }
     var arch: [(name: String, role: ColorRole, glyph: Character, planned: [Double], executed: [Double])] = []
     if run.components.contains(.normal) || run.components.contains(.reduce) {
       arch.append(
@@ -66,6 +73,11 @@ enum SchedulePanel {
     }
     if !arch.isEmpty { charts.append(chart(arch)) }
     if twoHeads { charts.append(chart([("mu", .validation, "u", plan.map(\.mu), points.map(\.mu))])) }
+    drawCharts(charts, model: model, in: inner, on: &buffer)
+  }
+
+  /// The charts stacked in `inner`, x labels under the last, the scrubbed epoch marked.
+  static func drawCharts(_ charts: [LineChart], model: DashboardModel, in inner: Rect, on buffer: inout ScreenBuffer) {
     let rows = inner.rows(charts.count)
     for (i, var c) in charts.enumerated() {
       c.showsXLabels = i == charts.count - 1

@@ -60,7 +60,14 @@ public enum StatusLine {
     if let run = data.started {
       segments.append(
         (run.runID, CellStyle(foreground: .role(.accent), background: .role(.statusBar), attributes: .bold), 8))
-      segments.append((run.method, bar, 7))
+      if run.isTraining {
+        // The phase, the architecture's origin and recipe, and the size without the auxiliary head.
+        segments.append(("train", bar.adding(.bold), 8))
+        segments.append(("\(run.method) cells, \(run.recipe ?? "plain") recipe", bar, 7))
+        if let count = run.parameterCount { segments.append(("\(Format.parameters(count)) params", bar, 3)) }
+      } else {
+        segments.append((run.method, bar, 7))
+      }
       segments.append(("\(run.dataset) rho \(Format.number(run.imbalanceRatio))", bar, 2))
       let latest = data.history.latest
       let epoch = latest.map { $0.epoch + 1 } ?? (data.epochs.last.map { $0.epoch + 1 } ?? run.startEpoch)

@@ -40,6 +40,12 @@ public enum Format {
     value.isFinite ? String(format: "%.\(digits)f", value) : shortest(value)
   }
 
+  /// A parameter count in millions as DARTS reports model sizes, to three significant digits: `3.35M`,
+  /// `0.0155M`, `12.3M`.
+  public static func parameters(_ count: Int) -> String {
+    String(format: "%.3gM", Double(count) / 1e6)
+  }
+
   /// `count` and the noun, singular or plural: `1 epoch`, `3 epochs`.
   public static func count(_ count: Int, _ singular: String, plural: String? = nil) -> String {
     "\(count) \(count == 1 ? singular : (plural ?? singular + "s"))"

@@ -37,13 +37,15 @@ public struct RunStarted: Codable, Sendable, Equatable {
   /// The search run a training run trains the result of, and the epoch whose genotype it took.
   public var sourceRun: String?
   public var sourceEpoch: Int?
+  /// The schedules the run accepts edits of.
+  public var editableTargets: [ScheduleTarget]?
 
   public init(
     runID: String, method: String, dataset: String, imbalanceRatio: Double, epochs: Int, stepsPerEpoch: Int,
     batchSize: Int, seed: UInt64, components: [ArchitectureComponent], primitives: [Primitive], classNames: [String],
     classCounts: [Int], shotGroups: [String], schedules: Schedules, configuration: String, startEpoch: Int = 0,
     phase: RunPhaseKind? = nil, genotype: String? = nil, parameterCount: Int? = nil, recipe: String? = nil,
-    sourceRun: String? = nil, sourceEpoch: Int? = nil
+    sourceRun: String? = nil, sourceEpoch: Int? = nil, editableTargets: [ScheduleTarget]? = nil
   ) {
     self.runID = runID
     self.method = method
@@ -67,8 +69,20 @@ public struct RunStarted: Codable, Sendable, Equatable {
     self.recipe = recipe
     self.sourceRun = sourceRun
     self.sourceEpoch = sourceEpoch
+    self.editableTargets = editableTargets
   }
 
   /// The phase, search when the event does not say.
   public var phaseKind: RunPhaseKind { phase ?? .search }
+
+  /// Whether this is a training run.
+  public var isTraining: Bool { phaseKind == .training }
+
+  /// The schedules a user may edit: as the run says, else (runs written before it said) mu, the weight
+  /// learning rate and the multiplier of each searched part.
+  public var editTargets: [ScheduleTarget] {
+    if let editableTargets { return editableTargets }
+    let parts = ArchitecturePart.allCases.filter { part in components.contains { $0.part == part } }
+    return [.mu, .weightLearningRate] + parts.map { .architectureMultiplier($0) }
+  }
 }

@@ -25,6 +25,7 @@ extension EpochLoop {
       paused = false
       send(.control(ControlApplied(command: command, epoch: epoch, globalStep: globalStep)))
     case .stop:
+      guard !stopRequested else { return }  // the dashboard's quit and the session's end both ask
       stopRequested = true
       send(.control(ControlApplied(command: command, epoch: epoch, globalStep: globalStep)))
     case .edit(let edit):

@@ -46,7 +46,11 @@ public final class EpochLoop: @unchecked Sendable {
   public var values: ScheduleValues { schedules.values(epoch: epoch, of: phase.epochs) }
 
   /// The `started` event of the run as it stands.
-  public func startedEvent() -> RunStarted { phase.started(startEpoch: epoch, schedules: schedules) }
+  public func startedEvent() -> RunStarted {
+    var started = phase.started(startEpoch: epoch, schedules: schedules)
+    started.editableTargets = phase.editableTargets
+    return started
+  }
 
   /// Runs the remaining epochs on the calling thread.
   public func run() -> RunOutcome {

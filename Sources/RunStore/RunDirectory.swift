@@ -9,7 +9,8 @@ import RunEvents
 /// a process runs it, `running.pid`.
 public final class RunDirectory: @unchecked Sendable {
   public let url: URL
-  public var id: String { url.lastPathComponent }
+  /// The run id: its directory name, `<search id>/<name>` for a training run inside its search run.
+  public var id: String { parent.map { "\($0.id)/\(url.lastPathComponent)" } ?? url.lastPathComponent }
   public var configurationPath: String { url.appendingPathComponent("config.toml").path }
   public var eventsPath: String { url.appendingPathComponent("events.jsonl").path }
   public var checkpointsURL: URL { url.appendingPathComponent("checkpoints") }
@@ -44,12 +45,67 @@ public final class RunDirectory: @unchecked Sendable {
       candidate = runsDirectory.appendingPathComponent("\(base)-\(suffix)")
       suffix += 1
     }
-    let run = RunDirectory(url: candidate)
+    return try prepare(RunDirectory(url: candidate), configuration: configuration)
+  }
+
+  /// The search run that holds this training run, when it lies inside one.
+  public var parent: RunDirectory? {
+    let up = url.deletingLastPathComponent()
+    guard Self.isRun(up) else { return nil }
+    return RunDirectory(url: up)
+  }
+
+  /// Whether `url` holds a run (its config and its event log).
+  static func isRun(_ url: URL) -> Bool {
+    ["config.toml", "events.jsonl"].allSatisfy {
+      FileManager.default.fileExists(atPath: url.appendingPathComponent($0).path)
+    }
+  }
+
+  /// Whether the run's configuration is a training run's (its top-level `phase = "training"`).
+  public var isTraining: Bool {
+    guard let text = try? configurationText() else { return false }
+    return text.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces) == #"phase = "training""# }
+  }
+
+  /// The training runs inside this search run (`train`, `train-2`, ...), oldest first.
+  public func trainingRuns() -> [RunDirectory] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+    return names.filter { $0 == "train" || $0.hasPrefix("train-") }
+      .sorted { (Int($0.dropFirst(6)) ?? 1) < (Int($1.dropFirst(6)) ?? 1) }
+      .map { url.appendingPathComponent($0) }.filter(Self.isRun).map(RunDirectory.init(url:))
+  }
+
+  /// A new training run inside this search run: `train`, or `train-2`, `train-3`, ... when taken; its
+  /// configuration is written and its event log created empty (the run is pending until it starts).
+  public func createTrainingRun(configuration: String) throws -> RunDirectory {
+    var name = "train"
+    var suffix = 2
+    while mkdir(url.appendingPathComponent(name).path, 0o755) != 0 {
+      guard errno == EEXIST else {
+        throw RunStoreError.ioFailure(path: url.appendingPathComponent(name).path, reason: DurableFile.errnoText())
+      }
+      name = "train-\(suffix)"
+      suffix += 1
+    }
+    return try Self.prepare(RunDirectory(url: url.appendingPathComponent(name)), configuration: configuration)
+  }
+
+  /// Creates `checkpoints/`, writes the configuration and an empty event log.
+  static func prepare(_ run: RunDirectory, configuration: String) throws -> RunDirectory {
     guard mkdir(run.checkpointsURL.path, 0o755) == 0 else {
       throw RunStoreError.ioFailure(path: run.checkpointsURL.path, reason: DurableFile.errnoText())
     }
     try DurableFile.writeAtomically(Array(configuration.utf8), to: run.configurationPath)
+    if !FileManager.default.fileExists(atPath: run.eventsPath) {
+      try DurableFile.writeAtomically([], to: run.eventsPath)
+    }
     return run
+  }
+
+  /// Replaces the stored configuration (a pending training run gets its genotype when it starts).
+  public func writeConfiguration(_ text: String) throws {
+    try DurableFile.writeAtomically(Array(text.utf8), to: configurationPath)
   }
 
   /// Opens an existing run given a path or an id under `runsDirectory`.

@@ -6,7 +6,7 @@ public struct RunListing: Sendable {
   public var directory: URL
   /// Whether the directory exists.
   public var exists: Bool
-  /// Readable runs, sorted by id.
+  /// Readable runs, sorted by id; a search run's training runs follow it.
   public var runs: [RunSummary]
   /// One short line per run that could not be read, sorted by id.
   public var problems: [String]
@@ -28,10 +28,12 @@ public struct RunListing: Sendable {
       } catch {
         continue
       }
-      do {
-        runs.append(try RunSummary(directory: run))
-      } catch {
-        problems.append("skipped \(name): \(error)")
+      for entry in [run] + run.trainingRuns() {
+        do {
+          runs.append(try RunSummary(directory: entry))
+        } catch {
+          problems.append("skipped \(entry.id): \(error)")
+        }
       }
     }
   }

@@ -8,4 +8,6 @@ public enum RunStatus: String, Sendable, Equatable, CaseIterable {
   case failed
   /// Stopped by the user, killed or crashed: `tailnas resume` continues it.
   case interrupted
+  /// Created but not started (the training of a pipeline whose search has not finished).
+  case pending
 }

@@ -22,6 +22,8 @@ public struct RunSummary: Sendable {
       status = .failed
     } else if let finished = history.finished {
       status = finished.stopped ? .interrupted : .finished
+    } else if history.started == nil {
+      status = isLive ? .running : .pending
     } else {
       status = isLive ? .running : .interrupted
     }

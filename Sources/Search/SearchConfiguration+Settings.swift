@@ -149,7 +149,8 @@ extension SearchConfiguration {
   /// Resolves a configuration: the preset (the `--preset` flag, else the file's `preset`, else demo), then
   /// the file's settings, then the flags, in the order given; then validates it.
   public static func resolve(
-    file: (text: String, source: String)? = nil, flags: [SettingEntry<SearchConfiguration>] = []
+    file: (text: String, source: String)? = nil, flags: [SettingEntry<SearchConfiguration>] = [],
+    isKnownElsewhere: (String) -> Bool = { _ in false }
   ) throws -> SearchConfiguration {
     let isPreset: (SettingEntry<SearchConfiguration>) -> Bool = { $0.setting.path == "preset" }
     var configuration = SearchConfiguration()
@@ -157,7 +158,7 @@ extension SearchConfiguration {
       let presetFlags = flags.filter(isPreset)
       try table.apply(presetFlags, to: &configuration)
       if let file {
-        var entries = try table.entries(toml: file.text, source: file.source)
+        var entries = try table.entries(toml: file.text, source: file.source, isKnownElsewhere: isKnownElsewhere)
         if !presetFlags.isEmpty { entries.removeAll(where: isPreset) }
         try table.apply(entries.filter(isPreset) + entries.filter { !isPreset($0) }, to: &configuration)
       }

@@ -23,6 +23,9 @@ public struct Setting<Root>: @unchecked Sendable {
   public let unset: String
   /// Whether help shows the value of each preset (false where the default depends on other settings).
   public let showsDefault: Bool
+  /// Whether the setting lives only in files (a marker such as a training run's `phase`): it has no flag and
+  /// no line in the flag help.
+  public let isFileOnly: Bool
   /// Parses and sets the value; throws the reason without the setting's name ("must be ..., got ...").
   let read: (ConfigValue, inout Root) throws -> Void
   /// The value to write and show, nil when unset.
@@ -32,7 +35,7 @@ public struct Setting<Root>: @unchecked Sendable {
 
   public init(
     section: String?, key: String, flag: String? = nil, valueName: String = "value", help: String, accepted: Accepted,
-    isWritten: Bool = true, unset: String = "unset", showsDefault: Bool = true,
+    isWritten: Bool = true, unset: String = "unset", showsDefault: Bool = true, isFileOnly: Bool = false,
     read: @escaping (ConfigValue, inout Root) throws -> Void,
     current: @escaping (Root) -> ConfigValue?, check: @escaping (Root) -> String? = { _ in nil }
   ) {
@@ -45,9 +48,18 @@ public struct Setting<Root>: @unchecked Sendable {
     self.isWritten = isWritten
     self.unset = unset
     self.showsDefault = showsDefault
+    self.isFileOnly = isFileOnly
     self.read = read
     self.current = current
     self.check = check
+  }
+
+  /// The same setting under another flag (e.g. `train-epochs` where two tables share one command line).
+  public func withFlag(_ flag: String) -> Setting {
+    Setting(
+      section: section, key: key, flag: flag, valueName: valueName, help: help, accepted: accepted,
+      isWritten: isWritten, unset: unset, showsDefault: showsDefault, isFileOnly: isFileOnly, read: read,
+      current: current, check: check)
   }
 
   /// `section.key`, as written in messages about a config file.

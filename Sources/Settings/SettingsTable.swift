@@ -10,8 +10,43 @@ public struct SettingsTable<Root>: @unchecked Sendable {
     self.settings = settings
   }
 
+  /// The table of the settings `isIncluded` keeps, each under the flag `flag` gives it: how one command line
+  /// carries two tables (`tailnas search --train --epochs 20 --train-epochs 50`).
+  public func adapted(keeping isIncluded: (Setting<Root>) -> Bool, flag: (Setting<Root>) -> String) -> SettingsTable {
+    SettingsTable(settings.filter(isIncluded).map { $0.withFlag(flag($0)) })
+  }
+
+  /// Splits `arguments` into those whose flag this table knows (with their values) and the rest, keeping
+  /// their order; `--no-FLAG` counts for a yes/no setting.
+  public func claim(_ arguments: [String]) -> (mine: [String], others: [String]) {
+    var mine: [String] = []
+    var others: [String] = []
+    var index = 0
+    while index < arguments.count {
+      let argument = arguments[index]
+      index += 1
+      var name = argument.hasPrefix("--") ? String(argument.dropFirst(2)) : ""
+      let inline = name.contains("=")
+      if inline { name = String(name[..<name.firstIndex(of: "=")!]) }
+      let negated = name.hasPrefix("no-") && setting(flag: String(name.dropFirst(3)))?.valueName == "yes|no"
+      guard let setting = setting(flag: negated ? String(name.dropFirst(3)) : name) else {
+        others.append(argument)
+        continue
+      }
+      mine.append(argument)
+      let isBoolean = setting.valueName == "yes|no"
+      if !inline, !negated, index < arguments.count,
+        !isBoolean || !arguments[index].hasPrefix("--")
+      {
+        mine.append(arguments[index])
+        index += 1
+      }
+    }
+    return (mine, others)
+  }
+
   /// The setting with flag `--flag`.
-  public func setting(flag: String) -> Setting<Root>? { settings.first { $0.flag == flag } }
+  public func setting(flag: String) -> Setting<Root>? { settings.first { $0.flag == flag && !$0.isFileOnly } }
 
   /// The setting at `section.key` (or `key` at the top level).
   public func setting(path: String) -> Setting<Root>? { settings.first { $0.path == path } }
@@ -109,7 +144,8 @@ public struct SettingsTable<Root>: @unchecked Sendable {
       }
       guard let setting = setting(flag: name) else {
         throw SettingError(
-          "unknown option '--\(name)'" + suggestion(for: name, among: settings.map(\.flag), prefix: "--"))
+          "unknown option '--\(name)'"
+            + suggestion(for: name, among: settings.filter { !$0.isFileOnly }.map(\.flag), prefix: "--"))
       }
       let isBoolean = setting.valueName == "yes|no"
       let text: String
@@ -187,6 +223,7 @@ public struct SettingsTable<Root>: @unchecked Sendable {
   /// `--epochs <n>  Search epochs. Range 1...10000; demo 10, paper 50, tiny 3.`
   public func help(defaults: [(name: String, root: Root)], width: Int = 100) -> String {
     var sections: [String?] = []
+    let settings = settings.filter { !$0.isFileOnly }
     for setting in settings where !sections.contains(setting.section) { sections.append(setting.section) }
     let flagWidth = min(settings.map { $0.flagName.count + $0.valueName.count + 5 }.max() ?? 20, 36)
     var out: [String] = []

@@ -23,7 +23,7 @@ extension TrainingConfiguration {
     [
       Entry(
         section: nil, key: "phase", flag: "phase", valueName: "phase", help: "Marks a training run's config file",
-        accepted: .choices([phaseMarker]), showsDefault: false,
+        accepted: .choices([phaseMarker]), showsDefault: false, isFileOnly: true,
         read: { value, _ in
           guard value.text == phaseMarker else { throw SettingError("must be \"\(phaseMarker)\", got \(value)") }
         }, current: { _ in .text(phaseMarker) }),
@@ -59,12 +59,21 @@ extension TrainingConfiguration {
             throw SettingError("is not a usable genotype: \(error)")
           }
         }, current: { $0.genotype.map { .text($0.pythonText) } }),
-      .optionalText(
-        "train", "source_run", \.sourceRun, valueName: "run", unset: "none",
-        help: "The search run whose genotype this run trains"),
-      .optionalInteger(
-        "train", "source_epoch", \.sourceEpoch, range: .integers(atLeast: 0), unset: "the last",
-        help: "The source run's epoch (from 0) whose genotype this run trains"),
+      Entry(
+        section: "train", key: "source_run", valueName: "run", help: "The search run whose genotype this run trains",
+        accepted: .text, unset: "none", isFileOnly: true,
+        read: { value, root in
+          guard let text = value.text else { throw SettingError("must be a run id, got \(value)") }
+          root.sourceRun = text
+        }, current: { $0.sourceRun.map { .text($0) } }),
+      // Epochs count from 1 in files as on the command line (`train --epoch N`) and on screen; the
+      // configuration and the events count from 0.
+      Entry(
+        section: "train", key: "source_epoch", valueName: "n",
+        help: "The source run's epoch (from 1) whose genotype this run trains", accepted: .range(.integers(atLeast: 1)),
+        unset: "the last", isFileOnly: true,
+        read: { value, root in root.sourceEpoch = try Entry.readInteger(value, range: .integers(atLeast: 1)) - 1 },
+        current: { $0.sourceEpoch.map { .integer($0 + 1) } }),
     ]
   }
 
@@ -195,4 +204,20 @@ extension TrainingConfiguration {
 
   /// The configuration as TOML, every written setting (the run's `config.toml`).
   public func tomlText() -> String { Self.table.toml(self) }
+}
+
+extension TrainingConfiguration {
+  /// The training settings a pipeline (`tailnas search --train`) takes on the search's command line: every
+  /// `[train]` setting but where the architecture comes from (the search gives it), each as `--train-FLAG`.
+  /// The data settings are the search's.
+  public static var pipelineTable: SettingsTable<TrainingConfiguration> {
+    table.adapted(
+      keeping: { $0.section == "train" && !["genotype", "source_run", "source_epoch", "method"].contains($0.key) },
+      flag: { "train-" + $0.flag })
+  }
+
+  /// Whether `path` is a training setting (for reading a pipeline file with the search's table).
+  public static func isTrainingPath(_ path: String) -> Bool {
+    path.hasPrefix("train.") || path == "phase"
+  }
 }

@@ -139,9 +139,5 @@ public struct TrainingConfiguration: Sendable, Equatable {
       throw TrainingError.invalidSetting(error.message)
     }
     if let problem = data.problems.first { throw TrainingError.invalidSetting(problem) }
-    guard genotype != nil else {
-      throw TrainingError.invalidSetting(
-        "there is no architecture to train: name a search run, --genotype or --genotype-file")
-    }
   }
 }

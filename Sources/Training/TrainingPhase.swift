@@ -48,7 +48,10 @@ public final class TrainingPhase: RunPhase, @unchecked Sendable {
     let shape = EvaluationShape(
       channels: c.initChannels, classes: train.classCount, layers: c.layers, inputChannels: train.channels,
       imageSize: train.width, auxiliary: c.auxiliary, heads: recipe.isTwoHead ? 2 : 0, headCells: c.headCells)
-    guard let genotype = c.trainedGenotype else { throw TrainingError.invalidGenotype("there is no genotype to train") }
+    guard let genotype = c.trainedGenotype else {
+      throw TrainingError.invalidGenotype(
+        "there is no architecture to train: name a search run, or give --genotype or --genotype-file")
+    }
     if let problem = EvaluationNetwork.problem(genotype: genotype, shape: shape) {
       throw TrainingError.invalidGenotype(problem)
     }

@@ -27,8 +27,14 @@ final class ConsoleProgress: EventSink, @unchecked Sendable {
     case .started(let s):
       started = s
       startTime = Date()
+      let what =
+        s.isTraining
+        ? "training \(s.method == "train" ? "a given genotype" : "the \(s.method) search's cells")"
+          + " with the \(s.recipe ?? "plain") recipe"
+          + (s.parameterCount.map { " (\(Format.parameters($0)) parameters)" } ?? "")
+        : s.method
       line(
-        "run \(s.runID): \(s.method) on \(s.dataset) (imbalance ratio \(Format.ratio(s.imbalanceRatio))), "
+        "run \(s.runID): \(what) on \(s.dataset) (imbalance ratio \(Format.ratio(s.imbalanceRatio))), "
           + "\(Format.count(s.epochs, "epoch")) x \(Format.count(s.stepsPerEpoch, "step")), batch \(s.batchSize)"
           + (s.startEpoch > 0 ? ", resuming at epoch \(s.startEpoch + 1)" : ""))
     case .step(let r):

@@ -7,6 +7,7 @@ import RunStore
 import Search
 import Settings
 import Terminal
+import Training
 
 /// The process exit codes (sysexits-style); the README lists them.
 enum ExitStatus {
@@ -53,7 +54,16 @@ enum ExitStatus {
       case .missing: code = noInput
       case .unreadable: code = ioError
       }
-    case is GenotypeError: code = dataError
+    case let e as GenotypeError:
+      switch e {
+      case .notFound: code = usage  // the name came from --genotype-name
+      case .syntax, .invalid: code = dataError
+      }
+    case let e as TrainingError:
+      switch e {
+      case .invalidSetting, .invalidGenotype: code = usage
+      case .invalidCheckpoint, .shapeMismatch: code = dataError
+      }
     case is TerminalError: code = unavailable
     default: code = failed
     }

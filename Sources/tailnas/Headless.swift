@@ -42,20 +42,27 @@ enum Headless {
     }
   }
 
-  /// Genotypes and test accuracies of the last evaluated epoch.
+  /// For each phase the session ran: its genotypes and the test accuracies of its last evaluated epoch.
   static func printSummary(_ session: RunSession) {
-    guard let last = session.loop.lastReport else { return }
-    let run = session.loop.startedEvent()
-    if !last.genotypes.isEmpty {
-      say("genotypes:")
-      for component in run.components {
-        guard let genotype = last.genotypes[component] else { continue }
-        say("  \(component.parameterName): \(genotype.pythonList)")
+    let loops = session.loops
+    for (run, loop) in loops {
+      guard let last = loop.lastReport else { continue }
+      let started = loop.startedEvent()
+      if loops.count > 1 { say("\(started.phaseKind.title) (\(run.id)):") }
+      if started.phaseKind == .training, let parameters = started.parameterCount {
+        say("  trained \(Format.parameters(parameters)) parameters with the \(started.recipe ?? "plain") recipe")
       }
+      if !last.genotypes.isEmpty {
+        say("genotypes:")
+        for component in started.components {
+          guard let genotype = last.genotypes[component] else { continue }
+          say("  \(component.parameterName): \(genotype.pythonList)")
+        }
+      }
+      let groups = ["many", "medium", "few"].map { "\($0) \(Format.percent(last.groupAccuracy[$0] ?? .nan))" }
+      say(
+        "test accuracy (epoch \(last.epoch + 1)): \(Format.percent(last.test.accuracy)) overall, "
+          + groups.joined(separator: ", "))
     }
-    let groups = ["many", "medium", "few"].map { "\($0) \(Format.percent(last.groupAccuracy[$0] ?? .nan))" }
-    say(
-      "test accuracy (epoch \(last.epoch + 1)): \(Format.percent(last.test.accuracy)) overall, "
-        + groups.joined(separator: ", "))
   }
 }

@@ -36,7 +36,9 @@ struct HelpRequest {
 
   private init(command: ParsableCommand.Type) {
     self.command = command
-    settingsHelp = command == SearchCommand.self ? SearchOptions.settingsHelp : nil
+    settingsHelp =
+      command == SearchCommand.self
+      ? SearchOptions.settingsHelp : command == TrainCommand.self ? TrainOptions.settingsHelp : nil
   }
 
   static var names: String { commands.keys.sorted().joined(separator: ", ") }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RunEvents
 import RunStore
 import Terminal
 
@@ -14,10 +15,15 @@ struct ReplayCommand: ParsableCommand {
   func run() throws {
     do {
       let directory = try reference.open()
-      let log = try directory.events()
-      for warning in log.warnings { printError("tailnas: \(warning)") }
+      // A search run's training runs follow it, so a pipeline replays as one session (P switches phases).
+      var events: [RunEvent] = []
+      for run in [directory] + directory.trainingRuns() {
+        let log = try run.events()
+        for warning in log.warnings { printError("tailnas: \(warning)") }
+        events += log.events
+      }
       let app = try TerminalApp(options: display.terminalOptions())
-      _ = try app.run(source: .replay(log.events), controls: { _ in })
+      _ = try app.run(source: .replay(events), controls: { _ in })
     } catch {
       throw ExitStatus.exit(for: error)
     }

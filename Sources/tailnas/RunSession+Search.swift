@@ -15,44 +15,47 @@ extension RunSession {
     let (train, test) = try configuration.data.load(status: status)
     let run = try RunDirectory.create(
       in: runsDirectory, method: configuration.method.rawValue, configuration: configuration.tomlText())
-    return try makeSearch(
+    let (loop, controls) = try makeSearch(
       run: run, configuration: configuration, train: train, test: test, sinks: sinks, watching: watching,
       checkpoint: nil)
+    return RunSession(run: run, loop: loop, controls: controls)
   }
 
-  /// Continues the search of `run` from its newest readable checkpoint.
+  /// The search configuration stored in `run`.
+  static func searchConfiguration(of run: RunDirectory) throws -> SearchConfiguration {
+    do {
+      return try SearchConfiguration.parse(toml: try run.configurationText(), source: run.configurationPath)
+    } catch let error as SearchError {
+      throw RunStoreError.notARun(path: run.url.path, reason: "\(error)")
+    }
+  }
+
+  /// Continues the search of `run` from its newest checkpoint, or from its start when it was stopped before
+  /// its first epoch ended.
   static func resumeSearch(run: RunDirectory, sinks: [EventSink], watching: Watching, status: (String) -> Void)
     throws -> RunSession
   {
     if run.isOwnedByLiveProcess {
       throw RunStoreError.ioFailure(path: run.url.path, reason: "another tailnas process is running this search")
     }
-    let configuration: SearchConfiguration
-    do {
-      configuration = try SearchConfiguration.parse(toml: try run.configurationText(), source: run.configurationPath)
-    } catch let error as SearchError {
-      throw RunStoreError.notARun(path: run.url.path, reason: "\(error)")
-    }
-    guard let newest = run.checkpoints().last else { throw RunStoreError.noCheckpoint(path: run.url.path) }
-    let bytes: [UInt8]
-    do {
-      bytes = [UInt8](try Data(contentsOf: newest))
-    } catch {
-      throw RunStoreError.corruptCheckpoint(path: newest.path, reason: "cannot read it: \(error.localizedDescription)")
-    }
+    let configuration = try searchConfiguration(of: run)
+    let checkpoint = try newestCheckpoint(of: run)
     let (train, test) = try configuration.data.load(status: status)
-    status("resuming \(run.id) from \(newest.lastPathComponent)")
-    return try makeSearch(
+    status(
+      checkpoint.map { "resuming \(run.id) from \(URL(fileURLWithPath: $0.1).lastPathComponent)" }
+        ?? "resuming \(run.id) from its start (it has no checkpoint yet)")
+    let (loop, controls) = try makeSearch(
       run: run, configuration: configuration, train: train, test: test, sinks: sinks, watching: watching,
-      checkpoint: (bytes, newest.path))
+      checkpoint: checkpoint)
+    return RunSession(run: run, loop: loop, controls: controls)
   }
 
-  private static func makeSearch(
+  /// The loop of a search run, restored from `checkpoint` when given, with the run claimed.
+  static func makeSearch(
     run: RunDirectory, configuration: SearchConfiguration, train: ImageDataset, test: ImageDataset,
-    sinks: [EventSink], watching: Watching, checkpoint: ([UInt8], String)?
-  ) throws -> RunSession {
+    sinks: [EventSink], watching: Watching, checkpoint: ([UInt8], String)?, controls: ControlQueue = ControlQueue()
+  ) throws -> (EpochLoop, ControlQueue) {
     let eventLog = try EventLogWriter(path: run.eventsPath)
-    let controls = ControlQueue()
     let phase = try SearchPhase(configuration: configuration, runID: run.id, train: train, test: test)
     let loop = EpochLoop(
       phase: phase, schedules: configuration.schedules, sink: FanOutSink([eventLog] + sinks), controls: controls,
@@ -66,6 +69,6 @@ extension RunSession {
       }
     }
     try run.claimOwnership()
-    return RunSession(run: run, loop: loop, controls: controls)
+    return (loop, controls)
   }
 }

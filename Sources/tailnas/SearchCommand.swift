@@ -29,15 +29,23 @@ struct SearchCommand: ParsableCommand {
   @OptionGroup var options: SearchOptions
   @Flag(help: "Print progress (a bar on a terminal, plain lines otherwise) instead of the dashboard.")
   var headless = false
+  @Flag(
+    help: """
+      Then train the result from scratch (the evaluation phase) in RUN/train: one pipeline; training settings \
+      are --train-<flag> (see `tailnas train --help`).
+      """)
+  var train = false
   @OptionGroup var display: DisplayOptions
 
   func validate() throws {
-    try options.validate()
+    try options.validate(pipeline: train)
   }
 
   func run() throws {
+    if train { return try runPipeline() }
     let configuration = try options.resolve()
-    if headless {
+    if headless || !Console.isTerminal {
+      if !headless { printError("tailnas: standard output is not a terminal; running headless") }
       throw Headless.run { sinks in
         try RunSession.startSearch(
           configuration: configuration, runsDirectory: options.runsURL, sinks: sinks, watching: .headless,
@@ -45,5 +53,23 @@ struct SearchCommand: ParsableCommand {
       }
     }
     try runDashboard(configuration: configuration, runsDirectory: options.runsURL, display: display)
+  }
+}
+
+extension SearchCommand {
+  /// `search --train`: the search and then the training of its result, headless or in one dashboard session.
+  func runPipeline() throws {
+    let (search, training) = try options.resolvePipeline()
+    let watching: Watching = headless || !Console.isTerminal ? .headless : .dashboard
+    let start: ([EventSink]) throws -> RunSession = { sinks in
+      try RunSession.startPipeline(
+        search: search, training: training, runsDirectory: options.runsURL, sinks: sinks, watching: watching,
+        status: { say($0) })
+    }
+    if watching == .headless {
+      if !headless { printError("tailnas: standard output is not a terminal; running headless") }
+      throw Headless.run(start: start)
+    }
+    throw DashboardRun.run(display: display, start: start)
   }
 }

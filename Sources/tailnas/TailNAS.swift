@@ -24,7 +24,8 @@ struct TailNAS: ParsableCommand {
     commandName: "tailnas",
     abstract: "Neural architecture search on long-tailed image data, watched and steered in the terminal.",
     subcommands: [
-      SearchCommand.self, ReplayCommand.self, ResumeCommand.self, RunsCommand.self, ReportCommand.self,
+      SearchCommand.self, TrainCommand.self, ReplayCommand.self, ResumeCommand.self, RunsCommand.self,
+      ReportCommand.self,
       ExportCommand.self, Bench.self,
     ],
     defaultSubcommand: SearchCommand.self

@@ -54,5 +54,8 @@ import Testing
     #expect(Format.count(1, "epoch") == "1 epoch")
     #expect(Format.count(3, "epoch") == "3 epochs")
     #expect(Format.fixed(2.302585) == "2.3026")
+    #expect(Format.parameters(3_349_342) == "3.35M")
+    #expect(Format.parameters(15_512) == "0.0155M")
+    #expect(Format.parameters(12_345_678) == "12.3M")
   }
 }

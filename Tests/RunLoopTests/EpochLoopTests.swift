@@ -213,6 +213,20 @@ final class FailingSink: EventSink, @unchecked Sendable {
     #expect(abs(resumedPhase.parameter - 1.2) < 1e-12)
   }
 
+  @Test func aSecondStopIsNotRecordedTwice() {
+    let phase = CountingPhase(epochs: 3, stepsPerEpoch: 2)
+    let sink = InMemoryEventSink()
+    let controls = ControlQueue()
+    controls.send(.stop)
+    controls.send(.stop)  // the dashboard's quit, then the session's end
+    let loop = EpochLoop(
+      phase: phase, schedules: Self.schedules, sink: sink, controls: controls, checkpoints: MemoryCheckpoints(),
+      nanPolicy: .skip)
+    #expect(loop.run() == .stopped)
+    let stops = sink.events.filter { if case .control(let c) = $0 { c.command == .stop } else { false } }
+    #expect(stops.count == 1)
+  }
+
   @Test func aFailingSinkEndsTheRunAsFailedAtTheNextStepBoundary() {
     let phase = CountingPhase(epochs: 2, stepsPerEpoch: 3)
     let sink = FailingSink(failAfter: 3)

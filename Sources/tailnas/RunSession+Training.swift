@@ -1,0 +1,98 @@
+import Datasets
+import Engine
+import Foundation
+import RunEvents
+import RunLoop
+import RunStore
+import Training
+
+extension RunSession {
+  /// A new training run: inside its source search run (`<run>/train`, `train-2`, ...) or, for a genotype
+  /// given by hand, a new run under `runsDirectory`.
+  static func startTraining(
+    configuration: TrainingConfiguration, source: RunDirectory?, runsDirectory: URL, sinks: [EventSink],
+    watching: Watching, status: (String) -> Void
+  ) throws -> RunSession {
+    let (train, test) = try configuration.data.load(status: status)
+    let run = try newTrainingRun(configuration: configuration, source: source, runsDirectory: runsDirectory)
+    let (loop, controls) = try makeTraining(
+      run: run, configuration: configuration, train: train, test: test, sinks: sinks, watching: watching,
+      checkpoint: nil)
+    return RunSession(run: run, loop: loop, controls: controls)
+  }
+
+  /// A new training run's directory.
+  static func newTrainingRun(configuration: TrainingConfiguration, source: RunDirectory?, runsDirectory: URL) throws
+    -> RunDirectory
+  {
+    if let source { return try source.createTrainingRun(configuration: configuration.tomlText()) }
+    return try RunDirectory.create(
+      in: runsDirectory, method: "train-\(configuration.resolvedRecipe.rawValue)",
+      configuration: configuration.tomlText())
+  }
+
+  /// The configuration stored in training run `run`; a pipeline's pending run without a genotype yet takes
+  /// the last epoch's genotype of the search run that holds it.
+  static func trainingConfiguration(of run: RunDirectory) throws -> TrainingConfiguration {
+    var configuration: TrainingConfiguration
+    do {
+      configuration = try TrainingConfiguration.parse(toml: try run.configurationText(), source: run.configurationPath)
+    } catch let error as TrainingError {
+      throw RunStoreError.notARun(path: run.url.path, reason: "\(error)")
+    }
+    if configuration.genotype == nil, let parent = run.parent {
+      try TrainOptions.takeArchitecture(from: parent, epoch: nil, into: &configuration)
+      try run.writeConfiguration(configuration.tomlText())
+    }
+    return configuration
+  }
+
+  /// Continues training run `run` from its newest checkpoint, or starts it when it never began.
+  static func resumeTraining(run: RunDirectory, sinks: [EventSink], watching: Watching, status: (String) -> Void)
+    throws -> RunSession
+  {
+    if run.isOwnedByLiveProcess {
+      throw RunStoreError.ioFailure(path: run.url.path, reason: "another tailnas process is running this training")
+    }
+    let configuration = try trainingConfiguration(of: run)
+    let checkpoint = try newestCheckpoint(of: run)
+    let (train, test) = try configuration.data.load(status: status)
+    if let checkpoint { status("resuming \(run.id) from \(URL(fileURLWithPath: checkpoint.1).lastPathComponent)") }
+    let (loop, controls) = try makeTraining(
+      run: run, configuration: configuration, train: train, test: test, sinks: sinks, watching: watching,
+      checkpoint: checkpoint)
+    return RunSession(run: run, loop: loop, controls: controls)
+  }
+
+  /// The bytes and path of `run`'s newest checkpoint, nil when it has none.
+  static func newestCheckpoint(of run: RunDirectory) throws -> ([UInt8], String)? {
+    guard let newest = run.checkpoints().last else { return nil }
+    do {
+      return ([UInt8](try Data(contentsOf: newest)), newest.path)
+    } catch {
+      throw RunStoreError.corruptCheckpoint(path: newest.path, reason: "cannot read it: \(error.localizedDescription)")
+    }
+  }
+
+  /// The loop of a training run, restored from `checkpoint` when given, with the run claimed.
+  static func makeTraining(
+    run: RunDirectory, configuration: TrainingConfiguration, train: ImageDataset, test: ImageDataset,
+    sinks: [EventSink], watching: Watching, checkpoint: ([UInt8], String)?, controls: ControlQueue = ControlQueue()
+  ) throws -> (EpochLoop, ControlQueue) {
+    let eventLog = try EventLogWriter(path: run.eventsPath)
+    let phase = try TrainingPhase(configuration: configuration, runID: run.id, train: train, test: test)
+    let loop = EpochLoop(
+      phase: phase, schedules: configuration.schedules, sink: FanOutSink([eventLog] + sinks), controls: controls,
+      checkpoints: CheckpointDirectory(run: run, keep: configuration.keepCheckpoints),
+      nanPolicy: watching.nanPolicy(configured: configuration.onNaN))
+    if let (bytes, path) = checkpoint {
+      do {
+        try loop.restore(from: bytes)
+      } catch {
+        throw RunStoreError.corruptCheckpoint(path: path, reason: "\(error)")
+      }
+    }
+    try run.claimOwnership()
+    return (loop, controls)
+  }
+}
