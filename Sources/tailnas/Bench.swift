@@ -8,8 +8,8 @@ import Search
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract:
-      "Benchmarks, JSON on stdout: the reference search step (default), per-op timings (ops), dashboard frames.",
-    subcommands: [BenchStep.self, BenchOps.self, BenchDashboard.self],
+      "Benchmarks, JSON on stdout: the reference search step (default), the training step (train), per-op timings (ops), dashboard frames.",
+    subcommands: [BenchStep.self, BenchTrain.self, BenchOps.self, BenchDashboard.self],
     defaultSubcommand: BenchStep.self
   )
 }
