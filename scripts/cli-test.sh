@@ -44,6 +44,17 @@ pass "train RUN --epoch 1 --recipe plain is kept as RUN/train-2"
 grep -q "$(basename "$run")/train-2 " "$work/runs.txt" || { cat "$work/runs.txt"; fail "runs does not list RUN/train-2"; }
 pass "runs lists the training runs under their search run"
 
+expect 0 "$bin" report "$run" --runs-dir "$work/runs"
+grep -q "search top-1" "$work/out" && grep -q "train-2" "$work/out" || { cat "$work/out"; fail "report lacks the trainings"; }
+expect 0 "$bin" export "$run/train" --svg "$work/figures" --dot "$work/dot" --genotype --csv all --out "$work/exports"
+for f in figures/loss.svg figures/schedules.svg figures/cell-normal.svg figures/cell-class.svg dot/cell-reduce.dot \
+  exports/genotype.py exports/steps.csv exports/epochs.csv; do
+  [ -s "$work/$f" ] || fail "export did not write $f"
+done
+head -1 "$work/exports/steps.csv" | grep -q "auxiliary_loss" || fail "the training's steps.csv lacks auxiliary_loss"
+expect 0 "$bin" train --genotype-file "$work/exports/genotype.py" "${tiny[@]}" --epochs 1 --runs-dir "$work/again"
+pass "report shows search and training side by side; export writes a training's figures, cells and tables"
+
 cat > "$work/genotypes.py" <<'PY'
 from collections import namedtuple
 Genotype = namedtuple('Genotype', 'normal normal_concat reduce reduce_concat')

@@ -21,7 +21,8 @@ extension RunExport {
   /// The most epochs shown side by side in a heatmap figure.
   static let heatmapEpochs = 6
 
-  /// Every figure; throws `RunExportError.noEpochs` before the first epoch ends.
+  /// Every chart (the cells are `writeCellFigures`, drawn by Graphviz): loss, accuracy, schedules, and for a
+  /// search one alpha heatmap figure per component; throws `RunExportError.noEpochs` before the first epoch ends.
   public func figures() throws -> [Figure] {
     guard !run.epochs.isEmpty else { throw RunExportError.noEpochs(run: run.id) }
     var figures = [
@@ -29,30 +30,63 @@ extension RunExport {
       Figure(fileName: "accuracy.svg", document: accuracyFigure()),
       Figure(fileName: "schedules.svg", document: schedulesFigure()),
     ]
-    for component in run.components {
+    for component in run.components where !isTraining {
       figures.append(Figure(fileName: "alphas-\(component.rawValue).svg", document: alphasFigure(component)))
     }
     return figures
   }
 
-  /// Writes every figure into `directory` (created if needed) and returns the files written.
+  /// The run's cells as Graphviz diagrams (as DARTS' `visualize.py` draws them), one per cell of `genotype()`:
+  /// `cell-normal`, `cell-reduce`, and for two heads `cell-instance` and `cell-class` (without an extension).
+  public func cellDiagrams() throws -> [(name: String, diagram: CellDiagram)] {
+    CellDiagram.diagrams(for: try genotype()).map { ("cell-\($0.component.rawValue)", $0.diagram) }
+  }
+
+  /// Writes each cell's DOT text into `directory` (created if needed) as `cell-<component>.dot`; returns the
+  /// files written.
   @discardableResult
-  public func writeFigures(to directory: URL) throws -> [URL] {
-    let figures = try figures()
+  public func writeCellDOT(to directory: URL) throws -> [URL] {
+    let files = try cellDiagrams().map { ("\($0.name).dot", $0.diagram.dot) }
+    return try Self.write(files, to: directory)
+  }
+
+  /// Renders each cell with Graphviz into `directory` (created if needed) as `cell-<component>.svg`; returns
+  /// the files written. Throws `GraphvizError.notInstalled` without `dot`, before writing anything.
+  @discardableResult
+  public func writeCellFigures(to directory: URL, graphviz: Graphviz = Graphviz()) throws -> [URL] {
+    let diagrams = try cellDiagrams()
+    guard graphviz.isAvailable else { throw GraphvizError.notInstalled(searched: graphviz.searched) }
+    let files = try diagrams.map { ("\($0.name).svg", try $0.diagram.svg(using: graphviz)) }
+    return try Self.write(files, to: directory)
+  }
+
+  /// Writes `files` (name, text) into `directory`, created if needed, each atomically.
+  static func write(_ files: [(String, String)], to directory: URL) throws -> [URL] {
     do {
       try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     } catch {
       throw RunStoreError.ioFailure(path: directory.path, reason: "cannot create the directory: \(error)")
     }
-    return try figures.map { figure in
-      let url = directory.appendingPathComponent(figure.fileName)
-      try DurableFile.writeAtomically(Array(figure.document.xml.utf8), to: url.path)
+    return try files.map { name, text in
+      let url = directory.appendingPathComponent(name)
+      try DurableFile.writeAtomically(Array(text.utf8), to: url.path)
       return url
     }
   }
 
+  /// Writes every figure into `directory` (created if needed) and returns the files written.
+  @discardableResult
+  public func writeFigures(to directory: URL) throws -> [URL] {
+    try Self.write(try figures().map { ($0.fileName, $0.document.xml) }, to: directory)
+  }
+
   private var subtitle: String {
-    "\(run.id): \(run.method) on \(run.dataset)"
+    let what =
+      isTraining
+      ? "training (\(run.started?.recipe ?? "plain") recipe) of "
+        + (run.started?.sourceRun.map { "\($0)'s genotype" } ?? "a genotype given by hand")
+      : run.method
+    return "\(run.id): \(what) on \(run.dataset)"
       + (run.imbalanceRatio.map { ", imbalance ratio \(Format.ratio($0))" } ?? "")
   }
 
@@ -189,6 +223,11 @@ extension RunExport {
     var mu = chart("mu (instance-branch weight)", "mu")
     mu.yRange = 0...1
     mu.series = [planned("mu", color: Self.palette[3]) { $0.mu }, done("mu", color: Self.palette[3]) { $0.mu }]
+    var dropPath = chart("drop-path probability", "p")
+    dropPath.series = [
+      planned("drop path", color: Self.palette[5]) { $0.dropPath },
+      done("drop path", color: Self.palette[5]) { $0.dropPath },
+    ]
     var architecture = chart("architecture learning rates (HLS)", "lr")
     var components = run.components
     let backboneShared =
@@ -213,10 +252,16 @@ extension RunExport {
       switch edit.target {
       case .weightLearningRate: weight.markers.append(marker)
       case .mu: mu.markers.append(marker)
-      case .architectureMultiplier, .dropPath: architecture.markers.append(marker)
+      case .dropPath: dropPath.markers.append(marker)
+      case .architectureMultiplier: architecture.markers.append(marker)
       }
     }
-    return stackedCharts([weight, mu, architecture], title: "Schedules: planned (dashed) vs executed")
+    // A search: weight lr, mu, the architecture rates. A training: weight lr, drop path, and mu for two heads.
+    let charts =
+      isTraining
+      ? [weight, dropPath] + (run.started?.recipe == "bbn" ? [mu] : [])
+      : [weight, mu, architecture]
+    return stackedCharts(charts, title: "Schedules: planned (dashed) vs executed")
   }
 
   /// The epochs shown in a heatmap figure: all if few, else evenly spaced including the first and last.

@@ -113,7 +113,7 @@ public struct SVGChart: Sendable {
         .text("\(index + 1)", x: mx + 3, y: top + 12, size: 10, weight: "bold", fill: "#c0392b"))
     }
     var legendY = top + 8
-    for s in series {
+    for s in series where !s.points.isEmpty {
       out.append(
         .line(
           x1: right + 12, y1: legendY, x2: right + 36, y2: legendY, stroke: s.color, width: max(s.width, 2),
