@@ -15,7 +15,7 @@ enum AccuracyPanel {
     if model.mode == .replay, let index = model.epochIndex { reports = Array(reports.prefix(index + 1)) }
     var chart = LineChart()
     chart.ascii = model.options.ascii
-    let xs = reports.map { Double($0.epoch + 1) }
+    let xs = reports.map { EpochAxis.afterEpoch($0.epoch) }
     chart.series.append(
       ChartSeries(
         name: "overall", xs: xs, ys: reports.map { $0.test.accuracy * 100 }, style: CellStyle(.overall, .bold),
@@ -28,7 +28,9 @@ enum AccuracyPanel {
         chart.series.append(ChartSeries(name: group, xs: xs, ys: ys, style: CellStyle(role), asciiGlyph: glyph))
       }
     }
-    if model.selectedEpochIndex != nil, let report = model.selectedReport { chart.cursor = Double(report.epoch + 1) }
+    if model.selectedEpochIndex != nil, let report = model.selectedReport {
+      chart.cursor = EpochAxis.afterEpoch(report.epoch)
+    }
     if reports.isEmpty {
       buffer.put("no epoch has finished yet", x: inner.x + 1, y: inner.y + 1, style: .muted)
       return

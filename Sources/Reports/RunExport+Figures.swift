@@ -90,11 +90,12 @@ extension RunExport {
       + (run.imbalanceRatio.map { ", imbalance ratio \(Format.ratio($0))" } ?? "")
   }
 
-  private var stepsPerEpoch: Int { max(run.started?.stepsPerEpoch ?? 1, 1) }
+  /// Where steps and epochs sit on the x axis, as in the dashboard's charts.
+  private var axis: EpochAxis { EpochAxis(stepsPerEpoch: run.started?.stepsPerEpoch ?? 1) }
 
-  /// The x position of a step: epochs done when it ended.
+  /// The x position of a step's report: the end of the step.
   private func position(_ step: StepReport) -> Double {
-    Double(step.globalStep + 1) / Double(stepsPerEpoch)
+    axis.afterStep(step.globalStep)
   }
 
   private func stackedCharts(_ charts: [SVGChart], title: String) -> SVGDocument {
@@ -113,7 +114,7 @@ extension RunExport {
   private func epochSeries(_ label: String, color: String, dash: String? = nil, _ value: (EpochReport) -> Double?)
     -> SVGChart.Series
   {
-    let points = run.epochs.compactMap { e in value(e).map { (x: Double(e.epoch + 1), y: $0) } }
+    let points = run.epochs.compactMap { e in value(e).map { (x: EpochAxis.afterEpoch(e.epoch), y: $0) } }
     var series = SVGChart.Series(label: label, points: points, color: color, width: 2, dash: dash)
     series.dots = points.count <= 60
     return series
@@ -185,11 +186,13 @@ extension RunExport {
     let epochs = max(run.plannedEpochs ?? 0, run.epochs.last.map { $0.epoch + 1 } ?? 1)
     let plan = run.plannedSchedules?.plan(epochs: epochs) ?? []
     let xs = 0...Double(epochs)
-    // Executed values: from the steps where there are some (edits mid-epoch show), else from the epochs.
+    // Executed values: from the steps where there are some (edits mid-epoch show), else from the epochs. A
+    // stepped line holds each value from the boundary before the first step that ran with it, where the
+    // edit that set it is marked.
     var executed: [(x: Double, values: ScheduleValues)] = run.steps.map {
-      (Double($0.globalStep) / Double(stepsPerEpoch), $0.values)
+      (axis.beforeStep($0.globalStep), $0.values)
     }
-    if executed.isEmpty { executed = run.epochs.map { (Double($0.epoch), $0.values) } }
+    if executed.isEmpty { executed = run.epochs.map { (EpochAxis.beforeEpoch($0.epoch), $0.values) } }
     executed = executed.enumerated().filter { index, point in
       index == 0 || point.values != executed[index - 1].values
     }.map(\.element)
@@ -201,7 +204,7 @@ extension RunExport {
       return chart
     }
     func planned(_ label: String, color: String, _ value: (ScheduleValues) -> Double?) -> SVGChart.Series {
-      let points = plan.enumerated().compactMap { e, v in value(v).map { (x: Double(e), y: $0) } }
+      let points = plan.enumerated().compactMap { e, v in value(v).map { (x: EpochAxis.beforeEpoch(e), y: $0) } }
       return .init(
         label: "\(label), planned", points: points, color: color, width: 1.5, dash: "6 4", opacity: 0.5, stepped: true,
         holdUntil: Double(epochs))
@@ -246,7 +249,7 @@ extension RunExport {
     for marker in run.edits {
       let edit = marker.edit
       let marker = SVGChart.Marker(
-        x: Double(marker.globalStep) / Double(stepsPerEpoch),
+        x: axis.beforeStep(marker.globalStep),
         label: "epoch \(marker.epoch + 1): \(edit.target.title) set to \(edit.curve.summary)"
           + (marker.previous.map { " (was \($0.summary))" } ?? ""))
       switch edit.target {
