@@ -15,6 +15,7 @@ enum AccuracyPanel {
     if model.mode == .replay, let index = model.epochIndex { reports = Array(reports.prefix(index + 1)) }
     var chart = LineChart()
     chart.ascii = model.options.ascii
+    chart.colorless = model.options.colorless
     let xs = reports.map { EpochAxis.afterEpoch($0.epoch) }
     chart.series.append(
       ChartSeries(

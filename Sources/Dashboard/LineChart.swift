@@ -37,6 +37,9 @@ public struct LineChart: Sendable {
   public var yRange: ClosedRange<Double>?
   public var logarithmic = false
   public var ascii = false
+  /// The terminal shows no colour: each named series also carries its glyph along its line every few
+  /// columns, and the legend shows the glyphs, so overlapping braille lines stay apart.
+  public var colorless = false
   /// Formats x tick labels.
   public var xLabel: @Sendable (Double) -> String = { Format.number($0) }
   /// Extra legend text after the series names.
@@ -128,12 +131,45 @@ public struct LineChart: Sendable {
       buffer.set(plot.x + c, plot.y, marker.label, CellStyle(.editMarker, .bold))
     }
     drawSeries(xs: xs, ys: ys, plot: plot, on: &buffer)
+    if colorless && !ascii { drawGlyphs(xs: xs, ys: ys, plot: plot, on: &buffer) }
+  }
+
+  /// The columns between two glyphs of one series in a colourless chart.
+  static let glyphSpacing = 8
+
+  /// Colourless charts: each named series' glyph on its line every `glyphSpacing` columns, the series
+  /// staggered so their glyphs fall in different columns.
+  private func drawGlyphs(xs: ChartScale, ys: ChartScale, plot: Rect, on buffer: inout ScreenBuffer) {
+    let named = series.filter(\.inLegend)
+    guard named.count > 1 else { return }
+    let spacing = Self.glyphSpacing
+    for (index, s) in named.enumerated() {
+      let n = min(s.xs.count, s.ys.count)
+      guard n > 0 else { continue }
+      var column = 1 + index * spacing / named.count
+      var point = 0
+      while column < plot.width {
+        // The point nearest the column's x (xs are sorted).
+        let x = xs.value(at: Double(column) / Double(max(plot.width - 1, 1)))
+        while point + 1 < n && s.xs[point + 1] <= x { point += 1 }
+        if point + 1 < n && abs(s.xs[point + 1] - x) < abs(s.xs[point] - x) { point += 1 }
+        let fy = ys.fraction(s.ys[point])
+        let near = abs(xs.fraction(s.xs[point]) - xs.fraction(x)) * Double(plot.width) <= 1
+        if fy.isFinite && near {
+          // The row of the line's braille dot at this value (as `drawSeries` places it).
+          let row = Int((1 - min(max(fy, 0), 1)) * Double(plot.height * 4 - 1) + 0.5) >> 2
+          let background = buffer[plot.x + column, plot.y + row].style.background
+          buffer.set(plot.x + column, plot.y + row, s.asciiGlyph, s.style.adding(.bold).on(background))
+        }
+        column += spacing
+      }
+    }
   }
 
   private func drawLegend(y: Int, x: Int, width: Int, on buffer: inout ScreenBuffer) {
     var column = x
     for s in series where s.inLegend {
-      let glyph: String = ascii ? String(s.asciiGlyph) : "─"
+      let glyph: String = ascii ? String(s.asciiGlyph) : colorless ? "\(s.asciiGlyph)─" : "─"
       column = buffer.put(glyph + s.name + " ", x: column, y: y, style: s.style, maxWidth: x + width - column)
     }
     if !legendSuffix.isEmpty {

@@ -22,6 +22,7 @@ enum LossPanel {
     guard let run = data.started else { return nil }
     var chart = LineChart()
     chart.ascii = model.options.ascii
+    chart.colorless = model.options.colorless
     chart.logarithmic = model.isLogScale
     chart.legendSuffix = "ema \(Format.number(model.smoothing))"
     let axis = EpochAxis(stepsPerEpoch: run.stepsPerEpoch)

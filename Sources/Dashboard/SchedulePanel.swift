@@ -36,6 +36,7 @@ enum SchedulePanel {
     {
       var c = LineChart()
       c.ascii = model.options.ascii
+      c.colorless = model.options.colorless
       c.xRange = 0...Double(max(run.epochs, 1))
       c.markers = markers
       for part in parts {

@@ -69,6 +69,13 @@ public enum Format {
     return String(text.dropFirst())
   }
 
+  /// A weight in [0, 1] with `decimals` decimals and without the leading zero: `.1243`, `1.00`.
+  public static func weight(_ value: Double, decimals: Int) -> String {
+    guard value.isFinite else { return shortest(value) }
+    let text = String(format: "%.\(max(decimals, 0))f", value)
+    return text.hasPrefix("0.") ? String(text.dropFirst()) : text
+  }
+
   private static func trimmed(_ text: String) -> String {
     guard text.contains(".") else { return text }
     var t = text

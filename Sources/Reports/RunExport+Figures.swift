@@ -283,12 +283,10 @@ extension RunExport {
     let edgeCount = reports.map { $0.alphas[component]?.count ?? 0 }.max() ?? 0
     let opCount = max(primitives.count, reports.map { $0.alphas[component]?.first?.count ?? 0 }.max() ?? 0)
     let topology = CellTopology(edgeCount: edgeCount)
-    // The colour scale spans the weights shown, so early, near-uniform alphas still show their differences;
-    // the colour bar gives the range.
-    let shown = reports.flatMap { $0.alphas[component]?.flatMap { $0 } ?? [] }.filter(\.isFinite)
-    let bottom = shown.min() ?? 0
-    let top = max(shown.max() ?? 1, bottom + 1e-6)
-    let scale = bottom...top
+    // One colour scale for the epochs side by side, spanning the weights shown (see `WeightScale`), so
+    // near-uniform alphas still show their differences; the colour bar gives the range.
+    let shown: [Double] = reports.flatMap { report in report.alphas[component]?.flatMap { $0 } ?? [] }
+    let scale = WeightScale(fitting: shown) ?? WeightScale(lower: 0, upper: 1)
     let opNames = (0..<opCount).map { $0 < primitives.count ? primitives[$0].name : "op \($0)" }
     let edgeLabels = (0..<edgeCount).map { row in topology.map { $0.edges[row].label } ?? "edge \(row)" }
 
@@ -299,7 +297,8 @@ extension RunExport {
       values: Array(repeating: Array(repeating: 0, count: opCount), count: edgeCount), scale: scale)
     sample.cellWidth = 18
     let panelWidth = sample.width
-    let width = max(left + Double(reports.count) * (panelWidth + gap) + 90, 620)
+    // Room on the right for the colour bar, its labels and the range written above it.
+    let width = max(left + Double(reports.count) * (panelWidth + gap) + 130, 620)
     let height = gridTop + sample.height + 60
     let title = "\(component.parameterName): \(component.title)"
     var document = SVGDocument(width: width, height: height, title: title)
@@ -324,7 +323,8 @@ extension RunExport {
       heatmap.tooltip = { row, column, value in
         "epoch \(epoch), edge \(edgeLabels[row]), \(opNames[column]): \(String(format: "%.4f", value))"
       }
-      document.append(contentsOf: heatmap.elements(x: x, y: gridTop))
+      document.append(
+        .group(heatmap.elements(x: x, y: gridTop), [("id", "alphas-epoch-\(epoch)"), ("class", "heatmap")]))
       for column in 0..<opCount {
         let cx = x + (Double(column) + 0.5) * heatmap.cellWidth + 3
         document.append(.text(opNames[column], x: cx, y: gridTop - 5, size: 9.5, rotation: -60))
@@ -341,7 +341,10 @@ extension RunExport {
           anchor: "end"))
     }
     let barX = left + Double(reports.count) * (panelWidth + gap) + 8
-    document.append(contentsOf: sample.colorBar(x: barX, y: gridTop, height: sample.height, label: "weight"))
+    document.append(
+      contentsOf: sample.colorBar(
+        x: barX, y: gridTop, height: sample.height, label: "weight",
+        uniform: opCount > 0 ? 1 / Double(opCount) : nil))
     return document
   }
 }
