@@ -25,13 +25,15 @@ enum HeatmapPanel {
   static func draw(_ model: DashboardModel, in rect: Rect, focused: Bool, on buffer: inout ScreenBuffer) {
     let data = model.shown
     let epochs = data.epochs
-    var title = model.showsWinners ? "winning ops" : "alphas"
+    let name = model.showsWinners ? "winning ops" : "alphas"
+    var titles = [name]
     if let index = model.epochIndex {
-      title += " @ epoch \(epochs[index].epoch + 1)/\(data.started?.epochs ?? epochs.count)"
-      title += model.options.ascii ? " <>" : " ◀▶"
+      let epoch = "\(epochs[index].epoch + 1)/\(data.started?.epochs ?? epochs.count)"
+      let arrows = model.options.ascii ? " <>" : " ◀▶"
+      titles = ["\(name) @ epoch \(epoch)\(arrows)", "\(name) @ \(epoch)\(arrows)", "\(name) \(epoch)"]
     }
     let inner = PanelFrame.draw(
-      .alphas, in: rect, title: title, focused: focused, ascii: model.options.ascii, on: &buffer)
+      .alphas, in: rect, titles: titles, focused: focused, ascii: model.options.ascii, on: &buffer)
     guard let run = data.started, let report = model.selectedReport else {
       buffer.put("alphas appear after the first epoch", x: inner.x + 1, y: inner.y + 1, style: .muted)
       return

@@ -40,6 +40,8 @@ public struct LineChart: Sendable {
   /// The terminal shows no colour: each named series also carries its glyph along its line every few
   /// columns, and the legend shows the glyphs, so overlapping braille lines stay apart.
   public var colorless = false
+  /// Whether x ticks are whole numbers only (an axis of epochs).
+  public var integerXTicks = false
   /// Formats x tick labels.
   public var xLabel: @Sendable (Double) -> String = { Format.number($0) }
   /// Extra legend text after the series names.
@@ -132,6 +134,20 @@ public struct LineChart: Sendable {
     }
     drawSeries(xs: xs, ys: ys, plot: plot, on: &buffer)
     if colorless && !ascii { drawGlyphs(xs: xs, ys: ys, plot: plot, on: &buffer) }
+    if !ascii { drawLonePoints(xs: xs, ys: ys, plot: plot, on: &buffer) }
+  }
+
+  /// A series of one point (a chart after one epoch) is a single braille dot, easily missed: its glyph marks it.
+  private func drawLonePoints(xs: ChartScale, ys: ChartScale, plot: Rect, on buffer: inout ScreenBuffer) {
+    for s in series where s.inLegend {
+      let finite = zip(s.xs, s.ys).filter { xs.fraction($0.0).isFinite && ys.fraction($0.1).isFinite }
+      guard finite.count == 1, let (x, y) = finite.first else { continue }
+      let column = Int(xs.fraction(x) * Double(plot.width * 2 - 1) + 0.5) >> 1
+      let row = Int((1 - min(max(ys.fraction(y), 0), 1)) * Double(plot.height * 4 - 1) + 0.5) >> 2
+      guard column >= 0, column < plot.width else { continue }
+      let background = buffer[plot.x + column, plot.y + row].style.background
+      buffer.set(plot.x + column, plot.y + row, s.asciiGlyph, s.style.adding(.bold).on(background))
+    }
   }
 
   /// The columns between two glyphs of one series in a colourless chart.
@@ -179,7 +195,7 @@ public struct LineChart: Sendable {
 
   private func drawXLabels(_ xs: ChartScale, plot: Rect, y: Int, on buffer: inout ScreenBuffer) {
     var nextFree = plot.x - 1
-    for tick in xs.ticks(count: max(plot.width / 8, 3)) {
+    for tick in xs.ticks(count: max(plot.width / 8, 3), integers: integerXTicks) {
       let c = plot.x + Int((xs.fraction(tick) * Double(plot.width - 1)).rounded())
       let text = xLabel(tick)
       let start = min(max(c - text.count / 2, plot.x - 1), plot.maxX - text.count)

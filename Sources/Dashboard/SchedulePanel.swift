@@ -7,8 +7,9 @@ import RunEvents
 enum SchedulePanel {
   static func draw(_ model: DashboardModel, in rect: Rect, focused: Bool, on buffer: inout ScreenBuffer) {
     let inner = PanelFrame.draw(
-      .schedules, in: rect, title: "schedules (planned dim, executed solid)", focused: focused,
-      ascii: model.options.ascii, on: &buffer)
+      .schedules, in: rect,
+      titles: ["schedules (planned dim, executed solid)", "schedules: planned dim, done solid", "schedules"],
+      focused: focused, ascii: model.options.ascii, on: &buffer)
     let charts = charts(model)
     guard !charts.isEmpty else {
       buffer.put("waiting for the run to start", x: inner.x + 1, y: inner.y + 1, style: .muted)

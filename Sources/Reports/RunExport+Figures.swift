@@ -158,6 +158,7 @@ extension RunExport {
     let xs = 0...Double(max(run.plannedEpochs ?? 0, run.epochs.last.map { $0.epoch + 1 } ?? 1))
     perStep.xRange = xs
     perEpoch.xRange = xs
+    perEpoch.integerXTicks = true
     return stackedCharts(steps.isEmpty ? [perEpoch] : [perStep, perEpoch], title: "Loss")
   }
 
@@ -177,6 +178,8 @@ extension RunExport {
     let xs = 0...Double(max(run.plannedEpochs ?? 0, run.epochs.last.map { $0.epoch + 1 } ?? 1))
     overall.xRange = xs
     groups.xRange = xs
+    overall.integerXTicks = true
+    groups.integerXTicks = true
     overall.yRange = 0...1
     groups.yRange = 0...1
     return stackedCharts([overall, groups], title: "Accuracy")
@@ -201,6 +204,7 @@ extension RunExport {
     func chart(_ title: String, _ label: String) -> SVGChart {
       var chart = SVGChart(title: title, xLabel: "epoch", yLabel: label)
       chart.xRange = xs
+      chart.integerXTicks = true
       return chart
     }
     func planned(_ label: String, color: String, _ value: (ScheduleValues) -> Double?) -> SVGChart.Series {

@@ -33,6 +33,15 @@ import Testing
     #expect(ChartMath.niceTicks(lower: 0.13, upper: 0.52, count: 4) == [0.2, 0.3, 0.4, 0.5])
     #expect(ChartMath.logTicks(lower: 0.0005, upper: 2, count: 4) == [0.001, 0.01, 0.1, 1])
   }
+
+  @Test func integerTicksForAnAxisOfEpochs() {
+    #expect(ChartMath.integerTicks(lower: 0, upper: 1, count: 5) == [0, 1])
+    #expect(ChartMath.integerTicks(lower: 0, upper: 3, count: 5) == [0, 1, 2, 3])
+    #expect(ChartMath.integerTicks(lower: 0, upper: 50, count: 5) == [0, 10, 20, 30, 40, 50])
+    #expect(ChartMath.integerTicks(lower: 0.95, upper: 1.1, count: 3) == [1])
+    #expect(ChartScale(lower: 0, upper: 1).ticks(count: 5) == [0, 0.2, 0.4, 0.6, 0.8, 1])
+    #expect(ChartScale(lower: 0, upper: 1).ticks(count: 5, integers: true) == [0, 1])
+  }
 }
 
 @Suite struct FormatTests {
