@@ -29,7 +29,7 @@ let package = Package(
     .target(name: "Presentation"),
 
     // The engine, the data and the run loop the phases share.
-    .target(name: "Engine", dependencies: ["CBLAS"], swiftSettings: fastMath),
+    .target(name: "Engine", dependencies: ["CBLAS", "CZlib"], swiftSettings: fastMath),
     .target(name: "Datasets", dependencies: ["CZlib", "Settings"], swiftSettings: fastMath),
     .target(name: "RunLoop", dependencies: ["RunEvents", "Settings"]),
     .target(

@@ -137,8 +137,9 @@ public final class RunDirectory: @unchecked Sendable {
   }
 
   /// Reads the events.
-  public func events() throws -> EventLog {
-    try EventLog(path: eventsPath)
+  /// The run's events; `salvage` skips damaged lines with a warning instead of failing (read-only commands).
+  public func events(salvage: Bool = false) throws -> EventLog {
+    try EventLog(path: eventsPath, salvage: salvage)
   }
 
   /// Checkpoint files, oldest first.
