@@ -30,12 +30,7 @@ public final class RunDirectory: @unchecked Sendable {
     formatter.timeZone = TimeZone(identifier: "UTC")
     formatter.dateFormat = "yyyyMMdd-HHmmss"
     let base = "\(formatter.string(from: date))-\(method)"
-    do {
-      try FileManager.default.createDirectory(at: runsDirectory, withIntermediateDirectories: true)
-    } catch {
-      throw RunStoreError.ioFailure(
-        path: runsDirectory.path, reason: "cannot create the runs directory: \(error.localizedDescription)")
-    }
+    try DurableFile.createDirectory(runsDirectory, what: "the runs directory")
     var candidate = runsDirectory.appendingPathComponent(base)
     var suffix = 2
     while mkdir(candidate.path, 0o755) != 0 {

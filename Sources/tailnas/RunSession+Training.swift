@@ -1,6 +1,7 @@
 import Datasets
 import Engine
 import Foundation
+import Presentation
 import RunEvents
 import RunLoop
 import RunStore
@@ -80,7 +81,7 @@ extension RunSession {
         }
         return ([UInt8](data), file.path)
       } catch {
-        let reason = (error as? SafeTensorsError).map { "\($0)" } ?? "cannot read it: \(error.localizedDescription)"
+        let reason = (error as? SafeTensorsError).map { "\($0)" } ?? "cannot read it: \(Format.reason(error))"
         printError("tailnas: checkpoint \(file.path) is damaged: \(reason)")
         damaged.append(file.lastPathComponent)
       }

@@ -138,3 +138,27 @@ import Testing
     #expect(try [UInt8](Data(contentsOf: run.checkpoints().last!)) == [3, 42])
   }
 }
+
+@Suite struct FileErrorTests {
+  @Test func directoriesThatCannotBeMadeSaySoInASentence() throws {
+    let dir = try temporaryDirectory()
+    let file = dir.appendingPathComponent("afile")
+    try Data("x".utf8).write(to: file)
+    func message(_ url: URL) -> String {
+      do {
+        try DurableFile.createDirectory(url, what: "the runs directory")
+        return "no error"
+      } catch {
+        return "\(error)"
+      }
+    }
+    #expect(message(file) == "\(file.path): cannot create the runs directory: a file has that name")
+    #expect(
+      message(file.appendingPathComponent("x/y"))
+        == "\(file.path)/x/y: cannot create the runs directory: \(file.path) is a file, not a directory")
+    #expect(message(dir.appendingPathComponent("new/deeper")) == "no error")
+    for text in [message(file), message(file.appendingPathComponent("x"))] {
+      #expect(!text.contains("NSCocoaErrorDomain") && !text.contains("UserInfo"))
+    }
+  }
+}
