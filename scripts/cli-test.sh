@@ -117,4 +117,22 @@ assert sorted(a) == sorted(b) == [0, 1, 2], (sorted(a), sorted(b))
 assert a == b, "epoch metrics differ"
 PY
 pass "a stopped training resumes (tailnas resume RUN/train-N) to the same metrics"
+# The command line: version, a file where a directory belongs, numbers as people write them.
+expect 0 "$bin" --version
+grep -qE '^tailnas [0-9]+\.[0-9]+\.[0-9]+$' "$work/out" || fail "--version printed: $(cat "$work/out")"
+touch "$work/afile"
+expect 64 "$bin" runs --runs-dir "$work/afile"
+grep -q "is a file, not a directory of runs" "$work/err" || fail "runs --runs-dir FILE: $(cat "$work/err")"
+expect 74 "$bin" export "$run" --genotype --out "$work/afile/exports"
+grep -q "afile is a file, not a directory" "$work/err" || fail "export --out under a file: $(cat "$work/err")"
+grep -q "NSCocoaErrorDomain\|UserInfo\|DecodingError" "$work/err" && fail "Swift internals in: $(cat "$work/err")"
+expect 0 "$bin" export "$run" --csv steps
+python3 - "$work/out" "$run/config.toml" <<'PY' || fail "numbers with arithmetic noise"
+import re, sys
+for path in sys.argv[1:]:
+    numbers = re.findall(r"[0-9]*\.[0-9]+", open(path).read())
+    noisy = [n for n in numbers if len(re.sub(r"\D", "", n).lstrip("0")) > 15]
+    assert not noisy, (path, noisy[:5])
+PY
+pass "--version; a file given as a directory is named; CSV and config numbers have no arithmetic noise"
 echo "$check passed, 0 failed"

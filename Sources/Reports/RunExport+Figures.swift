@@ -62,11 +62,7 @@ extension RunExport {
 
   /// Writes `files` (name, text) into `directory`, created if needed, each atomically.
   static func write(_ files: [(String, String)], to directory: URL) throws -> [URL] {
-    do {
-      try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    } catch {
-      throw RunStoreError.ioFailure(path: directory.path, reason: "cannot create the directory: \(error)")
-    }
+    try DurableFile.createDirectory(directory)
     return try files.map { name, text in
       let url = directory.appendingPathComponent(name)
       try DurableFile.writeAtomically(Array(text.utf8), to: url.path)
