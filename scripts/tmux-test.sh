@@ -164,9 +164,9 @@ pass "replay opens a search with its training and shows the training first"
 tmux send-keys -t "$session" P
 wait_for "showing search" 10
 wait_for "alphas @ epoch" 10
-tmux send-keys -t "$session" Home
+tmux send-keys -t "$session" Left
 wait_for "alphas @ epoch 1/" 10
-pass "P shows the search's phase and Home scrubs to its first epoch"
+pass "P shows the search's phase and left arrow scrubs back to its first epoch"
 tmux send-keys -t "$session" q
 wait_for "EXITED 0" 20
 pass "q leaves a replay with exit code 0"
