@@ -50,6 +50,11 @@ let package = Package(
     .target(name: "RunStore", dependencies: ["Architecture", "Presentation", "RunEvents"]),
     .target(name: "Reports", dependencies: ["Architecture", "Presentation", "RunEvents", "RunStore"]),
     .target(name: "SyntheticRuns", dependencies: ["Architecture", "RunEvents"]),
+    .target(
+      name: "Study",
+      dependencies: [
+        "Architecture", "Presentation", "Reports", "RunEvents", "RunStore", "Search", "Settings", "Training",
+      ]),
     .target(name: "Dashboard", dependencies: ["Architecture", "Presentation", "RunEvents"]),
     .target(name: "Terminal", dependencies: ["Dashboard", "CNcurses"]),
 
@@ -58,7 +63,7 @@ let package = Package(
       dependencies: [
         "Architecture", "Dashboard", "Datasets", "Engine", "Operations", "Presentation", "Reports", "RunEvents",
         "RunLoop",
-        "RunStore", "Search", "Settings", "SyntheticRuns", "Terminal", "Training",
+        "RunStore", "Search", "Settings", "Study", "SyntheticRuns", "Terminal", "Training",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: fastMath

@@ -43,6 +43,17 @@ public final class RunDirectory: @unchecked Sendable {
     return try prepare(RunDirectory(url: candidate), configuration: configuration)
   }
 
+  /// Creates the run directory `url` (its parent made if needed; `url` itself must not exist: a study's run
+  /// has a fixed place) and writes its configuration.
+  public static func create(at url: URL, configuration: String) throws -> RunDirectory {
+    try DurableFile.createDirectory(url.deletingLastPathComponent(), what: "the runs directory")
+    guard mkdir(url.path, 0o755) == 0 else {
+      throw RunStoreError.ioFailure(
+        path: url.path, reason: errno == EEXIST ? "it exists already" : DurableFile.errnoText())
+    }
+    return try prepare(RunDirectory(url: url), configuration: configuration)
+  }
+
   /// The search run that holds this training run, when it lies inside one.
   public var parent: RunDirectory? {
     let up = url.deletingLastPathComponent()
@@ -165,7 +176,7 @@ public final class RunDirectory: @unchecked Sendable {
   }
 
   /// Whether `pid` is a running (not zombie) tailnas process.
-  static func isLiveTailnas(_ pid: Int32) -> Bool {
+  public static func isLiveTailnas(_ pid: Int32) -> Bool {
     guard kill(pid, 0) == 0 || errno == EPERM else { return false }
     guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
     // The state follows the parenthesised command name: "pid (comm) S ...".

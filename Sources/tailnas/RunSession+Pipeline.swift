@@ -12,12 +12,13 @@ extension RunSession {
   /// controls; the training run (`<search run>/train`) is created pending at the start and gets its
   /// genotype when the search ends.
   static func startPipeline(
-    search: SearchConfiguration, training: TrainingConfiguration, runsDirectory: URL, sinks: [EventSink],
-    watching: Watching, status: @escaping @Sendable (String) -> Void
+    search: SearchConfiguration, training: TrainingConfiguration, runsDirectory: URL, at place: URL? = nil,
+    sinks: [EventSink], watching: Watching, status: @escaping @Sendable (String) -> Void
   ) throws -> RunSession {
     let (train, test) = try search.data.load(status: status)
-    let run = try RunDirectory.create(
-      in: runsDirectory, method: search.method.rawValue, configuration: search.tomlText())
+    let run =
+      try place.map { try RunDirectory.create(at: $0, configuration: search.tomlText()) }
+      ?? RunDirectory.create(in: runsDirectory, method: search.method.rawValue, configuration: search.tomlText())
     let trainingRun = try run.createTrainingRun(configuration: training.tomlText())
     let (loop, controls) = try makeSearch(
       run: run, configuration: search, train: train, test: test, sinks: sinks, watching: watching, checkpoint: nil)

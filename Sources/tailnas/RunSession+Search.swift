@@ -9,12 +9,14 @@ import Search
 extension RunSession {
   /// A new search in `runsDirectory`.
   static func startSearch(
-    configuration: SearchConfiguration, runsDirectory: URL, sinks: [EventSink], watching: Watching,
-    status: (String) -> Void
+    configuration: SearchConfiguration, runsDirectory: URL, at place: URL? = nil, sinks: [EventSink],
+    watching: Watching, status: (String) -> Void
   ) throws -> RunSession {
     let (train, test) = try configuration.data.load(status: status)
-    let run = try RunDirectory.create(
-      in: runsDirectory, method: configuration.method.rawValue, configuration: configuration.tomlText())
+    let text = configuration.tomlText()
+    let run =
+      try place.map { try RunDirectory.create(at: $0, configuration: text) }
+      ?? RunDirectory.create(in: runsDirectory, method: configuration.method.rawValue, configuration: text)
     let (loop, controls) = try makeSearch(
       run: run, configuration: configuration, train: train, test: test, sinks: sinks, watching: watching,
       checkpoint: nil)

@@ -16,8 +16,14 @@ enum StopSignal {
   nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
   nonisolated(unsafe) private static var count = 0
 
+  /// Whether a stop signal has arrived (a study worker then takes no further run).
+  static var received: Bool { count > 0 }
+
+  /// Sends the next stop signal to `action` (replacing the previous one: a study worker runs one run after
+  /// another).
   static func install(_ action: @escaping () -> Void) {
     handler = action
+    guard sources.isEmpty else { return }
     for sig in [SIGINT, SIGTERM] {
       signal(sig, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())

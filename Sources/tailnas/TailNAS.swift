@@ -30,7 +30,7 @@ struct TailNAS: ParsableCommand {
     subcommands: [
       SearchCommand.self, TrainCommand.self, ReplayCommand.self, ResumeCommand.self, RunsCommand.self,
       ReportCommand.self,
-      ExportCommand.self, Bench.self,
+      ExportCommand.self, StudyCommand.self, Bench.self,
     ],
     defaultSubcommand: SearchCommand.self
   )

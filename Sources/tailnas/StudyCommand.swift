@@ -1,0 +1,238 @@
+import ArgumentParser
+import Foundation
+import Presentation
+import RunStore
+import Study
+
+/// `tailnas study FILE`: runs a study (a grid of search-and-train runs) with local workers; its subcommands run
+/// one run or work through the study (`run`), list the runs (`status`), and print the commands for GNU parallel
+/// (`jobs`) or a Slurm job array (`slurm`).
+struct StudyCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "study",
+    abstract: "Run a study: methods x seeds x settings, each searched then trained, on local workers or a cluster.",
+    discussion: """
+      A study file holds base settings (as --config: [data], [search], [train], ...) and a [grid] of lists, \
+      e.g. method = ["darts", "hls"] and seed = [0, 1, 2]; each grid point is one run (the search, then the \
+      training of its genotype unless [study] train = false) in <the file's folder>/<name>/runs/<id>, its id \
+      a hash of its settings. Running a study again skips finished runs, resumes interrupted ones and starts \
+      the missing ones; a new grid value adds only its runs. Runs take a lock file while they run, so any \
+      number of workers (local, GNU parallel, Slurm) may work on one study at once.
+
+      Examples:
+        tailnas study studies/quick.toml --jobs 2
+        tailnas study status studies/quick.toml
+        tailnas study jobs studies/paper.toml | parallel --jobs 4 --joblog jobs.log
+        tailnas study slurm studies/paper.toml > paper.sbatch && sbatch paper.sbatch
+      """,
+    subcommands: [StudyLocal.self, StudyRunCommand.self, StudyStatus.self, StudyJobsCommand.self, StudySlurm.self],
+    defaultSubcommand: StudyLocal.self)
+}
+
+/// The study file argument every study command takes.
+struct StudyFileArgument: ParsableArguments {
+  @Argument(help: ArgumentHelp("The study file (TOML).", valueName: "file")) var file: String
+
+  func load() throws -> Study {
+    do {
+      return try Study(contentsOf: file)
+    } catch let error as StudyError {
+      if case .missing = error {
+        printError("tailnas: \(error)")
+        throw ExitCode(ExitStatus.noInput)
+      }
+      throw ValidationError("\(error)")
+    }
+  }
+
+  /// Every run, resolved; a setting that does not resolve is a usage error.
+  func runs(of study: Study) throws -> [StudyRun] {
+    do {
+      return try study.runs()
+    } catch let error as StudyError {
+      throw ValidationError("\(error)")
+    }
+  }
+}
+
+/// The path of this tailnas executable, for the commands it prints and the workers it starts.
+var executablePath: String {
+  (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+}
+
+/// `tailnas study FILE [--jobs N]`: the local executor.
+struct StudyLocal: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "start", abstract: "Run the study's runs with local workers (the default).")
+
+  @OptionGroup var study: StudyFileArgument
+  @Option(help: "Runs at once (default: half the cores, at least 1).") var jobs: Int?
+  @Option(help: "Threads per run (default: the cores divided between the jobs).") var threads: Int?
+  @Flag(help: "Print progress lines (the default; the study view is the dashboard's).") var headless = false
+
+  func validate() throws {
+    if let jobs, !(1...256).contains(jobs) { throw ValidationError("--jobs must be in 1...256, got \(jobs)") }
+    if let threads, !(1...256).contains(threads) {
+      throw ValidationError("--threads must be in 1...256, got \(threads)")
+    }
+  }
+
+  func run() throws {
+    let study = try self.study.load()
+    let runs = try self.study.runs(of: study)
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let jobs = min(self.jobs ?? max(1, cores / 2), max(runs.count, 1))
+    let threads = self.threads ?? max(1, cores / jobs)
+    let logs = study.directory.appendingPathComponent("logs")
+    do {
+      try DurableFile.createDirectory(logs, what: "the study's log directory")
+    } catch {
+      throw ExitStatus.exit(for: error)
+    }
+    say(
+      "study \(study.name): \(Format.count(runs.count, "run")) in \(study.runsDirectory.path); "
+        + "\(Format.count(jobs, "worker")) x \(Format.count(threads, "thread")); logs in \(logs.path)")
+    var workers: [Process] = []
+    for k in 0..<jobs {
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: executablePath)
+      process.arguments = ["study", "run", self.study.file, "--threads", "\(threads)"]
+      let log = logs.appendingPathComponent("worker-\(k + 1).log")
+      FileManager.default.createFile(atPath: log.path, contents: nil)
+      let handle = try FileHandle(forWritingTo: log)
+      handle.seekToEndOfFile()
+      process.standardOutput = handle
+      process.standardError = handle
+      process.standardInput = FileHandle.nullDevice
+      try process.run()
+      workers.append(process)
+    }
+    StopSignal.install { for worker in workers where worker.isRunning { worker.interrupt() } }
+    var last = ""
+    while workers.contains(where: \.isRunning) {
+      let line = StudyProgress.line(study: study, runs: runs)
+      if line != last {
+        say(line)
+        last = line
+      }
+      Thread.sleep(forTimeInterval: 2)
+    }
+    say(StudyProgress.line(study: study, runs: runs))
+    let states = runs.map { $0.state(trains: study.trains) }
+    if StopSignal.received {
+      say("stopped; run the study again to continue: tailnas study \(self.study.file)")
+      throw ExitCode(ExitStatus.stopped)
+    }
+    let failed = states.filter { if case .failed = $0 { true } else { false } }.count
+    if failed > 0 {
+      printError("tailnas: \(Format.count(failed, "run")) failed; see tailnas study status \(self.study.file)")
+      throw ExitCode(ExitStatus.failed)
+    }
+    say("study \(study.name) done; tailnas study report \(self.study.file) compares its runs")
+  }
+}
+
+/// `tailnas study run FILE [--job K]`: one run, or a worker that takes free runs until none is left.
+struct StudyRunCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "run",
+    abstract: "Run one run of the study (--job K), or work through every free run (a worker).",
+    discussion: """
+      Each run is taken under its lock file (host and pid; a stale lock of a dead worker is taken over), so \
+      workers never run the same run twice, and a worker that dies leaves a run that the next one resumes. \
+      A run that is finished or held by another worker is left at once (exit 0).
+      """)
+
+  @OptionGroup var study: StudyFileArgument
+  @Option(help: "The run's index in grid order (0-based, as `study jobs` and Slurm's array task id count).")
+  var job: Int?
+  @Option(help: "Threads for each run (default: all cores).") var threads: Int?
+
+  func run() throws {
+    let study = try self.study.load()
+    let runs = try self.study.runs(of: study)
+    StopSignal.install {}
+    if let job {
+      guard runs.indices.contains(job) else {
+        throw ValidationError("\(StudyError.noSuchJob(job, count: runs.count))")
+      }
+      let code = StudyExecution.execute(runs[job], of: study, threads: threads)
+      if code.rawValue != 0 { throw code }
+      return
+    }
+    let code = try StudyExecution.work(study, threads: threads)
+    if code.rawValue != 0 { throw code }
+  }
+}
+
+/// `tailnas study status FILE`: one line per run.
+struct StudyStatus: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "status", abstract: "List the study's runs: their grid values, id and state.")
+
+  @OptionGroup var study: StudyFileArgument
+
+  func run() throws {
+    let study = try self.study.load()
+    let runs = try self.study.runs(of: study)
+    FileHandle.standardOutput.write(Data(StudyProgress.table(study: study, runs: runs).utf8))
+    say(StudyProgress.line(study: study, runs: runs))
+  }
+}
+
+/// `tailnas study jobs FILE`: commands for GNU parallel.
+struct StudyJobsCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "jobs", abstract: "Print one command per run, for GNU parallel (or any executor).",
+    discussion: """
+      Example: tailnas study jobs studies/paper.toml | parallel --jobs 4 --joblog jobs.log \
+      (add --sshlogin HOST,... with the study folder on a shared file system).
+      """)
+
+  @OptionGroup var study: StudyFileArgument
+  @Option(help: "Threads for each run.") var threads = 1
+
+  func run() throws {
+    let study = try self.study.load()
+    let runs = try self.study.runs(of: study)
+    for line in StudyJobs.commands(
+      executable: executablePath, studyFile: absolute(self.study.file), count: runs.count, threads: threads)
+    {
+      say(line)
+    }
+  }
+}
+
+/// `tailnas study slurm FILE`: a Slurm job-array script on standard output.
+struct StudySlurm: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "slurm", abstract: "Print a Slurm job-array script (one task per run) for sbatch.")
+
+  @OptionGroup var study: StudyFileArgument
+  @Option(help: "CPUs (threads) per run.") var threads = 2
+  @Option(help: "Memory per run, as Slurm writes it.") var memory = "3G"
+  @Option(help: "Tasks at once (the array's %M), default: no limit.") var concurrent: Int?
+  @Option(help: "Time limit per task, as Slurm writes it (e.g. 04:00:00).") var time: String?
+
+  func run() throws {
+    let study = try self.study.load()
+    let runs = try self.study.runs(of: study)
+    do {
+      try DurableFile.createDirectory(study.directory.appendingPathComponent("slurm"), what: "the Slurm log directory")
+    } catch {
+      throw ExitStatus.exit(for: error)
+    }
+    FileHandle.standardOutput.write(
+      Data(
+        StudyJobs.slurmScript(
+          executable: executablePath, studyFile: absolute(self.study.file), studyName: study.name,
+          studyDirectory: study.directory, count: runs.count, concurrent: concurrent, threads: threads,
+          memory: memory, time: time, workingDirectory: FileManager.default.currentDirectoryPath
+        ).utf8))
+  }
+}
+
+/// `path` made absolute against the current directory.
+func absolute(_ path: String) -> String {
+  URL(fileURLWithPath: path).standardizedFileURL.path
+}

@@ -1,0 +1,29 @@
+import Foundation
+import Presentation
+import Reports
+import Study
+
+/// A study's runs as text: a table of every run, and a one-line count of their states.
+enum StudyProgress {
+  /// `study quick: 3 finished, 1 running, 6 missing (of 10)`.
+  static func line(study: Study, runs: [StudyRun]) -> String {
+    let words = runs.map { $0.state(trains: study.trains).word }
+    let order = ["finished", "running", "to train", "interrupted", "failed", "missing"]
+    let parts = order.compactMap { word -> String? in
+      let n = words.filter { $0 == word }.count
+      return n > 0 ? "\(n) \(word)" : nil
+    }
+    return "study \(study.name): " + parts.joined(separator: ", ") + " (of \(runs.count))"
+  }
+
+  /// One row per run: index, grid values, id, state.
+  static func table(study: Study, runs: [StudyRun]) -> String {
+    let labels = runs.first?.values.map(\.label) ?? []
+    let rows = runs.map { run in
+      ["\(run.index)"] + run.values.map(\.value.plain) + [
+        run.id, StudyExecution.describe(run.state(trains: study.trains)),
+      ]
+    }
+    return TextTable(header: ["job"] + labels + ["run", "state"], rows: rows, rightAligned: [0]).text
+  }
+}
