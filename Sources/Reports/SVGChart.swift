@@ -17,6 +17,9 @@ public struct SVGChart: Sendable {
     public var holdUntil: Double?
     /// Marks each point with a dot (a one-point series is then still visible).
     public var dots = false
+    /// Error bars: for each point, the half-length of a vertical bar y ± error (e.g. a standard deviation);
+    /// a NaN or missing entry draws none.
+    public var errors: [Double]?
 
     public init(
       label: String, points: [(x: Double, y: Double)], color: String, width: Double = 1.5, dash: String? = nil,
@@ -74,7 +77,10 @@ public struct SVGChart: Sendable {
     let bottom = y + height - 40
     let finite = series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
     let xs = xRange ?? Self.range(finite.map(\.x) + series.compactMap(\.holdUntil), padding: 0)
-    let ys = yRange ?? Self.range(finite.map(\.y), padding: 0.05)
+    let bars = series.flatMap { s in
+      zip(s.points, s.errors ?? []).filter { $0.1.isFinite }.flatMap { [$0.0.y - $0.1, $0.0.y + $0.1] }
+    }
+    let ys = yRange ?? Self.range(finite.map(\.y) + bars.filter(\.isFinite), padding: 0.05)
     func px(_ v: Double) -> Double { left + (v - xs.lowerBound) / (xs.upperBound - xs.lowerBound) * (right - left) }
     func py(_ v: Double) -> Double { bottom - (v - ys.lowerBound) / (ys.upperBound - ys.lowerBound) * (bottom - top) }
 
@@ -100,6 +106,14 @@ public struct SVGChart: Sendable {
       for segment in Self.segments(of: s) where !segment.isEmpty {
         let points = segment.map { (x: px($0.x), y: py(min(max($0.y, ys.lowerBound), ys.upperBound))) }
         lines.append(.polyline(points, stroke: s.color, width: s.width, dash: s.dash, opacity: s.opacity))
+      }
+      for (point, error) in zip(s.points, s.errors ?? []) where point.x.isFinite && point.y.isFinite && error > 0 {
+        let x = px(point.x)
+        let low = py(max(point.y - error, ys.lowerBound))
+        let high = py(min(point.y + error, ys.upperBound))
+        lines.append(.line(x1: x, y1: low, x2: x, y2: high, stroke: s.color, width: 1.2))
+        lines.append(.line(x1: x - 4, y1: low, x2: x + 4, y2: low, stroke: s.color, width: 1.2))
+        lines.append(.line(x1: x - 4, y1: high, x2: x + 4, y2: high, stroke: s.color, width: 1.2))
       }
       if s.dots {
         for point in s.points where point.x.isFinite && point.y.isFinite && ys.contains(point.y) {

@@ -25,7 +25,10 @@ struct StudyCommand: ParsableCommand {
         tailnas study jobs studies/paper.toml | parallel --jobs 4 --joblog jobs.log
         tailnas study slurm studies/paper.toml > paper.sbatch && sbatch paper.sbatch
       """,
-    subcommands: [StudyLocal.self, StudyRunCommand.self, StudyStatus.self, StudyJobsCommand.self, StudySlurm.self],
+    subcommands: [
+      StudyLocal.self, StudyRunCommand.self, StudyStatus.self, StudyReportCommand.self, StudyJobsCommand.self,
+      StudySlurm.self,
+    ],
     defaultSubcommand: StudyLocal.self)
 }
 

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import Reports
+import Study
+
+/// `tailnas study report FILE`: the paper's table, claims and figures from the study's runs.
+struct StudyReportCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "report",
+    abstract: "The study's table (mean ± std over seeds, differences to darts with 95% intervals) and claims.",
+    discussion: """
+      Only finished runs count; each row says how many of its runs are finished. Accuracies are the trained \
+      network's top-1 at its last epoch (the search's, for a study with train = false). --svg DIR writes the \
+      paper's figures (2: naive BBN + DARTS loss, 3: alpha heatmaps, 4: accuracy against mu, 5: mu and the \
+      architecture learning rates against normalised epoch, accuracy per method, per-class accuracy against \
+      the training count).
+      """)
+
+  @OptionGroup var study: StudyFileArgument
+  @Option(help: "text, markdown or csv.") var format = "text"
+  @Option(help: ArgumentHelp("Write the paper's figures as SVG files into this folder.", valueName: "dir"))
+  var svg: String?
+
+  func validate() throws {
+    guard ReportFormat(rawValue: format) != nil else {
+      throw ValidationError("--format must be text, markdown or csv, got '\(format)'")
+    }
+  }
+
+  func run() throws {
+    let study = try self.study.load()
+    let runs = try self.study.runs(of: study)
+    let outcomes = runs.map { StudyOutcome(run: $0, trains: study.trains) }
+    let report = StudyReport(study: study, outcomes: outcomes)
+    FileHandle.standardOutput.write(Data(report.rendered(as: ReportFormat(rawValue: format) ?? .text).utf8))
+    if let svg {
+      let figures = StudyFigures(report: report)
+      do {
+        let (written, skipped) = try figures.write(to: URL(fileURLWithPath: svg))
+        for file in written { say("wrote \(file.path)") }
+        for reason in skipped { say("left out \(reason)") }
+      } catch {
+        throw ExitStatus.exit(for: error)
+      }
+    }
+  }
+}
