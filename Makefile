@@ -46,6 +46,7 @@ test: deps lint
 	bash scripts/kill-resume-test.sh
 	bash scripts/cli-test.sh
 	bash scripts/fault-test.sh
+	bash scripts/study-test.sh
 	bash scripts/tmux-test.sh
 
 bench: release
