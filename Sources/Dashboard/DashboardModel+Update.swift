@@ -15,6 +15,7 @@ extension DashboardModel {
     }
     if isConfirmingQuit { return updateQuitPrompt(key) }
     if editor != nil { return updateEditor(key) }
+    if isWatchingOnly, key == .escape, zoomed == nil { return [.quit] }
     guard let action = Keymap.action(for: key, in: mode == .replay ? .replay : .dashboard) else { return [] }
     return perform(action, key: key)
   }
@@ -22,6 +23,8 @@ extension DashboardModel {
   private mutating func perform(_ action: DashboardAction, key: Key) -> [DashboardEffect] {
     message = nil
     switch action {
+    case .togglePause where isWatchingOnly, .openEditor where isWatchingOnly:
+      message = "this run runs in another process (a study worker); the dashboard only watches it"
     case .togglePause: return togglePause()
     case .openEditor: return openEditor()
     case .focusNext, .focusPrevious:
@@ -48,7 +51,7 @@ extension DashboardModel {
       message = "theme: \(themeNames[themeIndex])"
       return [.themeChanged(themeIndex), .redraw]
     case .quit:
-      if isLiveSearchRunning {
+      if isLiveSearchRunning && !isWatchingOnly {
         isConfirmingQuit = true
       } else {
         return [.quit]

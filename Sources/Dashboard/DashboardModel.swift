@@ -37,6 +37,9 @@ public struct DashboardModel: Sendable, Equatable {
   public internal(set) var isReplayPlaying = false
   /// Whether the live search thread is still running (the session keeps this up to date).
   public var isSearchRunning: Bool
+  /// Whether the dashboard watches a run that another process runs (a study's worker): q and Esc leave
+  /// without asking, and pause and schedule edits are not offered.
+  public var isWatchingOnly = false
   /// Index into the shown data's epochs; nil follows the latest epoch.
   public internal(set) var selectedEpochIndex: Int?
   public internal(set) var focus: PanelID = .loss

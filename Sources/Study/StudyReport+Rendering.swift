@@ -61,9 +61,13 @@ extension StudyReport {
     }
   }
 
+  /// The table alone, as aligned text (the study view's aggregate).
+  public var table: String {
+    TextTable(header: header, rows: rows.map(cells), rightAligned: Set(settingLabels.count + 1..<header.count)).text
+  }
+
   var text: String {
-    let numeric = Set(settingLabels.count + 1..<header.count)
-    var out = caption + "\n\n" + TextTable(header: header, rows: rows.map(cells), rightAligned: numeric).text
+    var out = caption + "\n\n" + table
     out += "\nThe paper's claims:\n"
     out += claims.isEmpty ? "  (none applies: the study has no darts row to compare with)\n" : ""
     for line in claimLines(numbered: true) { out += Format.wrap(line, width: 110).joined(separator: "\n   ") + "\n" }

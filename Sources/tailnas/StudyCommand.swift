@@ -3,6 +3,7 @@ import Foundation
 import Presentation
 import RunStore
 import Study
+import Terminal
 
 /// `tailnas study FILE`: runs a study (a grid of search-and-train runs) with local workers; its subcommands run
 /// one run or work through the study (`run`), list the runs (`status`), and print the commands for GNU parallel
@@ -71,7 +72,9 @@ struct StudyLocal: ParsableCommand {
   @OptionGroup var study: StudyFileArgument
   @Option(help: "Runs at once (default: half the cores, at least 1).") var jobs: Int?
   @Option(help: "Threads per run (default: the cores divided between the jobs).") var threads: Int?
-  @Flag(help: "Print progress lines (the default; the study view is the dashboard's).") var headless = false
+  @Flag(help: "Print progress lines instead of the study view (the default without a terminal).")
+  var headless = false
+  @OptionGroup var display: DisplayOptions
 
   func validate() throws {
     if let jobs, !(1...256).contains(jobs) { throw ValidationError("--jobs must be in 1...256, got \(jobs)") }
@@ -111,6 +114,20 @@ struct StudyLocal: ParsableCommand {
       workers.append(process)
     }
     StopSignal.install { for worker in workers where worker.isRunning { worker.interrupt() } }
+    var viewed = false
+    if !headless && Console.isTerminal, let app = try? TerminalApp(options: display.terminalOptions()) {
+      let watch = StudyWatch(study: study, runs: runs)
+      _ = try app.runStudy(
+        name: study.name, axes: runs.first?.values.map(\.label) ?? [], refresh: watch.content, open: watch.open)
+      viewed = true
+      // Leaving the view stops the study: the workers stop at their next step and resume when it runs again.
+      if workers.contains(where: \.isRunning) {
+        say("stopping the study's workers at their next step...")
+        for worker in workers where worker.isRunning { worker.interrupt() }
+      }
+    } else if !headless && !Console.isTerminal {
+      printError("tailnas: standard output is not a terminal; printing progress lines")
+    }
     var last = ""
     while workers.contains(where: \.isRunning) {
       let line = StudyProgress.line(study: study, runs: runs)
@@ -118,11 +135,11 @@ struct StudyLocal: ParsableCommand {
         say(line)
         last = line
       }
-      Thread.sleep(forTimeInterval: 2)
+      Thread.sleep(forTimeInterval: viewed ? 0.5 : 2)
     }
     say(StudyProgress.line(study: study, runs: runs))
     let states = runs.map { $0.state(trains: study.trains) }
-    if StopSignal.received {
+    if StopSignal.received || (viewed && states.contains(where: \.needsWork)) {
       say("stopped; run the study again to continue: tailnas study \(self.study.file)")
       throw ExitCode(ExitStatus.stopped)
     }
