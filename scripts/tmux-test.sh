@@ -170,4 +170,37 @@ pass "P shows the search's phase and left arrow scrubs back to its first epoch"
 tmux send-keys -t "$session" q
 wait_for "EXITED 0" 20
 pass "q leaves a replay with exit code 0"
+# The study view: a tiny study of two runs with two local workers; open a running run, come back, stop.
+cat > "$work/view.toml" <<'TOML'
+preset = "tiny"
+[data]
+dataset = "synthetic"
+[search]
+epochs = 6
+[grid]
+method = ["darts", "hls"]
+TOML
+tmux kill-session -t "$session" 2>/dev/null || true
+tmux new-session -d -s "$session" -x 140 -y 40 \
+  "cd '$PWD' && TERM=xterm-256color '$bin' study '$work/view.toml' --jobs 2; echo EXITED \$?; sleep 30"
+wait_for "tailnas study view" 30
+wait_for "2 runs: 2 running" 60
+wait_for "mean ± std over seeds" 10
+screen | grep -q "▶ darts .*search .*running" || fail "the study view does not show the darts run searching"
+pass "the study view lists both runs live with their phase and state"
+tmux send-keys -t "$session" Down Enter
+wait_for "│ hls │" 20
+tmux send-keys -t "$session" Space
+wait_for "only watches it" 10
+pass "Enter opens the selected run's live dashboard, which only watches it"
+tmux send-keys -t "$session" Escape
+wait_for "tailnas study view" 10
+screen | grep -q "▶ hls" || fail "the selection did not stay on the opened run"
+pass "Esc comes back to the study view"
+tmux send-keys -t "$session" q
+wait_for "EXITED 3" 60
+grep -q "stopping the study's workers" <(screen) || fail "q did not say it stops the workers"
+status=$("$bin" study status "$work/view.toml")
+grep -q "search interrupted after" <<< "$status" || fail "the stopped study's runs are not resumable: $status"
+pass "q stops the study (exit 3), its runs resume when it runs again"
 echo "$check passed, 0 failed"
