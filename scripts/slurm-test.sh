@@ -5,6 +5,7 @@
 # with `sbatch --wait`, and checks that every run finished, nothing ran twice (one `started` event per search
 # and per training) and every array task left its Slurm log. The daemons it started are stopped on any exit.
 # Runs as root or as a user with sudo (the daemons need root); installs slurm-wlm and munge when missing.
+# SLURM_TEST_KEEP=1 keeps the daemons' and the study's folders (configuration, logs, runs) for a look.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 began=$(date +%s)
@@ -65,6 +66,7 @@ stop() {
 cleanup() {
   local rc=$?
   set +e
+  trap '' PIPE # a reader that went away (| head) must not stop the cleanup half-way
   if [ -n "$jobid" ] && squeue -h -j "$jobid" 2> /dev/null | grep -q .; then
     say "cancelling job $jobid"
     scancel "$jobid"
@@ -83,8 +85,12 @@ cleanup() {
   stop "$daemons/run/slurmd.pid" slurmd
   stop "$daemons/run/slurmctld.pid" slurmctld
   stop "$daemons/run/munged.pid" munged
-  $SUDO rm -rf "$daemons"
-  rm -rf "$work"
+  if [ "${SLURM_TEST_KEEP:-0}" = 1 ]; then
+    say "kept $daemons and $work"
+  else
+    $SUDO rm -rf "$daemons"
+    rm -rf "$work"
+  fi
   exit "$rc"
 }
 trap cleanup EXIT
@@ -174,9 +180,13 @@ node_idle() { [ "$(sinfo -h -n localhost -o %t)" = idle ]; }
 wait_until 60 "the node to be idle in sinfo" node_idle
 pass "slurmctld and slurmd run; sinfo shows node localhost idle with $cpus CPUs and ${memory}M"
 
-# The tiny study: 2 methods x 2 seeds, each a short search and a short training.
+# The tiny study: 2 methods x 2 seeds, each a short search and a short training. Its name has a space, so
+# its folder (in the script's #SBATCH lines and commands) does too.
 cat > "$work/tiny.toml" << 'EOF'
 preset = "tiny"
+
+[study]
+name = "tiny study"
 
 [data]
 dataset = "synthetic"
@@ -194,6 +204,7 @@ method = ["darts", "hls"]
 seed = [0, 1]
 EOF
 study="$work/tiny.toml"
+folder="$work/tiny study"
 runs=4
 "$bin" study slurm "$study" --threads 1 --memory 1G > "$work/job.sbatch" \
   || fail "tailnas study slurm exited $?"
@@ -206,17 +217,23 @@ jobid=$(cut -d';' -f1 < "$work/sbatch.out")
 say "submitted job array $jobid; waiting for it"
 job_done() { ! squeue -h -j "$jobid" | grep -q .; }
 wait_until 600 "job $jobid to end" job_done
-pass "job array $jobid ran to its end in $(($(date +%s) - submitted))s"
+waited=$(($(date +%s) - submitted))
+scontrol -o show job "$jobid" > "$work/job.txt" || fail "scontrol show job $jobid failed"
+completed=$(grep -c "JobState=COMPLETED .*ExitCode=0:0" "$work/job.txt" || true)
+[ "$completed" = "$runs" ] || { cat "$work/job.txt"; fail "$completed of $runs array tasks completed with exit code 0"; }
+pass "job array $jobid: all $runs tasks completed with exit code 0, in ${waited}s"
 
-logs="$work/tiny/slurm"
+logs="$folder/slurm"
 for k in $(seq 0 $((runs - 1))); do
   log="$logs/${jobid}_$k.out"
   [ -f "$log" ] || { ls -la "$logs" || true; fail "array task $k left no Slurm log $log"; }
 done
-pass "every array task left its log in $logs"
+count=$(find "$logs" -name '*.out' | wc -l)
+[ "$count" = "$runs" ] || { ls -la "$logs"; fail "$count Slurm logs for $runs array tasks"; }
+pass "every array task left its log in $logs, and no other task ran"
 
 "$bin" study status "$study" > "$work/status.txt" 2>&1 || { cat "$work/status.txt"; fail "study status failed"; }
-grep -q "study tiny: $runs finished (of $runs)" "$work/status.txt" || {
+grep -q "study tiny study: $runs finished (of $runs)" "$work/status.txt" || {
   cat "$work/status.txt"
   for log in "$logs"/*.out; do echo "----- $log"; tail -n 5 "$log"; done
   fail "not every run finished"
@@ -227,7 +244,7 @@ pass "tailnas study status: all $runs runs finished"
 started() {
   python3 -c 'import json,sys; print(sum(json.loads(l)["event"]["type"] == "started" for l in open(sys.argv[1]) if l.strip()))' "$1"
 }
-dirs=("$work"/tiny/runs/*/)
+dirs=("$folder"/runs/*/)
 [ ${#dirs[@]} = "$runs" ] || fail "expected $runs run folders, found ${#dirs[@]}"
 for dir in "${dirs[@]}"; do
   for events in "$dir/events.jsonl" "$dir/train/events.jsonl"; do
@@ -238,6 +255,8 @@ for dir in "${dirs[@]}"; do
 done
 pass "each of the $runs searches and trainings started exactly once"
 
+say "the job script's directives:"
+grep '^#SBATCH' "$work/job.sbatch" | sed 's/^/  /'
 say "status:"
 sed 's/^/  /' "$work/status.txt"
 echo "$check passed, 0 failed"
