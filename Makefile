@@ -47,9 +47,10 @@ test: deps lint
 	bash scripts/cli-test.sh
 	bash scripts/fault-test.sh
 	bash scripts/tmux-test.sh
+	bash scripts/slurm-test.sh
 
 # A single-node Slurm cluster on this machine (munged, slurmctld, slurmd; installs slurm-wlm and munge) runs a
-# tiny study as the job array `tailnas study slurm` writes.
+# tiny study as the job array `tailnas study slurm` writes (about 30 s; also the last step of `make test`).
 test-cluster: deps
 	$(SWIFT) build $(TEST_FLAGS) --product tailnas
 	bash scripts/slurm-test.sh
