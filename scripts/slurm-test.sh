@@ -259,5 +259,5 @@ say "the job script's directives:"
 grep '^#SBATCH' "$work/job.sbatch" | sed 's/^/  /'
 say "status:"
 sed 's/^/  /' "$work/status.txt"
+say "passed in $(($(date +%s) - began))s (wall time, before stopping the daemons)"
 echo "$check passed, 0 failed"
-say "passed in $(($(date +%s) - began))s"
