@@ -16,7 +16,7 @@ ARCH_FLAGS = -Xswiftc -target-cpu -Xswiftc haswell -Xswiftc -DTAILNAS_FMA
 endif
 endif
 
-.PHONY: run test deps build release lint format bench clean
+.PHONY: run test test-cluster deps build release lint format bench clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -48,6 +48,13 @@ test: deps lint
 	bash scripts/fault-test.sh
 	bash scripts/study-test.sh
 	bash scripts/tmux-test.sh
+	bash scripts/slurm-test.sh
+
+# A single-node Slurm cluster on this machine (munged, slurmctld, slurmd; installs slurm-wlm and munge) runs a
+# tiny study as the job array `tailnas study slurm` writes (about 30 s; also the last step of `make test`).
+test-cluster: deps
+	$(SWIFT) build $(TEST_FLAGS) --product tailnas
+	bash scripts/slurm-test.sh
 
 bench: release
 	.build/release/tailnas bench

@@ -22,14 +22,14 @@ public enum StudyJobs {
       "#!/bin/bash",
       "# tailnas study \(studyName): \(count) runs, one array task each; submit with: sbatch THIS_FILE",
       "# A task whose run is done (or held by another worker) exits at once; run again to pick up the rest.",
-      "#SBATCH --job-name=tailnas-\(studyName)",
+      "#SBATCH --job-name=" + directive("tailnas-\(studyName)"),
       "#SBATCH --array=0-\(max(count - 1, 0))" + (concurrent.map { "%\($0)" } ?? ""),
       "#SBATCH --ntasks=1",
       "#SBATCH --cpus-per-task=\(threads)",
-      "#SBATCH --mem=\(memory)",
-      "#SBATCH --output=\(logs)/%A_%a.out",
+      "#SBATCH --mem=" + directive(memory),
+      "#SBATCH --output=" + directive(logs.replacingOccurrences(of: "%", with: "%%") + "/%A_%a.out"),
     ]
-    if let time { lines.append("#SBATCH --time=\(time)") }
+    if let time { lines.append("#SBATCH --time=" + directive(time)) }
     lines += [
       "set -euo pipefail",
       "mkdir -p \(quoted(logs))",
@@ -38,6 +38,14 @@ public enum StudyJobs {
         + "--threads \"${SLURM_CPUS_PER_TASK:-\(threads)}\"",
     ]
     return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// `text` as the value of an `#SBATCH` line: sbatch splits those at white space and reads double quotes and
+  /// backslashes (not a shell's single quotes), so a value with a space, e.g. a study folder's, is put in
+  /// double quotes.
+  static func directive(_ text: String) -> String {
+    guard text.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == "\\" }) else { return text }
+    return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
   }
 
   /// `text` quoted for a POSIX shell when it needs quoting.
