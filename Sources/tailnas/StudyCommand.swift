@@ -74,6 +74,8 @@ struct StudyLocal: ParsableCommand {
   @Option(help: "Threads per run (default: the cores divided between the jobs).") var threads: Int?
   @Flag(help: "Print progress lines instead of the study view (the default without a terminal).")
   var headless = false
+  @Flag(help: "Also take failed runs (e.g. a NaN loss), resuming them from their newest checkpoint.")
+  var retryFailed = false
   @OptionGroup var display: DisplayOptions
 
   func validate() throws {
@@ -102,7 +104,8 @@ struct StudyLocal: ParsableCommand {
     for k in 0..<jobs {
       let process = Process()
       process.executableURL = URL(fileURLWithPath: executablePath)
-      process.arguments = ["study", "run", self.study.file, "--threads", "\(threads)"]
+      process.arguments =
+        ["study", "run", self.study.file, "--threads", "\(threads)"] + (retryFailed ? ["--retry-failed"] : [])
       let log = logs.appendingPathComponent("worker-\(k + 1).log")
       FileManager.default.createFile(atPath: log.path, contents: nil)
       let handle = try FileHandle(forWritingTo: log)
@@ -145,7 +148,9 @@ struct StudyLocal: ParsableCommand {
     }
     let failed = states.filter { if case .failed = $0 { true } else { false } }.count
     if failed > 0 {
-      printError("tailnas: \(Format.count(failed, "run")) failed; see tailnas study status \(self.study.file)")
+      printError(
+        "tailnas: \(Format.count(failed, "run")) failed; see tailnas study status \(self.study.file) "
+          + "(--retry-failed resumes them)")
       throw ExitCode(ExitStatus.failed)
     }
     say("study \(study.name) done; tailnas study report \(self.study.file) compares its runs")
@@ -167,6 +172,8 @@ struct StudyRunCommand: ParsableCommand {
   @Option(help: "The run's index in grid order (0-based, as `study jobs` and Slurm's array task id count).")
   var job: Int?
   @Option(help: "Threads for each run (default: all cores).") var threads: Int?
+  @Flag(help: "Also take failed runs (e.g. a NaN loss), resuming them from their newest checkpoint.")
+  var retryFailed = false
 
   func run() throws {
     let study = try self.study.load()
@@ -176,11 +183,11 @@ struct StudyRunCommand: ParsableCommand {
       guard runs.indices.contains(job) else {
         throw ValidationError("\(StudyError.noSuchJob(job, count: runs.count))")
       }
-      let code = StudyExecution.execute(runs[job], of: study, threads: threads)
+      let code = StudyExecution.execute(runs[job], of: study, threads: threads, retryFailed: retryFailed)
       if code.rawValue != 0 { throw code }
       return
     }
-    let code = try StudyExecution.work(study, threads: threads)
+    let code = try StudyExecution.work(study, threads: threads, retryFailed: retryFailed)
     if code.rawValue != 0 { throw code }
   }
 }

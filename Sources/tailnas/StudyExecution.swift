@@ -9,13 +9,13 @@ import Study
 enum StudyExecution {
   /// Runs `run` to its end (or to a stop), headless: it starts it, continues its search or its training, or
   /// says it is done. Returns the exit code of the run.
-  static func execute(_ run: StudyRun, of study: Study, threads: Int?) -> ExitCode {
+  static func execute(_ run: StudyRun, of study: Study, threads: Int?, retryFailed: Bool = false) -> ExitCode {
     var run = run
     run.search.threads = threads
     run.training?.threads = threads
     let state = run.state(trains: study.trains)
     say("study \(study.name): run \(run.index) \(run.id) (\(run.label)): \(describe(state))")
-    guard state.needsWork else { return ExitCode(ExitStatus.success) }
+    guard needsWork(state, retryFailed: retryFailed) else { return ExitCode(ExitStatus.success) }
     let lock: StudyLock
     do {
       guard let taken = try StudyLock.acquire(run, note: { say("study \(study.name): \($0)") }) else {
@@ -29,7 +29,8 @@ enum StudyExecution {
     defer { lock.release() }
     // The state again, under the lock: another worker may have finished it meanwhile.
     let current = run.state(trains: study.trains)
-    guard current.needsWork else { return ExitCode(ExitStatus.success) }
+    guard needsWork(current, retryFailed: retryFailed) else { return ExitCode(ExitStatus.success) }
+    if case .failed = current { say("study \(study.name): retrying \(run.id) from its newest checkpoint") }
     let status: @Sendable (String) -> Void = { say($0) }
     return Headless.run { sinks in
       switch current {
@@ -42,7 +43,7 @@ enum StudyExecution {
         return try RunSession.startSearch(
           configuration: run.search, runsDirectory: study.runsDirectory, at: run.directory, sinks: sinks,
           watching: .headless, status: status)
-      case .searchInterrupted, .trainingPending:
+      case .searchInterrupted, .trainingPending, .failed:
         guard let search = run.searchRun else { throw RunStoreError.missing(path: run.directory.path) }
         guard let training = run.training else {
           return try RunSession.resumeSearch(run: search, sinks: sinks, watching: .headless, status: status)
@@ -61,20 +62,30 @@ enum StudyExecution {
 
   /// Works through the study: every run that needs work and is free, in grid order, until none is left or a
   /// stop signal came. Returns failure when a run failed.
-  static func work(_ study: Study, threads: Int?) throws -> ExitCode {
+  static func work(_ study: Study, threads: Int?, retryFailed: Bool = false) throws -> ExitCode {
     var failed = 0
     var done = Set<String>()
     while !StopSignal.received {
       let runs = try study.runs()
-      guard let next = runs.first(where: { !done.contains($0.id) && $0.state(trains: study.trains).needsWork })
+      guard
+        let next = runs.first(where: {
+          !done.contains($0.id) && needsWork($0.state(trains: study.trains), retryFailed: retryFailed)
+        })
       else { break }
       done.insert(next.id)
-      let code = execute(next, of: study, threads: threads)
+      let code = execute(next, of: study, threads: threads, retryFailed: retryFailed)
       if code.rawValue == ExitStatus.stopped { return code }
       if code.rawValue != ExitStatus.success { failed += 1 }
     }
     if StopSignal.received { return ExitCode(ExitStatus.stopped) }
     return ExitCode(failed > 0 ? ExitStatus.failed : ExitStatus.success)
+  }
+
+  /// Whether a worker takes a run in `state`: interrupted, unfinished or missing ones, and failed ones too
+  /// with `--retry-failed`.
+  static func needsWork(_ state: StudyRunState, retryFailed: Bool) -> Bool {
+    if case .failed = state { return retryFailed }
+    return state.needsWork
   }
 
   static func describe(_ state: StudyRunState) -> String {
