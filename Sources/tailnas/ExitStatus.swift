@@ -45,7 +45,7 @@ enum ExitStatus {
       }
     case let e as RunExportError:
       switch e {
-      case .noEpochs: code = noInput
+      case .noEpochs, .nothingRecorded: code = noInput
       case .invalidName: code = usage
       }
     case is SearchError, is SettingError: code = usage
