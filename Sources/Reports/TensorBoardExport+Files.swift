@@ -62,16 +62,32 @@ extension TensorBoardExport {
   }
 
   /// Writes the event files of `run` under `root`, one TensorBoard run per tailnas run: a search run and
-  /// (with `trainings`) every training run inside it, or a training run alone. Damaged event-log lines are
-  /// skipped with a warning, as the other exports do; a training run that recorded nothing yet is left out with
-  /// a warning, but `run` itself must have recorded a step or an epoch.
-  public static func write(run: RunDirectory, trainings: Bool = true, to root: URL) throws -> Written {
+  /// (with `trainings`) every training run inside it, or a training run alone. `name` (default: the run's id)
+  /// replaces the id in the directories, e.g. `hls/seed-0` gives `root/hls/seed-0/search` and
+  /// `root/hls/seed-0/train`, so a study's runs show in TensorBoard by their settings; it is a relative path
+  /// without `.` or `..` parts (else `RunExportError.invalidRunName`). Damaged event-log lines are skipped with
+  /// a warning, as the other exports do; a training run that recorded nothing yet is left out with a warning,
+  /// but `run` itself must have recorded a step or an epoch.
+  public static func write(run: RunDirectory, named name: String? = nil, trainings: Bool = true, to root: URL)
+    throws -> Written
+  {
+    if let name {
+      let parts = name.split(separator: "/", omittingEmptySubsequences: false)
+      guard !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else {
+        throw RunExportError.invalidRunName(name)
+      }
+    }
     var written = Written()
     let runs = [run] + (trainings ? run.trainingRuns() : [])
     for (index, directory) in runs.enumerated() {
       let log = try directory.events(salvage: true)
       written.warnings += log.warnings
-      let export = TensorBoardExport(log: log, runID: directory.id)
+      var id = directory.id
+      if let name {
+        let inside = index > 0 || directory.parent != nil
+        id = inside ? "\(name)/\(directory.url.lastPathComponent)" : name
+      }
+      let export = TensorBoardExport(log: log, runID: id)
       guard export.hasScalars else {
         if index == 0 { throw RunExportError.nothingRecorded(run: directory.id) }
         written.warnings.append("\(directory.id) has recorded nothing yet; it is left out of the TensorBoard export")

@@ -46,7 +46,7 @@ enum ExitStatus {
     case let e as RunExportError:
       switch e {
       case .noEpochs, .nothingRecorded: code = noInput
-      case .invalidName: code = usage
+      case .invalidName, .invalidRunName: code = usage
       }
     case is SearchError, is SettingError: code = usage
     case let e as ConfigurationFileError:

@@ -141,6 +141,29 @@ import Testing
     #expect([UInt8](try Data(contentsOf: written.files[0])) == bytes)
   }
 
+  @Test func aNameReplacesTheIDInTheDirectories() throws {
+    let runs = try temporaryDirectory("tensorboard")
+    let search = try F.write(
+      F.completeRun(id: "s", method: "hls", twoHead: true, accuracies: [0.4]), id: "s", in: runs)
+    let training = try F.write(
+      F.trainingRun(id: "s/train", source: "s", twoHead: true, accuracies: [0.6]), id: "s/train", in: runs)
+    let root = runs.appendingPathComponent("tb")
+    let written = try TensorBoardExport.write(run: search, named: "hls/seed-0", to: root)
+    #expect(
+      written.files.map { $0.deletingLastPathComponent().path }
+        == ["search", "train"].map {
+          root.appendingPathComponent("hls/seed-0/\($0)").path
+        })
+    let alone = try TensorBoardExport.write(run: training, named: "again", to: root)
+    #expect(
+      alone.files.map { $0.deletingLastPathComponent().path } == [root.appendingPathComponent("again/train").path])
+    for bad in ["", "/abs", "a/../b", "a//b", "./a"] {
+      #expect(throws: RunExportError.invalidRunName(bad)) {
+        try TensorBoardExport.write(run: search, named: bad, to: root)
+      }
+    }
+  }
+
   @Test func aRunWithNothingRecordedIsAnError() throws {
     let runs = try temporaryDirectory("tensorboard")
     let started = F.started(id: "n", method: "darts", twoHead: false, epochs: 2)
