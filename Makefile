@@ -37,7 +37,8 @@ format:
 	$(SWIFT) format --in-place --recursive $(SWIFT_FORMAT_PATHS)
 
 # Tests run against the optimised build that ships (with testing enabled for @testable imports); the
-# crash/resume and tmux tests drive the real binary.
+# crash/resume and tmux tests drive the real binary; the TensorBoard test reads exports back with the
+# `tensorboard` pip package, in a virtual environment cached under .build/.
 TEST_FLAGS = -c release -Xswiftc -enable-testing $(ARCH_FLAGS)
 
 test: deps lint
@@ -45,6 +46,7 @@ test: deps lint
 	$(SWIFT) test $(TEST_FLAGS) --skip-build
 	bash scripts/kill-resume-test.sh
 	bash scripts/cli-test.sh
+	bash scripts/tensorboard-test.sh
 	bash scripts/fault-test.sh
 	bash scripts/study-test.sh
 	bash scripts/tmux-test.sh

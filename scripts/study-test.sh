@@ -133,4 +133,24 @@ done
 [ "$(grep -c 'class="bar"' "$work/figures/accuracy-per-method.svg")" = 2 ] || fail "accuracy-per-method does not have one bar per method"
 pass "the figures are valid SVG and render"
 
+# TensorBoard files for every run (the venv that tensorboard-test.sh makes, when it is there).
+"$bin" study report "$work/tiny.toml" --tensorboard "$work/tb" > "$work/tb.log"
+[ "$(find "$work/tb" -name 'events.out.tfevents.*' | wc -l)" = 8 ] || { find "$work/tb"; fail "not 8 event files (4 runs x search and train)"; }
+venv="$PWD/.build/tensorboard-venv"
+if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "import tensorboard" 2> /dev/null; then
+  "$venv/bin/python" - "$work/tb" <<'PY' || fail "TensorBoard does not read the study's event files"
+import os, sys
+from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+root = sys.argv[1]
+for name in ["darts/seed=0", "darts/seed=1", "hls/seed=0", "hls/seed=1"]:
+    for phase in ["search", "train"]:
+        acc = EventAccumulator(os.path.join(root, name, phase)); acc.Reload()
+        tags = acc.Tags()["scalars"]
+        assert "accuracy/test" in tags and "loss/train" in tags, (name, phase, tags)
+PY
+  pass "study report --tensorboard writes every run's search and training, and TensorBoard reads them"
+else
+  pass "study report --tensorboard writes every run's search and training (no tensorboard venv to read them)"
+fi
+
 echo "study-test: all $check checks passed"

@@ -10,12 +10,19 @@ public enum RunExportError: Error, CustomStringConvertible, Equatable {
   case noEpochs(run: String)
   /// A genotype name that is not a Python identifier.
   case invalidName(String)
+  /// The run has recorded no step and no epoch, so it has no scalars to export.
+  case nothingRecorded(run: String)
+  /// A TensorBoard run name that is not a relative path of plain parts.
+  case invalidRunName(String)
 
   public var description: String {
     switch self {
     case .noEpochs(let run): "\(run) has no epochs yet (the run stopped before its first epoch ended)"
     case .invalidName(let name):
       "'\(name)' is not a valid Python identifier (letters, digits and underscores, not starting with a digit)"
+    case .nothingRecorded(let run): "\(run) has recorded no step yet (the run stopped before its first step ended)"
+    case .invalidRunName(let name):
+      "'\(name)' is not a TensorBoard run name (a relative path whose parts are neither empty, '.' nor '..')"
     }
   }
 }

@@ -45,8 +45,8 @@ enum ExitStatus {
       }
     case let e as RunExportError:
       switch e {
-      case .noEpochs: code = noInput
-      case .invalidName: code = usage
+      case .noEpochs, .nothingRecorded: code = noInput
+      case .invalidName, .invalidRunName: code = usage
       }
     case is SearchError, is SettingError: code = usage
     case let e as ConfigurationFileError:

@@ -3,11 +3,12 @@ import Foundation
 import Reports
 import RunStore
 
-/// `tailnas export RUN`: the final genotype as DARTS Python, the metrics as CSV, the figures as SVG.
+/// `tailnas export RUN`: the final genotype as DARTS Python, the metrics as CSV, the figures as SVG, the
+/// scalars as TensorBoard event files.
 struct ExportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "export",
-    abstract: "Export a run: its genotype (DARTS Python), metrics (CSV) and figures (SVG).",
+    abstract: "Export a run: its genotype (DARTS Python), metrics (CSV or TensorBoard) and figures (SVG).",
     discussion: """
       RUN is a search run or a training run (RUN/train). Without --out, one text export goes to standard \
       output: --genotype, --csv steps or --csv epochs. With --out DIR, the chosen text exports are written \
@@ -15,7 +16,11 @@ struct ExportCommand: ParsableCommand {
       accuracy.svg, schedules.svg, for a search one alphas-<component>.svg per searched component, and the \
       cells drawn by Graphviz as DARTS' visualize.py draws them: cell-normal.svg, cell-reduce.svg (and \
       cell-instance.svg, cell-class.svg for two heads). --dot DIR writes the cells' Graphviz DOT text instead \
-      of rendering it (cell-<component>.dot). Files written are listed on standard error.
+      of rendering it (cell-<component>.dot). --tensorboard DIR writes TensorBoard event files of the run's \
+      scalars, one TensorBoard run per tailnas run: a search as DIR/<id>/search and each training run inside it \
+      as DIR/<id>/train (train-2, ...); a training run RUN/train alone. Exporting again replaces tailnas' \
+      earlier files there (events.out.tfevents.<start>.<host>.tailnas). Files written are listed on standard \
+      error.
 
       The genotype is a search's final epoch's, or the one a training run trained: `NAME = \
       Genotype(normal=..., normal_concat=..., reduce=..., reduce_concat=...)` after the namedtuple \
@@ -29,8 +34,16 @@ struct ExportCommand: ParsableCommand {
       weight_lr, mu, arch_lr_<component>..., seconds. A training run's tables have auxiliary_loss and \
       drop_path in place of the validation and architecture columns.
 
+      TensorBoard scalars all use the global step (from 1) as their step; an epoch's sit at the step that \
+      ended it, with an `epoch` scalar. Per step: step/train_loss, step/validation_loss (step/auxiliary_loss \
+      for training), step/train_loss_instance, step/train_loss_class, step/images_per_second, lr/weights, \
+      lr/alphas_<component>, mu (drop_path for training). Per epoch: loss/train, loss/validation, loss/test, \
+      accuracy/train, accuracy/validation, accuracy/test, accuracy/test_many, accuracy/test_medium, \
+      accuracy/test_few, accuracy_class/<class>, time/epoch_seconds.
+
       Examples: `tailnas export RUN --genotype >> genotypes.py`, `tailnas export RUN --csv epochs > epochs.csv`, \
-      `tailnas export RUN/train --svg figures`, `tailnas export RUN --genotype --csv all --out exports --svg figures`.
+      `tailnas export RUN/train --svg figures`, `tailnas export RUN --genotype --csv all --out exports --svg figures`, \
+      `tailnas export RUN --tensorboard tb && tensorboard --logdir tb`.
       """)
 
   /// What `--csv` selects.
@@ -51,6 +64,10 @@ struct ExportCommand: ParsableCommand {
   var svg: String?
   @Option(help: ArgumentHelp("Write the cells' Graphviz DOT text into this directory.", valueName: "dir"))
   var dot: String?
+  @Option(
+    help: ArgumentHelp(
+      "Write TensorBoard event files (the run's and its trainings' scalars) under this directory.", valueName: "dir"))
+  var tensorboard: String?
 
   private var tables: [RunExport.Table] {
     switch csv {
@@ -62,8 +79,9 @@ struct ExportCommand: ParsableCommand {
   }
 
   func validate() throws {
-    guard genotype || csv != nil || svg != nil || dot != nil else {
-      throw ValidationError("say what to export: --genotype, --csv steps|epochs|all, --svg DIR and/or --dot DIR")
+    guard genotype || csv != nil || svg != nil || dot != nil || tensorboard != nil else {
+      throw ValidationError(
+        "say what to export: --genotype, --csv steps|epochs|all, --svg DIR, --dot DIR and/or --tensorboard DIR")
     }
     if let name, !RunExport.isPythonIdentifier(name) {
       throw ValidationError("\(RunExportError.invalidName(name))")
@@ -95,6 +113,11 @@ struct ExportCommand: ParsableCommand {
       }
       if let dot {
         for file in try export.writeCellDOT(to: URL(fileURLWithPath: dot)) { printError("wrote \(file.path)") }
+      }
+      if let tensorboard {
+        let written = try TensorBoardExport.write(run: directory, to: URL(fileURLWithPath: tensorboard))
+        for warning in written.warnings where !summary.warnings.contains(warning) { printError("tailnas: \(warning)") }
+        for file in written.files { printError("wrote \(file.path)") }
       }
       if let svg {
         let directory = URL(fileURLWithPath: svg)

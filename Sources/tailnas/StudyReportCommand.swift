@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import Presentation
 import Reports
+import RunStore
 import Study
 
 /// `tailnas study report FILE`: the paper's table, claims and figures from the study's runs.
@@ -20,11 +22,24 @@ struct StudyReportCommand: ParsableCommand {
   @Option(help: "text, markdown or csv.") var format = "text"
   @Option(help: ArgumentHelp("Write the paper's figures as SVG files into this folder.", valueName: "dir"))
   var svg: String?
+  @Option(
+    help: ArgumentHelp(
+      "Write every run's TensorBoard event files into this folder, one TensorBoard run per study run and phase "
+        + "(<method>/<other values>/search and .../train).", valueName: "dir"))
+  var tensorboard: String?
 
   func validate() throws {
     guard ReportFormat(rawValue: format) != nil else {
       throw ValidationError("--format must be text, markdown or csv, got '\(format)'")
     }
+  }
+
+  /// `hls/seed=1` or `darts/imbalance_ratio=100,seed=0`: the method, then the run's other grid values.
+  static func tensorBoardName(_ run: StudyRun) -> String {
+    let rest = run.values.filter { $0.label != "method" }.map {
+      "\($0.label)=\($0.value.plain)".replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: " ", with: "_")
+    }
+    return run.search.method.rawValue + "/" + (rest.isEmpty ? run.id : rest.joined(separator: ","))
   }
 
   func run() throws {
@@ -42,6 +57,25 @@ struct StudyReportCommand: ParsableCommand {
       } catch {
         throw ExitStatus.exit(for: error)
       }
+    }
+    if let tensorboard {
+      var files = 0
+      do {
+        for run in runs {
+          guard let directory = run.searchRun, (try? RunSummary(directory: directory))?.epochsDone ?? 0 > 0 else {
+            continue
+          }
+          let written = try TensorBoardExport.write(
+            run: directory, named: Self.tensorBoardName(run), to: URL(fileURLWithPath: tensorboard))
+          for warning in written.warnings { printError("tailnas: \(warning)") }
+          files += written.files.count
+        }
+      } catch {
+        throw ExitStatus.exit(for: error)
+      }
+      say(
+        "wrote \(Format.count(files, "TensorBoard event file")) into \(tensorboard) (tensorboard --logdir \(tensorboard))"
+      )
     }
   }
 }
