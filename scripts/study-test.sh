@@ -153,4 +153,23 @@ else
   pass "study report --tensorboard writes every run's search and training (no tensorboard venv to read them)"
 fi
 
+# Bad input: a clear sentence and the documented exit code.
+expect() {
+  local code="$1"; shift
+  set +e; "$@" > "$work/out" 2> "$work/err"; local rc=$?; set -e
+  [ "$rc" = "$code" ] || { cat "$work/out" "$work/err"; fail "'$*' exited $rc, expected $code"; }
+}
+expect 66 "$bin" study status "$work/none.toml"
+grep -q "does not exist" "$work/err" || fail "a missing study file: $(cat "$work/err")"
+printf 'preset = "tiny"\n[grid]\ncolour = [1, 2]\n' > "$work/bad.toml"
+expect 64 "$bin" study "$work/bad.toml"
+grep -q "grid.colour is no setting" "$work/err" || fail "an unknown grid key: $(cat "$work/err")"
+printf 'preset = "tiny"\n[grid]\nmethod = ["darts", "nonsense"]\n' > "$work/bad.toml"
+expect 64 "$bin" study status "$work/bad.toml"
+grep -q "run 1 (method=nonsense)" "$work/err" || fail "an invalid grid value: $(cat "$work/err")"
+expect 64 "$bin" study run "$work/tiny.toml" --job 4
+grep -q "jobs 0...3, not 4" "$work/err" || fail "a job out of range: $(cat "$work/err")"
+expect 64 "$bin" study report "$work/tiny.toml" --format xml
+pass "bad study files, grid values, jobs and flags are refused with a clear message and exit code 64 or 66"
+
 echo "study-test: all $check checks passed"

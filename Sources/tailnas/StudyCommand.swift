@@ -45,7 +45,8 @@ struct StudyFileArgument: ParsableArguments {
         printError("tailnas: \(error)")
         throw ExitCode(ExitStatus.noInput)
       }
-      throw ValidationError("\(error)")
+      printError("tailnas: \(error)")
+      throw ExitCode(ExitStatus.usage)
     }
   }
 
@@ -54,7 +55,8 @@ struct StudyFileArgument: ParsableArguments {
     do {
       return try study.runs()
     } catch let error as StudyError {
-      throw ValidationError("\(error)")
+      printError("tailnas: \(error)")
+      throw ExitCode(ExitStatus.usage)
     }
   }
 }
@@ -181,7 +183,8 @@ struct StudyRunCommand: ParsableCommand {
     StopSignal.install {}
     if let job {
       guard runs.indices.contains(job) else {
-        throw ValidationError("\(StudyError.noSuchJob(job, count: runs.count))")
+        printError("tailnas: \(StudyError.noSuchJob(job, count: runs.count))")
+        throw ExitCode(ExitStatus.usage)
       }
       let code = StudyExecution.execute(runs[job], of: study, threads: threads, retryFailed: retryFailed)
       if code.rawValue != 0 { throw code }
