@@ -74,7 +74,8 @@ let package = Package(
     .testTarget(name: "ArchitectureTests", dependencies: ["Architecture"]),
     .testTarget(name: "RunEventsTests", dependencies: ["Architecture", "RunEvents", "SyntheticRuns"]),
     .testTarget(name: "SettingsTests", dependencies: ["Settings"]),
-    .testTarget(name: "StudyTests", dependencies: ["RunEvents", "RunStore", "Search", "Settings", "Study"]),
+    .testTarget(
+      name: "StudyTests", dependencies: ["RunEvents", "RunStore", "Search", "Settings", "Study", "SyntheticRuns"]),
     .testTarget(name: "PresentationTests", dependencies: ["Presentation"]),
     .testTarget(name: "RunLoopTests", dependencies: ["RunEvents", "RunLoop"]),
     .testTarget(name: "EngineTests", dependencies: ["Engine", "Datasets", "TestSupport"]),

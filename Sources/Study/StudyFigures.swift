@@ -13,7 +13,8 @@ import RunStore
 /// out, with the reason in `skipped`.
 public struct StudyFigures: Sendable {
   public var report: StudyReport
-  /// The run Figures 3 and 5 show: the first finished hls run, else bbn-darts, else any finished run.
+  /// The run Figures 3 and 5 show: the one given, else the first finished hls run, else bbn-darts, else any
+  /// finished run (Figure 5 needs a two-head run: with a one-head one it shows the first finished two-head run).
   public var featured: StudyOutcome?
 
   public init(report: StudyReport, featured: StudyOutcome? = nil) {
@@ -152,10 +153,9 @@ public struct StudyFigures: Sendable {
   }
 
   func schedulesFigure() -> SVGDocument? {
-    guard
-      let outcome = report.rows.flatMap(\.finished).first(where: {
-        ["hls", "bbn-darts"].contains($0.run.search.method.rawValue)
-      }),
+    let twoHead = { (o: StudyOutcome) in ["hls", "bbn-darts"].contains(o.run.search.method.rawValue) }
+    let chosen = featured.flatMap { twoHead($0) ? $0 : nil }
+    guard let outcome = chosen ?? report.rows.flatMap(\.finished).first(where: twoHead),
       let search = outcome.search, !search.epochs.isEmpty
     else { return nil }
     let total = Double(search.plannedEpochs ?? search.epochs.count)

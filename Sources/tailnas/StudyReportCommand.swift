@@ -24,6 +24,11 @@ struct StudyReportCommand: ParsableCommand {
   var svg: String?
   @Option(
     help: ArgumentHelp(
+      "The run Figures 3 and 5 show: its id or job number (default: the first finished hls run).",
+      valueName: "run"))
+  var figureRun: String?
+  @Option(
+    help: ArgumentHelp(
       "Write every run's TensorBoard event files into this folder, one TensorBoard run per study run and phase "
         + "(<method>/<other values>/search and .../train).", valueName: "dir"))
   var tensorboard: String?
@@ -49,7 +54,19 @@ struct StudyReportCommand: ParsableCommand {
     let report = StudyReport(study: study, outcomes: outcomes)
     FileHandle.standardOutput.write(Data(report.rendered(as: ReportFormat(rawValue: format) ?? .text).utf8))
     if let svg {
-      let figures = StudyFigures(report: report)
+      var featured: StudyOutcome?
+      if let figureRun {
+        guard let outcome = outcomes.first(where: { $0.run.id == figureRun || "\($0.run.index)" == figureRun }) else {
+          printError("tailnas: --figure-run \(figureRun) is no run of the study (tailnas study status lists them)")
+          throw ExitCode(ExitStatus.usage)
+        }
+        guard outcome.search?.epochs.isEmpty == false else {
+          printError("tailnas: --figure-run \(figureRun) has no finished epoch yet")
+          throw ExitCode(ExitStatus.noInput)
+        }
+        featured = outcome
+      }
+      let figures = StudyFigures(report: report, featured: featured)
       do {
         let (written, skipped) = try figures.write(to: URL(fileURLWithPath: svg))
         for file in written { say("wrote \(file.path)") }
