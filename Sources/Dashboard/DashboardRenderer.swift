@@ -68,12 +68,15 @@ public enum DashboardRenderer {
     var actions: [(DashboardAction, String)] = []
     if model.mode == .replay {
       actions.append((.toggleReplay, "play"))
+    } else if model.isWatchingOnly {
+      // Another process runs it: no pause or edits here; q and Esc go back.
     } else {
       actions.append((.togglePause, model.data.isPaused ? "resume" : "pause"))
       actions.append((.openEditor, "edit"))
     }
     actions += [
-      (.toggleHelp, "help"), (.quit, "quit"), (.scrubBack, "epoch"), (.focusNext, "focus"), (.zoom, "zoom"),
+      (.toggleHelp, "help"), (.quit, model.isWatchingOnly ? "back" : "quit"), (.scrubBack, "epoch"),
+      (.focusNext, "focus"), (.zoom, "zoom"),
       (.toggleWinners, "winners"), (.toggleFreeze, model.isFrozen ? "unfreeze" : "freeze"), (.cycleTheme, "theme"),
     ]
     return actions.map { action, word in

@@ -100,6 +100,9 @@ import Testing
     #expect(model.message?.contains("another process") == true)
     #expect(model.update(.character("q")) == [.quit])
     #expect(model.update(.escape) == [.quit])
+    var screen = ScreenBuffer(width: 100, height: 30)
+    DashboardRenderer.render(model, into: &screen)
+    #expect(screen.line(29).contains("q back") && !screen.line(29).contains("pause"))
     var zoomed = model
     _ = zoomed.update(.character("1"))
     #expect(zoomed.update(.escape) != [.quit])
