@@ -131,7 +131,7 @@ final class FillingDisk: CheckpointStore {
   @Test func aCorruptCheckpointIsRefusedWithItsProblem() throws {
     let runs = try temporaryDirectory()
     let run = try RunDirectory.create(in: runs, method: "hls", configuration: Self.configuration().tomlText())
-    let (loop, phase) = try Self.runner(run, sinks: [], controls: ControlQueue())
+    let (_, phase) = try Self.runner(run, sinks: [], controls: ControlQueue())
     var file = phase.checkpointFile(loopState: [:])
     file.metadata["format"] = "something-else"
     #expect(throws: SearchError.self) { try phase.restore(from: file) }
