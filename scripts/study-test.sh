@@ -86,6 +86,13 @@ python3 -c 'import glob,json,sys; sys.exit(any(sum(json.loads(l)["event"]["type"
   || fail "running a finished study again started runs"
 pass "running the study again resumed the killed run from its checkpoint and redid nothing"
 
+sed 's/^seed = \[0, 1\]$/seed = [0, 1, 2]/' "$work/tiny.toml" > "$work/tiny-more.toml"
+sed -i 's/^\[grid\]$/[study]\nname = "tiny"\n[grid]/' "$work/tiny-more.toml"
+status=$("$bin" study status "$work/tiny-more.toml")
+[ "$(grep -c "finished$" <<< "$status")" = 4 ] && [ "$(grep -c "not started$" <<< "$status")" = 2 ] \
+  || { echo "$status"; fail "a new grid value should add 2 runs and keep the 4 finished ones"; }
+pass "a new grid value adds only its runs (4 finished kept, 2 new)"
+
 "$bin" study report "$work/tiny.toml" --format csv > "$work/report.csv"
 python3 - "$study" "$work/report.csv" <<'PY' || fail "the report's numbers differ from the runs' events"
 import csv, glob, json, statistics, sys
