@@ -133,15 +133,27 @@ struct StudyLocal: ParsableCommand {
     } else if !headless && !Console.isTerminal {
       printError("tailnas: standard output is not a terminal; printing progress lines")
     }
+    // Progress: a line whenever the runs' states change, and on a terminal a bar of the whole study's epochs
+    // redrawn below it.
     var last = ""
+    let bar = Console.isTerminal && !viewed
+    let watch = StudyWatch(study: study, runs: runs)
+    let started = Date()
     while workers.contains(where: \.isRunning) {
       let line = StudyProgress.line(study: study, runs: runs)
       if line != last {
-        say(line)
+        FileHandle.standardOutput.write(Data(((bar ? "\r\u{1B}[K" : "") + line + "\n").utf8))
         last = line
+      }
+      if bar {
+        let rows = watch.content().rows
+        let progress = rows.isEmpty ? 0 : rows.map(\.progress).reduce(0, +) / Double(rows.count)
+        FileHandle.standardOutput.write(
+          Data(("\r\u{1B}[K" + StudyProgress.bar(progress, elapsed: Date().timeIntervalSince(started))).utf8))
       }
       Thread.sleep(forTimeInterval: viewed ? 0.5 : 2)
     }
+    if bar { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
     say(StudyProgress.line(study: study, runs: runs))
     let states = runs.map { $0.state(trains: study.trains) }
     if StopSignal.received || (viewed && states.contains(where: \.needsWork)) {

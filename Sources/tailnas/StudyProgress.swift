@@ -16,6 +16,15 @@ enum StudyProgress {
     return "study \(study.name): " + parts.joined(separator: ", ") + " (of \(runs.count))"
   }
 
+  /// `[██████░░░░░░░░░░░░░░░░░░]  25% of the study's epochs, 4m10s, ETA 12m30s`.
+  static func bar(_ progress: Double, elapsed: Double, width: Int = 24) -> String {
+    let clamped = min(max(progress, 0), 1)
+    let filled = Int((clamped * Double(width)).rounded(.down))
+    let eta = clamped > 0.01 ? ", ETA \(Format.duration(elapsed / clamped * (1 - clamped)))" : ""
+    return "[" + String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled) + "] "
+      + String(format: "%3d%%", Int(clamped * 100)) + " of the study's epochs, \(Format.duration(elapsed))" + eta
+  }
+
   /// One row per run: index, grid values, id, state.
   static func table(study: Study, runs: [StudyRun]) -> String {
     let labels = runs.first?.values.map(\.label) ?? []
