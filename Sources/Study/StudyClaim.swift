@@ -23,6 +23,9 @@ public struct StudyClaim: Sendable, Equatable {
   /// The numbers behind the verdict.
   public var evidence: String
 
+  /// The methods with an instance and a class head, mixed by mu.
+  static let twoHeadMethods: Set<String> = ["bbn-darts", "hls"]
+
   /// Top-1 points within which two methods count as comparable.
   public static let margin = 1.0
 
@@ -129,7 +132,8 @@ public struct StudyClaim: Sendable, Equatable {
     var claims: [StudyClaim] = []
     var families: [String: [StudyReport.Row]] = [:]
     var order: [String] = []
-    for row in rows where row.setting.contains(where: { $0.label == "mu" }) {
+    // mu mixes the two heads: only the two-head methods have one.
+    for row in rows where row.setting.contains(where: { $0.label == "mu" }) && twoHeadMethods.contains(row.method) {
       let rest = row.setting.filter { $0.label != "mu" }.map { "\($0.label)=\($0.value)" }
       let key = ([row.method] + rest).joined(separator: " ")
       if families[key] == nil { order.append(key) }

@@ -125,7 +125,7 @@ public struct StudyFigures: Sendable {
     guard report.settingLabels.contains("mu") else { return nil }
     var families: [String: [StudyReport.Row]] = [:]
     var order: [String] = []
-    for row in report.rows where !row.top1.values.isEmpty {
+    for row in report.rows where !row.top1.values.isEmpty && StudyClaim.twoHeadMethods.contains(row.method) {
       let key = ([row.method] + row.setting.filter { $0.label != "mu" }.map { "\($0.label)=\($0.value)" })
         .joined(separator: " ")
       if families[key] == nil { order.append(key) }
@@ -133,12 +133,15 @@ public struct StudyFigures: Sendable {
     }
     guard !order.isEmpty else { return nil }
     var chart = SVGChart(title: "top-1 against mu", xLabel: "mean mu over the search", yLabel: "top-1 (%)")
+    chart.xRange = 0...1
     for (index, key) in order.enumerated() {
       let points = families[key]!.compactMap { row -> (x: Double, y: Double, error: Double)? in
         let mus = row.finished.compactMap(\.meanMu)
         guard !mus.isEmpty else { return nil }
         let sd = row.top1.standardDeviation
-        return (mus.reduce(0, +) / Double(mus.count), row.top1.mean * 100, sd.isFinite ? sd * 100 : .nan)
+        // Each family a little to the side of the others, so that their error bars do not hide each other.
+        let offset = (Double(index) - Double(order.count - 1) / 2) * 0.01
+        return (mus.reduce(0, +) / Double(mus.count) + offset, row.top1.mean * 100, sd.isFinite ? sd * 100 : .nan)
       }.sorted { $0.x < $1.x }
       var series = SVGChart.Series(
         label: key, points: points.map { ($0.x, $0.y) }, color: Self.palette[index % Self.palette.count], width: 1.8)
@@ -149,7 +152,7 @@ public struct StudyFigures: Sendable {
     return Self.stacked(
       [chart], title: "Figure 4: accuracy against the mixing ratio",
       subtitle: "\(report.trains ? "trained" : "search") top-1, mean ± std over seeds (bars); x: mu averaged over "
-        + "the search's epochs")
+        + "the search's epochs (each method shifted by 0.01 so that the bars stay apart)")
   }
 
   func schedulesFigure() -> SVGDocument? {

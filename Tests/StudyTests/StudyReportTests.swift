@@ -66,7 +66,7 @@ import Testing
     let mu = claims.filter { $0.statement.contains("mixing ratio") }
     // Equal top-1 at both mu values: the interval of best - worst lies within ±1 point only if the seeds
     // agree; here they spread by 6 points, so the study cannot decide.
-    #expect(mu.count == 4 && mu.allSatisfy { $0.verdict == .undecided })
+    #expect(mu.count == 2 && mu.allSatisfy { $0.verdict == .undecided })  // bbn-darts and hls; darts has no mu
     #expect(!claims.contains { $0.statement.contains("re-weighting") })
   }
 
