@@ -32,7 +32,7 @@ extension StudyReport {
       let mean = String(format: "%.2f", sample.mean * 100)
       return sample.count > 1 ? mean + " ± " + String(format: "%.2f", sample.standardDeviation * 100) : mean
     }
-    let parameters = row.parameters.count > 0 ? Self.parameters(row.parameters.mean) : "-"
+    let parameters = row.parameters.count > 0 ? Format.parameters(Int(row.parameters.mean.rounded())) : "-"
     let versus: String
     if let d = row.versusDARTS {
       versus = "\(StudyClaim.points(d.estimate)) [\(StudyClaim.points(d.low)), \(StudyClaim.points(d.high))]"
@@ -44,13 +44,6 @@ extension StudyReport {
       trains ? meanStd(row.many) : "-", trains ? meanStd(row.medium) : "-", trains ? meanStd(row.few) : "-",
       meanStd(row.searchTop1), parameters, versus,
     ]
-  }
-
-  /// `1.23M`, `15.0K` or `812`.
-  static func parameters(_ count: Double) -> String {
-    if count >= 1e6 { return String(format: "%.2fM", count / 1e6) }
-    if count >= 1e3 { return String(format: "%.1fK", count / 1e3) }
-    return String(format: "%.0f", count)
   }
 
   func claimLines(numbered: Bool) -> [String] {
