@@ -27,23 +27,29 @@ let package = Package(
     .target(name: "RunEvents", dependencies: ["Architecture"]),
     .target(name: "Settings", dependencies: ["Presentation", .product(name: "TOMLKit", package: "TOMLKit")]),
     .target(name: "Presentation"),
+    .target(name: "Collectives"),
 
     // The engine, the data and the run loop the phases share.
     .target(name: "Engine", dependencies: ["CBLAS", "CZlib"], swiftSettings: fastMath),
     .target(name: "Datasets", dependencies: ["CZlib", "Presentation", "Settings"], swiftSettings: fastMath),
-    .target(name: "RunLoop", dependencies: ["RunEvents", "Settings"]),
+    .target(name: "RunLoop", dependencies: ["Collectives", "RunEvents", "Settings"]),
     .target(
-      name: "Operations", dependencies: ["Architecture", "Datasets", "Engine", "RunEvents"], swiftSettings: fastMath),
+      name: "Operations", dependencies: ["Architecture", "Collectives", "Datasets", "Engine", "RunEvents"],
+      swiftSettings: fastMath),
 
     // The phases.
     .target(
       name: "Search",
-      dependencies: ["Architecture", "Datasets", "Engine", "Operations", "RunEvents", "RunLoop", "Settings"],
+      dependencies: [
+        "Architecture", "Collectives", "Datasets", "Engine", "Operations", "RunEvents", "RunLoop", "Settings",
+      ],
       swiftSettings: fastMath),
 
     .target(
       name: "Training",
-      dependencies: ["Architecture", "Datasets", "Engine", "Operations", "RunEvents", "RunLoop", "Settings"],
+      dependencies: [
+        "Architecture", "Collectives", "Datasets", "Engine", "Operations", "RunEvents", "RunLoop", "Settings",
+      ],
       swiftSettings: fastMath),
 
     // Runs on disk, what is made of them, and what shows them.
@@ -56,7 +62,8 @@ let package = Package(
     .executableTarget(
       name: "tailnas",
       dependencies: [
-        "Architecture", "Dashboard", "Datasets", "Engine", "Operations", "Presentation", "Reports", "RunEvents",
+        "Architecture", "Collectives", "Dashboard", "Datasets", "Engine", "Operations", "Presentation", "Reports",
+        "RunEvents",
         "RunLoop",
         "RunStore", "Search", "Settings", "SyntheticRuns", "Terminal", "Training",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -70,18 +77,20 @@ let package = Package(
     .testTarget(name: "RunEventsTests", dependencies: ["Architecture", "RunEvents", "SyntheticRuns"]),
     .testTarget(name: "SettingsTests", dependencies: ["Settings"]),
     .testTarget(name: "PresentationTests", dependencies: ["Presentation"]),
-    .testTarget(name: "RunLoopTests", dependencies: ["RunEvents", "RunLoop"]),
+    .testTarget(name: "RunLoopTests", dependencies: ["Collectives", "RunEvents", "RunLoop"]),
     .testTarget(name: "EngineTests", dependencies: ["Engine", "Datasets", "TestSupport"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
     .testTarget(
       name: "SearchTests",
       dependencies: [
-        "Architecture", "Datasets", "Engine", "Operations", "RunEvents", "RunLoop", "Search", "TestSupport",
+        "Architecture", "Collectives", "Datasets", "Engine", "Operations", "RunEvents", "RunLoop", "Search",
+        "TestSupport",
       ]),
     .testTarget(
       name: "TrainingTests",
       dependencies: [
-        "Architecture", "Datasets", "Engine", "Operations", "RunEvents", "RunLoop", "Training", "TestSupport",
+        "Architecture", "Collectives", "Datasets", "Engine", "Operations", "RunEvents", "RunLoop", "Training",
+        "TestSupport",
       ]
     ),
     .testTarget(
@@ -98,8 +107,8 @@ let package = Package(
     .testTarget(
       name: "IntegrationTests",
       dependencies: [
-        "Architecture", "Dashboard", "Datasets", "Engine", "Operations", "Reports", "RunEvents", "RunLoop", "RunStore",
-        "Search", "SyntheticRuns", "RunFixtures",
+        "Architecture", "Collectives", "Dashboard", "Datasets", "Engine", "Operations", "Reports", "RunEvents",
+        "RunLoop", "RunStore", "Search", "SyntheticRuns", "RunFixtures", "Training",
       ]),
   ],
   swiftLanguageModes: [.v6]
