@@ -37,7 +37,8 @@ format:
 	$(SWIFT) format --in-place --recursive $(SWIFT_FORMAT_PATHS)
 
 # Tests run against the optimised build that ships (with testing enabled for @testable imports); the
-# crash/resume and tmux tests drive the real binary.
+# crash/resume and tmux tests drive the real binary; the MPI test builds tailnas with MPI (TAILNAS_MPI=1)
+# in its own scratch path, .build/mpi, and runs it under mpirun.
 TEST_FLAGS = -c release -Xswiftc -enable-testing $(ARCH_FLAGS)
 
 test: deps lint
@@ -47,6 +48,7 @@ test: deps lint
 	bash scripts/cli-test.sh
 	bash scripts/fault-test.sh
 	bash scripts/tmux-test.sh
+	TAILNAS_ARCH_FLAGS="$(ARCH_FLAGS)" bash scripts/mpi-test.sh
 
 bench: release
 	.build/release/tailnas bench

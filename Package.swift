@@ -1,10 +1,22 @@
 // swift-tools-version: 6.0
+import Foundation
 import PackageDescription
 
 /// Release builds drop bounds checks in the hot loops; the kernels use unsafe buffers throughout.
 let fastMath: [SwiftSetting] = [
   .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))
 ]
+
+/// `TAILNAS_MPI=1 swift build ...` adds the MPI communicator (Open MPI's libmpi, `libopenmpi-dev`) to
+/// tailnas, so that `mpirun -np N tailnas search ...` runs one run over N processes. Without it no target
+/// needs MPI; `make` builds the MPI flavour in its own scratch path (`.build/mpi`) when MPI is installed.
+let withMPI = ProcessInfo.processInfo.environment["TAILNAS_MPI"] == "1"
+let mpiTargets: [Target] =
+  withMPI
+  ? [
+    .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
+    .target(name: "MPICollectives", dependencies: ["CMPI", "Collectives"]),
+  ] : []
 
 let package = Package(
   name: "tailnas",
@@ -67,8 +79,8 @@ let package = Package(
         "RunLoop",
         "RunStore", "Search", "Settings", "SyntheticRuns", "Terminal", "Training",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ],
-      swiftSettings: fastMath
+      ] + (withMPI ? ["MPICollectives"] : []),
+      swiftSettings: fastMath + (withMPI ? [.define("TAILNAS_MPI")] : [])
     ),
 
     .target(name: "TestSupport", dependencies: ["Engine"], path: "Tests/TestSupport"),
@@ -110,6 +122,6 @@ let package = Package(
         "Architecture", "Collectives", "Dashboard", "Datasets", "Engine", "Operations", "Reports", "RunEvents",
         "RunLoop", "RunStore", "Search", "SyntheticRuns", "RunFixtures", "Training",
       ]),
-  ],
+  ] + mpiTargets,
   swiftLanguageModes: [.v6]
 )
