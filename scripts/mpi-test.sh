@@ -108,8 +108,8 @@ done
 [ -n "$killed" ] || { kill "$job"; fail "no checkpoint or no rank 1 to kill"; }
 set +e; wait "$job"; rc=$?; set -e
 [ "$rc" -ne 0 ] || fail "the job went on after rank 1 was killed"
-grep -q "rank 1" "$work/k.log" && grep -qi "signal 9\|killed" "$work/k.log" || { cat "$work/k.log"; fail "no message naming the killed rank"; }
-echo "# $(grep -m1 "rank 1" "$work/k.log")"
+grep -q "process rank 1 .* exited on signal 9" "$work/k.log" || { cat "$work/k.log"; fail "no message naming the killed rank"; }
+echo "# $(grep -m1 "process rank 1 .* exited on signal 9" "$work/k.log")"
 pass "kill -9 of rank 1 ends the whole job, saying which rank died"
 
 run=${run%/}

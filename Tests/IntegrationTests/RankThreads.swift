@@ -5,6 +5,7 @@ import Foundation
 final class RankThreads<T: Sendable>: @unchecked Sendable {
   private var values: [T?]
   private let done = DispatchSemaphore(value: 0)
+  private let lock = NSLock()
 
   private init(count: Int) {
     values = Array(repeating: nil, count: count)
@@ -15,13 +16,14 @@ final class RankThreads<T: Sendable>: @unchecked Sendable {
     for (rank, body) in bodies.enumerated() {
       nonisolated(unsafe) let body = body
       let thread = Thread {
-        threads.values[rank] = body()
+        let value = body()
+        threads.lock.withLock { threads.values[rank] = value }
         threads.done.signal()
       }
       thread.stackSize = 16 << 20
       thread.start()
     }
     for _ in bodies { threads.done.wait() }
-    return threads.values.map { $0! }
+    return threads.lock.withLock { threads.values.map { $0! } }
   }
 }
