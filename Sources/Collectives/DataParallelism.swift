@@ -12,6 +12,9 @@ public struct DataParallelism: Sendable {
   public let worldSize: Int
   /// The ranks this process computes, in order.
   public let localRanks: [Int]
+  /// The threads of a rank whose configuration names none (nil: every core), so that the ranks on one
+  /// machine share its cores instead of each taking them all.
+  public var threadsPerRank: Int?
 
   /// One process alone: one rank, every batch whole.
   public static var single: DataParallelism { DataParallelism(communicator: SingleProcess()) }

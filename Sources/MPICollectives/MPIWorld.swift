@@ -31,6 +31,11 @@ public final class MPIWorld: Communicator {
     return ["OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_SIZE"].contains { environment[$0] != nil }
   }
 
+  /// The ranks `mpirun` started on this machine (Open MPI's local size), 1 when it does not say.
+  public static var ranksOnThisMachine: Int {
+    ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_LOCAL_SIZE"].flatMap { Int($0) } ?? 1
+  }
+
   public func allreduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) {
     for (start, count) in Self.chunks(buffer.count) {
       MPI_Allreduce(

@@ -53,7 +53,8 @@ public final class SearchPhase: RunPhase, @unchecked Sendable {
       channels: c.initChannels, classes: train.classCount, layers: c.layers, inputChannels: train.channels,
       heads: c.method.isTwoHead ? 2 : 0, headCells: c.headCells)
     network = SearchNetwork(shape: shape, seed: SplitMix64.derivedSeed(c.data.seed, stream: 3))
-    let tape = Tape(threads: c.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+    let tape = Tape(
+      threads: c.threads ?? parallelism.threadsPerRank ?? ProcessInfo.processInfo.activeProcessorCount)
     let schedules = c.schedules
     let architect = Architect(
       network: network, learningRate: Float(schedules.architectureLearningRate), beta1: Float(c.architectureBeta1),

@@ -69,7 +69,8 @@ public final class TrainingPhase: RunPhase, @unchecked Sendable {
     }
     let seed = c.data.seed
     network = EvaluationNetwork(genotype: genotype, shape: shape, seed: SplitMix64.derivedSeed(seed, stream: 20))
-    tape = Tape(threads: c.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+    tape = Tape(
+      threads: c.threads ?? parallelism.threadsPerRank ?? ProcessInfo.processInfo.activeProcessorCount)
     let schedules = c.schedules
     optimizer = SGD(
       parameters: network.weights.map(\.tensor), learningRate: Float(schedules.weightLearningRate.value(progress: 0)),

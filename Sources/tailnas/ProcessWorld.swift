@@ -25,7 +25,10 @@ final class ProcessWorld: Sendable {
     #if TAILNAS_MPI
       if MPIWorld.isLaunched {
         let world = MPIWorld()
-        parallelism = DataParallelism(communicator: world)
+        var parallelism = DataParallelism(communicator: world)
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        parallelism.threadsPerRank = max(1, cores / max(1, MPIWorld.ranksOnThisMachine))
+        self.parallelism = parallelism
         finalizer = { world.finalize() }
         return
       }
