@@ -1,10 +1,22 @@
 // swift-tools-version: 6.0
+import Foundation
 import PackageDescription
 
 /// Release builds drop bounds checks in the hot loops; the kernels use unsafe buffers throughout.
 let fastMath: [SwiftSetting] = [
   .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))
 ]
+
+/// `TAILNAS_MPI=1 swift build ...` adds the MPI communicator (Open MPI's libmpi, `libopenmpi-dev`) to
+/// tailnas, so that `mpirun -np N tailnas search ...` runs one run over N processes. Without it no target
+/// needs MPI; `make` builds the MPI flavour in its own scratch path (`.build/mpi`) when MPI is installed.
+let withMPI = ProcessInfo.processInfo.environment["TAILNAS_MPI"] == "1"
+let mpiTargets: [Target] =
+  withMPI
+  ? [
+    .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
+    .target(name: "MPICollectives", dependencies: ["CMPI", "Collectives"]),
+  ] : []
 
 let package = Package(
   name: "tailnas",
@@ -27,23 +39,29 @@ let package = Package(
     .target(name: "RunEvents", dependencies: ["Architecture"]),
     .target(name: "Settings", dependencies: ["Presentation", .product(name: "TOMLKit", package: "TOMLKit")]),
     .target(name: "Presentation"),
+    .target(name: "Collectives"),
 
     // The engine, the data and the run loop the phases share.
     .target(name: "Engine", dependencies: ["CBLAS", "CZlib"], swiftSettings: fastMath),
     .target(name: "Datasets", dependencies: ["CZlib", "Presentation", "Settings"], swiftSettings: fastMath),
-    .target(name: "RunLoop", dependencies: ["RunEvents", "Settings"]),
+    .target(name: "RunLoop", dependencies: ["Collectives", "RunEvents", "Settings"]),
     .target(
-      name: "Operations", dependencies: ["Architecture", "Datasets", "Engine", "RunEvents"], swiftSettings: fastMath),
+      name: "Operations", dependencies: ["Architecture", "Collectives", "Datasets", "Engine", "RunEvents"],
+      swiftSettings: fastMath),
 
     // The phases.
     .target(
       name: "Search",
-      dependencies: ["Architecture", "Datasets", "Engine", "Operations", "RunEvents", "RunLoop", "Settings"],
+      dependencies: [
+        "Architecture", "Collectives", "Datasets", "Engine", "Operations", "RunEvents", "RunLoop", "Settings",
+      ],
       swiftSettings: fastMath),
 
     .target(
       name: "Training",
-      dependencies: ["Architecture", "Datasets", "Engine", "Operations", "RunEvents", "RunLoop", "Settings"],
+      dependencies: [
+        "Architecture", "Collectives", "Datasets", "Engine", "Operations", "RunEvents", "RunLoop", "Settings",
+      ],
       swiftSettings: fastMath),
 
     // Runs on disk, what is made of them, and what shows them.
@@ -61,12 +79,13 @@ let package = Package(
     .executableTarget(
       name: "tailnas",
       dependencies: [
-        "Architecture", "Dashboard", "Datasets", "Engine", "Operations", "Presentation", "Reports", "RunEvents",
+        "Architecture", "Collectives", "Dashboard", "Datasets", "Engine", "Operations", "Presentation", "Reports",
+        "RunEvents",
         "RunLoop",
         "RunStore", "Search", "Settings", "Study", "SyntheticRuns", "Terminal", "Training",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ],
-      swiftSettings: fastMath
+      ] + (withMPI ? ["MPICollectives"] : []),
+      swiftSettings: fastMath + (withMPI ? [.define("TAILNAS_MPI")] : [])
     ),
 
     .target(name: "TestSupport", dependencies: ["Engine"], path: "Tests/TestSupport"),
@@ -77,18 +96,20 @@ let package = Package(
     .testTarget(
       name: "StudyTests", dependencies: ["RunEvents", "RunStore", "Search", "Settings", "Study", "SyntheticRuns"]),
     .testTarget(name: "PresentationTests", dependencies: ["Presentation"]),
-    .testTarget(name: "RunLoopTests", dependencies: ["RunEvents", "RunLoop"]),
+    .testTarget(name: "RunLoopTests", dependencies: ["Collectives", "RunEvents", "RunLoop"]),
     .testTarget(name: "EngineTests", dependencies: ["Engine", "Datasets", "TestSupport"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
     .testTarget(
       name: "SearchTests",
       dependencies: [
-        "Architecture", "Datasets", "Engine", "Operations", "RunEvents", "RunLoop", "Search", "TestSupport",
+        "Architecture", "Collectives", "Datasets", "Engine", "Operations", "RunEvents", "RunLoop", "Search",
+        "TestSupport",
       ]),
     .testTarget(
       name: "TrainingTests",
       dependencies: [
-        "Architecture", "Datasets", "Engine", "Operations", "RunEvents", "RunLoop", "Training", "TestSupport",
+        "Architecture", "Collectives", "Datasets", "Engine", "Operations", "RunEvents", "RunLoop", "Training",
+        "TestSupport",
       ]
     ),
     .testTarget(
@@ -105,9 +126,9 @@ let package = Package(
     .testTarget(
       name: "IntegrationTests",
       dependencies: [
-        "Architecture", "Dashboard", "Datasets", "Engine", "Operations", "Reports", "RunEvents", "RunLoop", "RunStore",
-        "Search", "SyntheticRuns", "RunFixtures",
+        "Architecture", "Collectives", "Dashboard", "Datasets", "Engine", "Operations", "Reports", "RunEvents",
+        "RunLoop", "RunStore", "Search", "SyntheticRuns", "RunFixtures", "Training",
       ]),
-  ],
+  ] + mpiTargets,
   swiftLanguageModes: [.v6]
 )

@@ -9,6 +9,9 @@ public final class DropPath: @unchecked Sendable {
   public var probability: Double
   /// The generator of the masks.
   public var generator: SplitMix64
+  /// The rank whose rows of the batch this process computes, of how many: every rank draws the masks of
+  /// the whole batch and takes its rows, so a data-parallel run drops what one process would.
+  public var replica = (index: 0, count: 1)
 
   public init(probability: Double, generator: SplitMix64) {
     self.probability = probability
@@ -19,7 +22,9 @@ public final class DropPath: @unchecked Sendable {
   public func callAsFunction(_ x: Tensor, tape: Tape) -> Tensor {
     guard probability > 0 else { return x }
     let keep = Float(1 - probability)
-    let mask = Tape.dropPathMask(images: x.shape[0], keep: keep, using: &generator)
+    let images = x.shape[0]
+    var mask = Tape.dropPathMask(images: images * replica.count, keep: keep, using: &generator)
+    if replica.count > 1 { mask = Array(mask[replica.index * images..<(replica.index + 1) * images]) }
     return tape.dropPath(x, keep: keep, mask: mask)
   }
 }

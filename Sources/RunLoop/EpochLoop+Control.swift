@@ -3,14 +3,24 @@ import RunEvents
 extension EpochLoop {
   /// Applies queued control commands at a step boundary; while paused, sleeps on the queue until a resume
   /// or stop arrives. Returns false when the run must stop.
+  ///
+  /// In a data-parallel run only rank 0 reads its queue; the commands it applied (and a stop when its
+  /// events cannot be written) go to the other ranks, which apply them in the same order.
   func handleControls() -> Bool {
+    if let replication, !replication.communicator.isLeader {
+      for command in replication.shareControls([]) { apply(command) }
+      return !stopRequested
+    }
     var commands = controls.take()
+    var applied: [ControlCommand] = []
     while true {
       for command in commands { apply(command) }
-      if stopRequested { return false }
-      if !paused { return true }
+      applied += commands
+      if stopRequested || !paused { break }
       commands = controls.wait(timeout: 0.5)
     }
+    _ = replication?.shareControls(applied + (sinkFailure != nil && !stopRequested ? [.stop] : []))
+    return !stopRequested
   }
 
   /// Applies one command and records it as an event.

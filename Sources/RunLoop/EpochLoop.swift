@@ -29,6 +29,8 @@ public final class EpochLoop: @unchecked Sendable {
   var imagesPerSecond = 0.0
   /// The first failure of the sink, if any.
   private(set) var sinkFailure: String?
+  /// The other ranks of a data-parallel run, nil for a run on one process.
+  public var replication: Replication?
 
   public init(
     phase: RunPhase, schedules: Schedules, sink: EventSink, controls: ControlQueue,
@@ -54,6 +56,11 @@ public final class EpochLoop: @unchecked Sendable {
 
   /// Runs the remaining epochs on the calling thread.
   public func run() -> RunOutcome {
+    do {
+      try replication?.begin(self)
+    } catch {
+      return fail("cannot start on every rank: \(error)")
+    }
     send(.started(startedEvent()))
     while epoch < phase.epochs {
       let epochStart = Date()
@@ -88,6 +95,7 @@ public final class EpochLoop: @unchecked Sendable {
       let report = phase.evaluate(
         epoch: epoch, train: train, values: values, seconds: Date().timeIntervalSince(epochStart))
       send(.epoch(report))
+      if let reason = replication?.checkInStep(epoch: epoch) { return fail(reason) }
       lastReport = report
       if report.test.accuracy > bestAccuracy {
         bestAccuracy = report.test.accuracy

@@ -14,6 +14,9 @@ public final class Architect {
   /// Adam over the alphas, one parameter per component in `network.shape.components` order, so each
   /// component can have its own learning rate (HLS).
   public let optimizer: Adam
+  /// The replicas of a data-parallel run: each backward runs on this process's slices and the alphas'
+  /// gradients are averaged over every rank.
+  public var replicas = Replicas()
 
   public init(
     network: SearchNetwork, learningRate: Float = 3e-4, beta1: Float = 0.5, beta2: Float = 0.999,
@@ -39,10 +42,15 @@ public final class Architect {
     let weights = network.weights.map(\.tensor)
     setRequiresGrad(weights, false)
     defer { setRequiresGrad(weights, true) }
-    optimizer.zeroGrad()
-    let loss = network.loss(validation, mu: mu, classWeights: classWeights, ForwardContext(tape: tape, training: true))
-    tape.backward(loss)
-    return loss[0]
+    let sums = replicas.reduce(gradientsOf: optimizer.parameters) { rank in
+      optimizer.zeroGrad()
+      let loss = network.loss(
+        replicas.slice(validation, rank: rank), mu: mu, classWeights: classWeights,
+        ForwardContext(tape: tape, training: true))
+      tape.backward(loss)
+      return [loss[0]]
+    }
+    return sums[0] / Float(replicas.worldSize)
   }
 
   /// Leaves the second-order (unrolled) architecture gradient in the alphas' gradients.
@@ -64,8 +72,11 @@ public final class Architect {
 
     // w' = w - eta (momentum buf + grad_w L_train + wd w)
     setRequiresGrad(alphas, false)
-    for w in weights { w.zeroGrad() }
-    tape.backward(network.loss(train, mu: mu, classWeights: classWeights, context))
+    _ = replicas.reduce(gradientsOf: weights) { rank in
+      for w in weights { w.zeroGrad() }
+      tape.backward(network.loss(replicas.slice(train, rank: rank), mu: mu, classWeights: classWeights, context))
+      return []
+    }
     for (i, w) in weights.enumerated() {
       let g = w.gradient().data
       let buf = i < momentumBuffers.count ? momentumBuffers[i]?.data : nil
@@ -77,10 +88,13 @@ public final class Architect {
     setRequiresGrad(alphas, true)
 
     // grad_alpha L_val(w') and v = grad_w' L_val(w')
-    for w in weights { w.zeroGrad() }
-    optimizer.zeroGrad()
-    let validationLoss = network.loss(validation, mu: mu, classWeights: classWeights, context)
-    tape.backward(validationLoss)
+    let validationSum = replicas.reduce(gradientsOf: alphas + weights) { rank in
+      for w in weights { w.zeroGrad() }
+      optimizer.zeroGrad()
+      let loss = network.loss(replicas.slice(validation, rank: rank), mu: mu, classWeights: classWeights, context)
+      tape.backward(loss)
+      return [loss[0]]
+    }[0]
     let alphaGradients = alphas.map { $0.gradient().copy() }
     let v = weights.map { $0.gradient().copy() }
     let norm = Float(v.reduce(0) { $0 + $1.squaredNorm() }.squareRoot())
@@ -92,8 +106,11 @@ public final class Architect {
       for (w, (w0, vi)) in zip(weights, zip(saved, v)) {
         for j in 0..<w.count { w.data[j] = w0.data[j] + sign * eps * vi.data[j] }
       }
-      optimizer.zeroGrad()
-      tape.backward(network.loss(train, mu: mu, classWeights: classWeights, context))
+      _ = replicas.reduce(gradientsOf: alphas) { rank in
+        optimizer.zeroGrad()
+        tape.backward(network.loss(replicas.slice(train, rank: rank), mu: mu, classWeights: classWeights, context))
+        return []
+      }
       return alphas.map { $0.gradient().copy() }
     }
     let plus = trainAlphaGradient(sign: 1)
@@ -108,7 +125,7 @@ public final class Architect {
         g[j] = alphaGradients[k].data[j] - eta * (plus[k].data[j] - minus[k].data[j]) / (2 * eps)
       }
     }
-    return UnrolledGradient(validationLoss: validationLoss[0], firstTerm: alphaGradients)
+    return UnrolledGradient(validationLoss: validationSum / Float(replicas.worldSize), firstTerm: alphaGradients)
   }
 }
 

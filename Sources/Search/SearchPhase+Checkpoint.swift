@@ -39,6 +39,7 @@ extension SearchPhase {
         "adam_steps": adam.steps.map(String.init).joined(separator: ","),
         "samplers": Self.json(samplerStates),
         "config": configuration.tomlText(),
+        "world_size": String(worldSize),
       ], uniquingKeysWith: { _, phase in phase })
     return file
   }
@@ -97,6 +98,7 @@ extension SearchPhase {
       try samplers[role]!.restore(state)
     }
     augmentationGenerator.state = rng
+    step.replicas.resetEmulatedStatistics()
     return m
   }
 

@@ -1,4 +1,5 @@
 import Architecture
+import Collectives
 import Datasets
 import Engine
 import Foundation
@@ -27,9 +28,18 @@ public final class SearchPhase: RunPhase, @unchecked Sendable {
     case architectureClass = "architecture_class"
   }
 
-  /// Prepares a fresh search on already-loaded data.
-  public init(configuration: SearchConfiguration, runID: String, train: ImageDataset, test: ImageDataset) throws {
+  /// Prepares a fresh search on already-loaded data, as one rank of `parallelism` (the whole batch on one
+  /// process by default).
+  public init(
+    configuration: SearchConfiguration, runID: String, train: ImageDataset, test: ImageDataset,
+    parallelism: DataParallelism = .single
+  ) throws {
     try configuration.validate()
+    guard configuration.batchSize % parallelism.worldSize == 0 else {
+      throw SearchError.invalidSetting(
+        "the batch size \(configuration.batchSize) does not split into \(parallelism.worldSize) equal slices, one "
+          + "per rank")
+    }
     self.configuration = configuration
     self.runID = runID
     let c = configuration
@@ -43,7 +53,8 @@ public final class SearchPhase: RunPhase, @unchecked Sendable {
       channels: c.initChannels, classes: train.classCount, layers: c.layers, inputChannels: train.channels,
       heads: c.method.isTwoHead ? 2 : 0, headCells: c.headCells)
     network = SearchNetwork(shape: shape, seed: SplitMix64.derivedSeed(c.data.seed, stream: 3))
-    let tape = Tape(threads: c.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+    let tape = Tape(
+      threads: c.threads ?? parallelism.threadsPerRank ?? ProcessInfo.processInfo.activeProcessorCount)
     let schedules = c.schedules
     let architect = Architect(
       network: network, learningRate: Float(schedules.architectureLearningRate), beta1: Float(c.architectureBeta1),
@@ -52,6 +63,7 @@ public final class SearchPhase: RunPhase, @unchecked Sendable {
       network: network, architect: architect,
       weightLearningRate: Float(schedules.weightLearningRate.value(progress: 0)), momentum: Float(c.momentum),
       weightDecay: Float(c.weightDecay), gradientClip: Float(c.gradientClip), tape: tape)
+    step.architect.replicas = Replicas(parallelism, statistics: network.statistics.map(\.statistics))
     classWeights =
       c.method.reweightsLoss
       ? ClassWeights.effectiveNumber(counts: data.classCounts, beta: c.classBalanceBeta) : nil
@@ -71,6 +83,17 @@ public final class SearchPhase: RunPhase, @unchecked Sendable {
 
   /// The tape the search runs on.
   public var tape: Tape { step.tape }
+
+  /// Ranks in the run (one unless data-parallel).
+  public var worldSize: Int { step.replicas.worldSize }
+
+  /// The checksums of the weights and of the alphas, equal on every rank of a data-parallel run.
+  public var parameterChecksums: [UInt64] {
+    [
+      ParameterChecksum.of(network.weights.map(\.tensor)),
+      ParameterChecksum.of(network.architectureParameters.map(\.tensor)),
+    ]
+  }
 
   public var epochs: Int { configuration.epochs }
 

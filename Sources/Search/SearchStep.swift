@@ -14,6 +14,8 @@ public final class SearchStep {
   public let tape: Tape
   /// The BN running statistics, put back when a step fails.
   let runningStatistics: [RunningStatistics]
+  /// The replicas of a data-parallel run (the architect's).
+  public var replicas: Replicas { architect.replicas }
 
   public init(
     network: SearchNetwork, architect: Architect, weightLearningRate: Float = 0.025, momentum: Float = 0.9,
@@ -39,13 +41,17 @@ public final class SearchStep {
     var validationLoss = Float.nan
     let saved = updateArchitecture ? architect.optimizer.savedState() : nil
     let statistics = runningStatistics.map { $0.saved() }
-    func failed(_ reason: String, train: Float = .nan, partial: LossEvaluation? = nil) -> StepLosses {
+    let emulatedStatistics = replicas.savedEmulatedStatistics()
+    func failed(
+      _ reason: String, train: Float = .nan, partial: (instance: Float, class: Float)? = nil
+    ) -> StepLosses {
       if let saved { architect.optimizer.restore(saved) }
       for (running, saved) in zip(runningStatistics, statistics) { running.restore(saved) }
+      replicas.restoreEmulatedStatistics(emulatedStatistics)
       tape.reset()
       return StepLosses(
-        train: train, validation: validationLoss, trainInstance: partial?.branchLosses?.instance,
-        trainClass: partial?.branchLosses?.class, trainCorrect: 0, failure: reason)
+        train: train, validation: validationLoss, trainInstance: partial?.instance, trainClass: partial?.class,
+        trainCorrect: 0, failure: reason)
     }
     if updateArchitecture {
       switch order {
@@ -68,24 +74,37 @@ public final class SearchStep {
     let alphas = architect.optimizer.parameters
     setRequiresGrad(alphas, false)
     defer { setRequiresGrad(alphas, true) }
-    weightOptimizer.zeroGrad()
-    let evaluation = network.evaluateLoss(
-      train, mu: mu, classWeights: classWeights, ForwardContext(tape: tape, training: true))
-    let trainLoss = evaluation.loss[0]
+    // Per slice: the loss, the branch losses and the correct count; a slice whose loss is not finite runs
+    // no backward (the step fails on the summed loss, on every rank alike).
+    var twoHead = false
+    let sums = replicas.reduce(gradientsOf: weightOptimizer.parameters) { rank in
+      weightOptimizer.zeroGrad()
+      let slice = replicas.slice(train, rank: rank)
+      let evaluation = network.evaluateLoss(
+        slice, mu: mu, classWeights: classWeights, ForwardContext(tape: tape, training: true))
+      let loss = evaluation.loss[0]
+      if loss.isFinite { tape.backward(evaluation.loss) } else { tape.reset() }
+      twoHead = evaluation.branchLosses != nil
+      return [
+        loss, evaluation.branchLosses?.instance ?? 0, evaluation.branchLosses?.class ?? 0,
+        Float(Classification.correctCount(evaluation.logits, slice.targets)),
+      ]
+    }
+    let ranks = Float(replicas.worldSize)
+    let trainLoss = sums[0] / ranks
+    let branches = twoHead ? (instance: sums[1] / ranks, class: sums[2] / ranks) : nil
     guard trainLoss.isFinite else {
       return failed(
-        "training loss is \(StepOutcome.describe(Double(trainLoss)))", train: trainLoss, partial: evaluation)
+        "training loss is \(StepOutcome.describe(Double(trainLoss)))", train: trainLoss, partial: branches)
     }
-    tape.backward(evaluation.loss)
     let norm = clipGradientNorm(weightOptimizer.parameters, maxNorm: gradientClip)
     guard norm.isFinite else {
       return failed(
-        "the weight gradient's norm is \(StepOutcome.describe(Double(norm)))", train: trainLoss, partial: evaluation)
+        "the weight gradient's norm is \(StepOutcome.describe(Double(norm)))", train: trainLoss, partial: branches)
     }
     weightOptimizer.step()
     return StepLosses(
-      train: trainLoss, validation: validationLoss, trainInstance: evaluation.branchLosses?.instance,
-      trainClass: evaluation.branchLosses?.class,
-      trainCorrect: Classification.correctCount(evaluation.logits, train.targets))
+      train: trainLoss, validation: validationLoss, trainInstance: branches?.instance, trainClass: branches?.class,
+      trainCorrect: Int(sums[3]))
   }
 }

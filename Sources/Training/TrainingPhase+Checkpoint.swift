@@ -34,6 +34,7 @@ extension TrainingPhase {
         "drop_path_rng": String(dropPath.generator.state),
         "samplers": Self.json(samplerStates),
         "config": configuration.tomlText(),
+        "world_size": String(replicas.worldSize),
       ], uniquingKeysWith: { _, phase in phase })
     return file
   }
@@ -79,6 +80,7 @@ extension TrainingPhase {
     }
     augmentationGenerator.state = rng
     dropPath.generator.state = dropRNG
+    replicas.resetEmulatedStatistics()
     return m
   }
 

@@ -1,4 +1,5 @@
 import Architecture
+import Collectives
 import Datasets
 import Engine
 import Foundation
@@ -26,6 +27,8 @@ public final class TrainingPhase: RunPhase, @unchecked Sendable {
   let runningStatistics: [RunningStatistics]
   /// mu in force (the bbn recipe).
   var mu: Float = 1
+  /// The replicas of a data-parallel run.
+  public let replicas: Replicas
 
   /// The samplers of a training run.
   enum SamplerRole: String, CaseIterable {
@@ -33,9 +36,18 @@ public final class TrainingPhase: RunPhase, @unchecked Sendable {
     case `class`
   }
 
-  /// Prepares a fresh training run on already-loaded data.
-  public init(configuration: TrainingConfiguration, runID: String, train: ImageDataset, test: ImageDataset) throws {
+  /// Prepares a fresh training run on already-loaded data, as one rank of `parallelism` (the whole batch on
+  /// one process by default).
+  public init(
+    configuration: TrainingConfiguration, runID: String, train: ImageDataset, test: ImageDataset,
+    parallelism: DataParallelism = .single
+  ) throws {
     try configuration.validate()
+    guard configuration.batchSize % parallelism.worldSize == 0 else {
+      throw TrainingError.invalidSetting(
+        "the batch size \(configuration.batchSize) does not split into \(parallelism.worldSize) equal slices, one "
+          + "per rank")
+    }
     self.configuration = configuration
     self.runID = runID
     let c = configuration
@@ -57,7 +69,8 @@ public final class TrainingPhase: RunPhase, @unchecked Sendable {
     }
     let seed = c.data.seed
     network = EvaluationNetwork(genotype: genotype, shape: shape, seed: SplitMix64.derivedSeed(seed, stream: 20))
-    tape = Tape(threads: c.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+    tape = Tape(
+      threads: c.threads ?? parallelism.threadsPerRank ?? ProcessInfo.processInfo.activeProcessorCount)
     let schedules = c.schedules
     optimizer = SGD(
       parameters: network.weights.map(\.tensor), learningRate: Float(schedules.weightLearningRate.value(progress: 0)),
@@ -72,7 +85,11 @@ public final class TrainingPhase: RunPhase, @unchecked Sendable {
     augmentationGenerator = SplitMix64(seed: SplitMix64.derivedSeed(seed, stream: 23))
     dropPath = DropPath(probability: 0, generator: SplitMix64(seed: SplitMix64.derivedSeed(seed, stream: 24)))
     runningStatistics = network.statistics.map(\.statistics)
+    replicas = Replicas(parallelism, statistics: runningStatistics, dropPath: dropPath)
   }
+
+  /// The checksum of the weights, equal on every rank of a data-parallel run.
+  public var parameterChecksums: [UInt64] { [ParameterChecksum.of(network.weights.map(\.tensor))] }
 
   public var epochs: Int { configuration.epochs }
 
@@ -97,25 +114,41 @@ public final class TrainingPhase: RunPhase, @unchecked Sendable {
   public func step(values: ScheduleValues) -> StepOutcome {
     let batch = nextBatch()
     let statistics = runningStatistics.map { $0.saved() }
-    optimizer.zeroGrad()
+    let emulatedStatistics = replicas.savedEmulatedStatistics()
     let context = ForwardContext(tape: tape, training: true, dropPath: dropPath)
-    let loss = network.loss(
-      batch, mu: mu, classWeights: classWeights, auxiliaryWeight: Float(configuration.auxiliaryWeight), context)
+    // Per slice: total, main, auxiliary and branch losses, correct count; a slice whose total is not finite
+    // runs no backward (the step fails on the summed loss, on every rank alike).
+    var parts = (auxiliary: false, branches: false)
+    let sums = replicas.reduce(gradientsOf: optimizer.parameters) { rank in
+      optimizer.zeroGrad()
+      let slice = replicas.slice(batch, rank: rank)
+      let loss = network.loss(
+        slice, mu: mu, classWeights: classWeights, auxiliaryWeight: Float(configuration.auxiliaryWeight), context)
+      let total = loss.total[0]
+      if total.isFinite { tape.backward(loss.total) } else { tape.reset() }
+      parts = (loss.auxiliary != nil, loss.branches != nil)
+      return [
+        total, loss.main, loss.auxiliary ?? 0, loss.branches?.instance ?? 0, loss.branches?.class ?? 0,
+        Float(Classification.correctCount(loss.logits, slice.targets)),
+      ]
+    }
+    let ranks = Float(replicas.worldSize)
     let images = configuration.batchSize * (recipe.isTwoHead ? 2 : 1)
     var outcome = StepOutcome(
-      trainLoss: Double(loss.main), auxiliaryLoss: loss.auxiliary.map(Double.init),
-      instanceLoss: loss.branches.map { Double($0.instance) }, classLoss: loss.branches.map { Double($0.class) },
-      correct: 0, seen: configuration.batchSize, images: images)
+      trainLoss: Double(sums[1] / ranks), auxiliaryLoss: parts.auxiliary ? Double(sums[2] / ranks) : nil,
+      instanceLoss: parts.branches ? Double(sums[3] / ranks) : nil,
+      classLoss: parts.branches ? Double(sums[4] / ranks) : nil, correct: 0, seen: configuration.batchSize,
+      images: images)
     func failed(_ reason: String) -> StepOutcome {
       tape.reset()
       for (running, saved) in zip(runningStatistics, statistics) { running.restore(saved) }
+      replicas.restoreEmulatedStatistics(emulatedStatistics)
       outcome.failure = reason
       return outcome
     }
-    let total = loss.total[0]
+    let total = sums[0] / ranks
     guard total.isFinite else { return failed("training loss is \(StepOutcome.describe(Double(total)))") }
-    outcome.correct = Classification.correctCount(loss.logits, batch.targets)
-    tape.backward(loss.total)
+    outcome.correct = Int(sums[5])
     let norm = clipGradientNorm(optimizer.parameters, maxNorm: Float(configuration.gradientClip))
     guard norm.isFinite else { return failed("the gradient's norm is \(StepOutcome.describe(Double(norm)))") }
     optimizer.step()

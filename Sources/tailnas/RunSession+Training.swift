@@ -99,12 +99,19 @@ extension RunSession {
   ) throws -> (EpochLoop, ControlQueue) {
     let eventLog = try EventLogWriter(path: run.eventsPath)
     if let repair = eventLog.repair { printError("tailnas: \(repair)") }
-    let phase = try TrainingPhase(configuration: configuration, runID: run.id, train: train, test: test)
+    let world = ProcessWorld.current
+    let phase = try TrainingPhase(
+      configuration: configuration, runID: run.id, train: train, test: test, parallelism: world.parallelism)
     let loop = EpochLoop(
       phase: phase, schedules: configuration.schedules, sink: FanOutSink([eventLog] + sinks), controls: controls,
       checkpoints: CheckpointDirectory(run: run, keep: configuration.keepCheckpoints),
       nanPolicy: watching.nanPolicy(configured: configuration.onNaN))
+    loop.replication = world.replication(
+      of: LoopAnnouncement(
+        kind: .training, runID: run.id, configuration: configuration.tomlText(), nanPolicy: loop.nanPolicy),
+      checksums: { phase.parameterChecksums }, watching: watching)
     if let (bytes, path) = checkpoint {
+      world.checkWorldSize(ofCheckpoint: bytes)
       do {
         try loop.restore(from: bytes)
       } catch {

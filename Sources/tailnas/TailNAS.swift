@@ -7,6 +7,7 @@ struct TailNAS: ParsableCommand {
   static let version = "tailnas 0.5.0"
 
   static func main() {
+    ProcessWorld.start()
     let arguments = Array(CommandLine.arguments.dropFirst())
     if let help = HelpRequest(arguments: arguments) { help.answer() }
     var command: ParsableCommand

@@ -1,0 +1,77 @@
+import CMPI
+import Collectives
+import Foundation
+
+/// The processes `mpirun` started, as a `Communicator` over `MPI_COMM_WORLD`.
+///
+/// MPI is initialised with `MPI_THREAD_SERIALIZED`: the run's engine thread makes the collective calls,
+/// one at a time. MPI's default error handler stays: a failed call (a rank that died) aborts the job.
+public final class MPIWorld: Communicator {
+  public let rank: Int
+  public let size: Int
+
+  /// Initialises MPI; call once per process, on the main thread, and `finalize()` before exiting.
+  public init() {
+    var provided: Int32 = 0
+    MPI_Init_thread(nil, nil, tailnas_mpi_thread_serialized(), &provided)
+    if provided < tailnas_mpi_thread_serialized() {
+      fatalError("tailnas: this MPI library cannot take calls from the engine thread (MPI_THREAD_SERIALIZED)")
+    }
+    var rank: Int32 = 0
+    var size: Int32 = 0
+    MPI_Comm_rank(tailnas_mpi_comm_world(), &rank)
+    MPI_Comm_size(tailnas_mpi_comm_world(), &size)
+    self.rank = Int(rank)
+    self.size = Int(size)
+  }
+
+  /// Whether this process was started by `mpirun` (Open MPI or another PMI launcher sets these).
+  public static var isLaunched: Bool {
+    let environment = ProcessInfo.processInfo.environment
+    return ["OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_SIZE"].contains { environment[$0] != nil }
+  }
+
+  /// The ranks `mpirun` started on this machine (Open MPI's local size), 1 when it does not say.
+  public static var ranksOnThisMachine: Int {
+    ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_LOCAL_SIZE"].flatMap { Int($0) } ?? 1
+  }
+
+  public func allreduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) {
+    for (start, count) in Self.chunks(buffer.count) {
+      MPI_Allreduce(
+        tailnas_mpi_in_place(), buffer.baseAddress! + start, count, tailnas_mpi_float(), tailnas_mpi_sum(),
+        tailnas_mpi_comm_world())
+    }
+  }
+
+  public func broadcast(_ bytes: inout [UInt8], root: Int) {
+    var count = UInt64(bytes.count)
+    MPI_Bcast(&count, 1, tailnas_mpi_uint64(), Int32(root), tailnas_mpi_comm_world())
+    if rank != root { bytes = [UInt8](repeating: 0, count: Int(count)) }
+    bytes.withUnsafeMutableBufferPointer { buffer in
+      for (start, count) in Self.chunks(buffer.count) {
+        MPI_Bcast(buffer.baseAddress! + start, count, tailnas_mpi_byte(), Int32(root), tailnas_mpi_comm_world())
+      }
+    }
+  }
+
+  public func allgather(_ words: [UInt64]) -> [[UInt64]] {
+    var all = [UInt64](repeating: 0, count: words.count * size)
+    var mine = words
+    MPI_Allgather(
+      &mine, Int32(words.count), tailnas_mpi_uint64(), &all, Int32(words.count), tailnas_mpi_uint64(),
+      tailnas_mpi_comm_world())
+    return (0..<size).map { Array(all[$0 * words.count..<($0 + 1) * words.count]) }
+  }
+
+  /// Ends MPI in this process.
+  public func finalize() {
+    MPI_Finalize()
+  }
+
+  /// Ranges of at most `Int32.max` elements covering `count` (MPI counts are 32-bit).
+  static func chunks(_ count: Int) -> [(Int, Int32)] {
+    let most = Int(Int32.max)
+    return stride(from: 0, to: count, by: most).map { ($0, Int32(min(most, count - $0))) }
+  }
+}
