@@ -34,42 +34,6 @@ func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
   UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
 }
 
-/// Gathers every s-th row and column of each h x w plane (planes and rows as `layout` places them).
-@inline(__always)
-func subsample(
-  _ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, planes: Int, h: Int, w: Int, stride s: Int,
-  layout: PlaneLayout
-) {
-  let oh = (h - 1) / s + 1
-  let ow = (w - 1) / s + 1
-  let rowStep = s * layout.rowPitch
-  for p in 0..<planes {
-    let sp = src + p * layout.planePitch
-    let dp = dst + p * oh * ow
-    for i in 0..<oh {
-      for j in 0..<ow { dp[i * ow + j] = sp[i * rowStep + j * s] }
-    }
-  }
-}
-
-/// The adjoint of `subsample`: adds each value back at its strided position.
-@inline(__always)
-func scatterAdd(
-  _ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, planes: Int, h: Int, w: Int, stride s: Int,
-  layout: PlaneLayout
-) {
-  let oh = (h - 1) / s + 1
-  let ow = (w - 1) / s + 1
-  let rowStep = s * layout.rowPitch
-  for p in 0..<planes {
-    let sp = src + p * oh * ow
-    let dp = dst + p * layout.planePitch
-    for i in 0..<oh {
-      for j in 0..<ow { dp[i * rowStep + j * s] += sp[i * ow + j] }
-    }
-  }
-}
-
 /// col[(c*k + i)*k + j, oh*OW + ow] = x[c, oh*s - p + i*d, ow*s - p + j*d] (zero outside).
 func im2col(
   _ x: UnsafePointer<Float>, channels: Int, h: Int, w: Int, geometry g: ConvGeometry, oh: Int, ow: Int,

@@ -37,14 +37,9 @@ final class EvaluationCell {
 
   func callAsFunction(_ s0: Tensor, _ s1: Tensor, _ context: ForwardContext) -> Tensor {
     let tape = context.tape
-    var states: [Tensor]
-    if s0 === s1, let p0 = preprocess0 as? ReLUFirst, let p1 = preprocess1 as? ReLUFirst {
-      // The first cell sees the stem twice: one ReLU serves both preprocessing layers.
-      let r = tape.relu(s0)
-      states = [p0.activated(r, context), p1.activated(r, context)]
-    } else {
-      states = [preprocess0(s0, context), preprocess1(s1, context)]
-    }
+    // Each preprocessing layer takes its ReLU in its convolution's read of the input (the first cell
+    // reads the stem twice this way, with no rectified copy of it).
+    var states = [preprocess0(s0, context), preprocess1(s1, context)]
     for node in 0..<genotype.steps {
       var terms: [Tensor] = []
       for k in (2 * node)..<(2 * node + 2) {
