@@ -45,6 +45,7 @@ test: deps lint
 	$(SWIFT) test $(TEST_FLAGS) --skip-build
 	bash scripts/kill-resume-test.sh
 	bash scripts/cli-test.sh
+	bash scripts/fault-test.sh
 	bash scripts/tmux-test.sh
 
 bench: release

@@ -29,8 +29,8 @@ let package = Package(
     .target(name: "Presentation"),
 
     // The engine, the data and the run loop the phases share.
-    .target(name: "Engine", dependencies: ["CBLAS"], swiftSettings: fastMath),
-    .target(name: "Datasets", dependencies: ["CZlib", "Settings"], swiftSettings: fastMath),
+    .target(name: "Engine", dependencies: ["CBLAS", "CZlib"], swiftSettings: fastMath),
+    .target(name: "Datasets", dependencies: ["CZlib", "Presentation", "Settings"], swiftSettings: fastMath),
     .target(name: "RunLoop", dependencies: ["RunEvents", "Settings"]),
     .target(
       name: "Operations", dependencies: ["Architecture", "Datasets", "Engine", "RunEvents"], swiftSettings: fastMath),
@@ -47,7 +47,7 @@ let package = Package(
       swiftSettings: fastMath),
 
     // Runs on disk, what is made of them, and what shows them.
-    .target(name: "RunStore", dependencies: ["Architecture", "RunEvents"]),
+    .target(name: "RunStore", dependencies: ["Architecture", "Presentation", "RunEvents"]),
     .target(name: "Reports", dependencies: ["Architecture", "Presentation", "RunEvents", "RunStore"]),
     .target(name: "SyntheticRuns", dependencies: ["Architecture", "RunEvents"]),
     .target(name: "Dashboard", dependencies: ["Architecture", "Presentation", "RunEvents"]),

@@ -44,6 +44,17 @@ pass "train RUN --epoch 1 --recipe plain is kept as RUN/train-2"
 grep -q "$(basename "$run")/train-2 " "$work/runs.txt" || { cat "$work/runs.txt"; fail "runs does not list RUN/train-2"; }
 pass "runs lists the training runs under their search run"
 
+expect 0 "$bin" report "$run" --runs-dir "$work/runs"
+grep -q "search top-1" "$work/out" && grep -q "train-2" "$work/out" || { cat "$work/out"; fail "report lacks the trainings"; }
+expect 0 "$bin" export "$run/train" --svg "$work/figures" --dot "$work/dot" --genotype --csv all --out "$work/exports"
+for f in figures/loss.svg figures/schedules.svg figures/cell-normal.svg figures/cell-class.svg dot/cell-reduce.dot \
+  exports/genotype.py exports/steps.csv exports/epochs.csv; do
+  [ -s "$work/$f" ] || fail "export did not write $f"
+done
+head -1 "$work/exports/steps.csv" | grep -q "auxiliary_loss" || fail "the training's steps.csv lacks auxiliary_loss"
+expect 0 "$bin" train --genotype-file "$work/exports/genotype.py" "${tiny[@]}" --epochs 1 --runs-dir "$work/again"
+pass "report shows search and training side by side; export writes a training's figures, cells and tables"
+
 cat > "$work/genotypes.py" <<'PY'
 from collections import namedtuple
 Genotype = namedtuple('Genotype', 'normal normal_concat reduce reduce_concat')
@@ -106,4 +117,22 @@ assert sorted(a) == sorted(b) == [0, 1, 2], (sorted(a), sorted(b))
 assert a == b, "epoch metrics differ"
 PY
 pass "a stopped training resumes (tailnas resume RUN/train-N) to the same metrics"
+# The command line: version, a file where a directory belongs, numbers as people write them.
+expect 0 "$bin" --version
+grep -qE '^tailnas [0-9]+\.[0-9]+\.[0-9]+$' "$work/out" || fail "--version printed: $(cat "$work/out")"
+touch "$work/afile"
+expect 64 "$bin" runs --runs-dir "$work/afile"
+grep -q "is a file, not a directory of runs" "$work/err" || fail "runs --runs-dir FILE: $(cat "$work/err")"
+expect 74 "$bin" export "$run" --genotype --out "$work/afile/exports"
+grep -q "afile is a file, not a directory" "$work/err" || fail "export --out under a file: $(cat "$work/err")"
+grep -q "NSCocoaErrorDomain\|UserInfo\|DecodingError" "$work/err" && fail "Swift internals in: $(cat "$work/err")"
+expect 0 "$bin" export "$run" --csv steps
+python3 - "$work/out" "$run/config.toml" <<'PY' || fail "numbers with arithmetic noise"
+import re, sys
+for path in sys.argv[1:]:
+    numbers = re.findall(r"[0-9]*\.[0-9]+", open(path).read())
+    noisy = [n for n in numbers if len(re.sub(r"\D", "", n).lstrip("0")) > 15]
+    assert not noisy, (path, noisy[:5])
+PY
+pass "--version; a file given as a directory is named; CSV and config numbers have no arithmetic noise"
 echo "$check passed, 0 failed"

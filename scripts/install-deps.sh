@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages tailnas needs, only those missing; sudo when not root.
 set -euo pipefail
-packages=(libopenblas-dev zlib1g-dev libncurses-dev tmux dataset-fashion-mnist librsvg2-bin)
+packages=(libopenblas-dev zlib1g-dev libncurses-dev tmux dataset-fashion-mnist librsvg2-bin graphviz)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -59,7 +59,13 @@ for k in a:
     assert a[k] == b[k], f"epoch {k} differs"
 assert alphas(sys.argv[3]) == alphas(sys.argv[4]), "final alphas differ"
 PY
-echo "ok 3 - the resumed run's final alphas and metrics equal the uninterrupted run's"
+# tailnas itself reads the resumed run back whole: no warning, finished, every epoch.
+"$bin" runs --runs-dir "$work/killed" > "$work/runs.txt" 2> "$work/runs.err"
+grep -q "finished *4/4" "$work/runs.txt" && [ ! -s "$work/runs.err" ] \
+  || { cat "$work/runs.txt" "$work/runs.err"; echo "FAILED: tailnas runs does not read the resumed run whole"; exit 1; }
+"$bin" report "$run" > "$work/report.txt" 2> "$work/report.err"
+[ ! -s "$work/report.err" ] || { cat "$work/report.err"; echo "FAILED: report warned"; exit 1; }
+echo "ok 3 - the resumed run's final alphas and metrics equal the uninterrupted run's; tailnas reads it whole"
 
 search=$(ls -d "$work"/whole/*/ | head -1)
 targs=(train "$search" --recipe bbn --preset tiny --epochs 3 --steps-per-epoch 20 --seed 11 --threads 2)

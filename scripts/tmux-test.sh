@@ -59,9 +59,18 @@ tmux send-keys -t "$session" x
 sleep 0.5
 screen | grep -qF "tailnas keys" && fail "help did not close"
 
+# While paused the step counter stands still; after Space it must move past where it stood.
+paused_at=$(screen | grep -o 'step [0-9]*/[0-9]*' | head -1)
+sleep 1
+[ "$(screen | grep -o 'step [0-9]*/[0-9]*' | head -1)" = "$paused_at" ] || fail "the step moved while paused"
 tmux send-keys -t "$session" Space
+i=0
+while screen | grep -qF "PAUSED" || [ "$(screen | grep -o 'step [0-9]*/[0-9]*' | head -1)" = "$paused_at" ]; do
+  i=$((i + 1)); [ "$i" -gt 600 ] && fail "the search did not move on from $paused_at after space"
+  sleep 0.2
+done
 wait_for "epoch 2/8" 120
-pass "space resumes and the search moves on"
+pass "space resumes and the search moves on (from $paused_at)"
 
 tmux send-keys -t "$session" Left
 wait_for "alphas @ epoch 1/" 20
@@ -144,4 +153,21 @@ assert before and after and before[-1] > 0.02 and all(lr <= 0.01 for lr in after
 print("edits:", edits, "lr before", before[-1], "after", after[0])
 PY
 pass "the training's events record the lr edit and its steps use the new rate"
+
+# Replay of the real runs: the search, then its training (P switches phases).
+tmux kill-session -t "$session" 2>/dev/null || true
+tmux new-session -d -s "$session" -x 140 -y 45 \
+  "cd '$PWD' && TERM=xterm-256color '$bin' replay '$search'; echo EXITED \$?; sleep 30"
+wait_for "REPLAY" 30
+wait_for "│ train │" 30
+pass "replay opens a search with its training and shows the training first"
+tmux send-keys -t "$session" P
+wait_for "showing search" 10
+wait_for "alphas @ epoch" 10
+tmux send-keys -t "$session" Left
+wait_for "alphas @ epoch 1/" 10
+pass "P shows the search's phase and left arrow scrubs back to its first epoch"
+tmux send-keys -t "$session" q
+wait_for "EXITED 0" 20
+pass "q leaves a replay with exit code 0"
 echo "$check passed, 0 failed"

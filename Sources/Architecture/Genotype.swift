@@ -65,6 +65,27 @@ public struct Genotype: Sendable, Equatable, Hashable {
     return "Genotype(" + fields.joined(separator: ", ") + ")"
   }
 
+  /// The genotype as a DARTS `genotypes.py` module defining `name` (what `GenotypeParser` reads back): the
+  /// `Genotype` namedtuple, `NAME = Genotype(normal=..., normal_concat=..., reduce=..., reduce_concat=...)`, and
+  /// for two heads the lists `NAME_INSTANCE_HEAD`, `NAME_CLASS_HEAD` and their `_CONCAT` lists, so the file also
+  /// loads into DARTS' own code, which knows only the backbone's four fields.
+  public func pythonModule(name: String) -> String {
+    var lines = [
+      "from collections import namedtuple",
+      "",
+      "Genotype = namedtuple('Genotype', 'normal normal_concat reduce reduce_concat')",
+      "",
+      "\(name) = Genotype(normal=\(normal.pythonList), normal_concat=\(normal.pythonConcat), "
+        + "reduce=\(reduce.pythonList), reduce_concat=\(reduce.pythonConcat))",
+    ]
+    for (cell, suffix) in [(instance, "INSTANCE_HEAD"), (`class`, "CLASS_HEAD")] {
+      guard let cell else { continue }
+      lines.append("\(name)_\(suffix) = \(cell.pythonList)")
+      lines.append("\(name)_\(suffix)_CONCAT = \(cell.pythonConcat)")
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
   /// Checks every cell (see `CellGenotype.validate`).
   public func validate() throws {
     for (component, cell) in cells { try cell.validate(name: Self.keyword(component)) }

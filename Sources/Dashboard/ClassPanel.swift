@@ -8,9 +8,10 @@ enum ClassPanel {
   static func draw(_ model: DashboardModel, in rect: Rect, focused: Bool, on buffer: inout ScreenBuffer) {
     let data = model.shown
     let report = model.selectedReport
-    let title = "classes: train count | test acc" + (report.map { " @ epoch \($0.epoch + 1)" } ?? "")
+    let at = report.map { " @ epoch \($0.epoch + 1)" } ?? ""
+    let titles = ["classes: train count | test acc\(at)", "classes: count | test acc\(at)", "classes\(at)", "classes"]
     let inner = PanelFrame.draw(
-      .classes, in: rect, title: title, focused: focused, ascii: model.options.ascii, on: &buffer)
+      .classes, in: rect, titles: titles, focused: focused, ascii: model.options.ascii, on: &buffer)
     guard let run = data.started, !run.classCounts.isEmpty else {
       buffer.put("waiting for the run to start", x: inner.x + 1, y: inner.y, style: .muted)
       return

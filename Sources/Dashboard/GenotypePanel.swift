@@ -7,10 +7,12 @@ import RunEvents
 enum GenotypePanel {
   static func draw(_ model: DashboardModel, in rect: Rect, focused: Bool, on buffer: inout ScreenBuffer) {
     let data = model.shown
-    var title = data.isTraining ? "trained genotype" : "genotype"
-    if !data.isTraining, let report = model.selectedReport { title += " @ epoch \(report.epoch + 1)" }
+    var titles = [data.isTraining ? "trained genotype" : "genotype"]
+    if !data.isTraining, let report = model.selectedReport {
+      titles = ["genotype @ epoch \(report.epoch + 1)", "genotype @ \(report.epoch + 1)", "genotype"]
+    }
     let inner = PanelFrame.draw(
-      .genotype, in: rect, title: title, focused: focused, ascii: model.options.ascii, on: &buffer)
+      .genotype, in: rect, titles: titles, focused: focused, ascii: model.options.ascii, on: &buffer)
     var lines: [(String, CellStyle)] = []
     if let run = data.started, run.isTraining {
       lines = trainingLines(run, width: inner.width)

@@ -25,13 +25,15 @@ enum HeatmapPanel {
   static func draw(_ model: DashboardModel, in rect: Rect, focused: Bool, on buffer: inout ScreenBuffer) {
     let data = model.shown
     let epochs = data.epochs
-    var title = model.showsWinners ? "winning ops" : "alphas"
+    let name = model.showsWinners ? "winning ops" : "alphas"
+    var titles = [name]
     if let index = model.epochIndex {
-      title += " @ epoch \(epochs[index].epoch + 1)/\(data.started?.epochs ?? epochs.count)"
-      title += model.options.ascii ? " <>" : " ◀▶"
+      let epoch = "\(epochs[index].epoch + 1)/\(data.started?.epochs ?? epochs.count)"
+      let arrows = model.options.ascii ? " <>" : " ◀▶"
+      titles = ["\(name) @ epoch \(epoch)\(arrows)", "\(name) @ \(epoch)\(arrows)", "\(name) \(epoch)"]
     }
     let inner = PanelFrame.draw(
-      .alphas, in: rect, title: title, focused: focused, ascii: model.options.ascii, on: &buffer)
+      .alphas, in: rect, titles: titles, focused: focused, ascii: model.options.ascii, on: &buffer)
     guard let run = data.started, let report = model.selectedReport else {
       buffer.put("alphas appear after the first epoch", x: inner.x + 1, y: inner.y + 1, style: .muted)
       return
@@ -65,6 +67,23 @@ enum HeatmapPanel {
     alphas.map { row in row.indices.max { row[$0] < row[$1] } ?? 0 }
   }
 
+  /// Shade characters from the lowest to the highest weight, for terminals without colour.
+  static func shades(ascii: Bool) -> [Character] {
+    ascii ? [" ", ".", ":", "-", "=", "+", "*", "#"] : [" ", "░", "▒", "▓", "█"]
+  }
+
+  /// The title row of a map: the longest of its names that fits beside the warning mark and the range of its
+  /// colour scale, which ends where the weight cells end (`end`).
+  static func titleRow(
+    _ component: ArchitectureComponent, scale: WeightScale, warned: Bool, x: Int, end: Int, ascii: Bool
+  ) -> (name: String, range: String) {
+    let range = scale.label
+    let room = end - x - range.count - 1 - (warned ? 2 : 0)
+    let names = component.heatmapNames
+    let name = names.first { $0.count <= room } ?? Format.truncate(names.last ?? "", room, ascii: ascii)
+    return (name, range)
+  }
+
   private static func drawMap(
     _ component: ArchitectureComponent, report: EpochReport, model: DashboardModel, run: RunStarted, in slot: Rect,
     cellWidth: Int, on buffer: inout ScreenBuffer
@@ -74,29 +93,31 @@ enum HeatmapPanel {
     let colorless = model.options.colorless
     let warnings = GenotypeWarnings.check(
       genotype: report.genotypes[component], alphas: alphas, primitives: run.primitives)
-    let name = slot.width >= 24 ? component.title : component.parameterName
-    var x = buffer.put(
-      Format.truncate(name, slot.width - 3, ascii: ascii), x: slot.x, y: slot.y, style: CellStyle(.title, .bold))
-    if !warnings.isEmpty { x = buffer.put(" !", x: x, y: slot.y, style: CellStyle(.warning, .bold)) }
+    // Each map spans its own weights: see `WeightScale`.
+    let scale = WeightScale(fitting: alphas.joined()) ?? WeightScale(lower: 0, upper: 1)
+    let cellsEnd = min(slot.x + labelWidth + alphas.count * cellWidth, slot.maxX)
+    let (name, range) = titleRow(
+      component, scale: scale, warned: !warnings.isEmpty, x: slot.x, end: cellsEnd, ascii: ascii)
+    let x = buffer.put(name, x: slot.x, y: slot.y, style: CellStyle(.title, .bold))
+    if !warnings.isEmpty { buffer.put(" !", x: x, y: slot.y, style: CellStyle(.warning, .bold)) }
+    buffer.putRight(range, right: cellsEnd, y: slot.y, style: .muted)
     let winners = argmax(alphas)
-    let maxWeight = max(alphas.joined().filter(\.isFinite).max() ?? 1, 1e-9)
     let showValues = model.showsValues && cellWidth >= 3
-    let shades: [Character] = ascii ? [" ", ".", ":", "-", "=", "+", "*", "#"] : [" ", "░", "▒", "▓", "█"]
+    let shades = Self.shades(ascii: ascii)
     for (op, primitive) in run.primitives.enumerated() {
       let y = slot.y + 1 + op
       buffer.put(primitive.label, x: slot.x, y: y, style: .muted)
       for (edge, weights) in alphas.enumerated() where op < weights.count {
         let w = weights[op]
-        let fraction = w / maxWeight
+        let level = scale.level(w, of: CellColor.heatLevels)
         let cx = slot.x + labelWidth + edge * cellWidth
         let isWinner = winners[edge] == op
-        let heat = CellColor.heat(fraction: fraction)
-        let contrast: CellColor = fraction > 0.6 ? .rgb(RGB(0, 0, 0)) : .rgb(RGB(255, 255, 255))
+        let heat = CellColor.heat(level)
+        let contrast: CellColor = level >= 10 ? .rgb(RGB(0, 0, 0)) : .rgb(RGB(255, 255, 255))
         var text: [Character]
         var style: CellStyle
         if colorless {
-          let shade = shades[min(Int(fraction * Double(shades.count)), shades.count - 1)]
-          text = Array(repeating: shade, count: cellWidth)
+          text = Array(repeating: shades[scale.level(w, of: shades.count)], count: cellWidth)
           style = CellStyle(foreground: heat)
         } else {
           text = Array(repeating: " ", count: cellWidth)
@@ -173,17 +194,22 @@ enum HeatmapPanel {
       buffer.put(Format.truncate(text, width, ascii: ascii), x: x, y: y, style: .muted)
       return
     }
-    column = buffer.put((ascii ? "@" : "◆") + " argmax  low ", x: column, y: y, style: .muted)
-    for level in stride(from: 0, to: CellColor.heatLevels, by: 2) {
-      if model.options.colorless {
-        let shades: [Character] = ascii ? [" ", ".", ":", "-", "=", "+", "*", "#"] : [" ", "░", "▒", "▓", "█"]
-        buffer.set(column, y, shades[level * shades.count / CellColor.heatLevels], CellStyle(foreground: .heat(level)))
-      } else {
-        buffer.set(column, y, " ", CellStyle(background: .heat(level)))
+    column = buffer.put((ascii ? "@" : "◆") + " argmax  min ", x: column, y: y, style: .muted)
+    if model.options.colorless {
+      let shades = Self.shades(ascii: ascii)
+      for (level, shade) in shades.enumerated() {
+        let heat = CellColor.heat(level * CellColor.heatLevels / shades.count)
+        buffer.set(column, y, shade, CellStyle(foreground: heat))
+        column += 1
       }
-      column += 1
+    } else {
+      for level in stride(from: 0, to: CellColor.heatLevels, by: 2) {
+        buffer.set(column, y, " ", CellStyle(background: .heat(level)))
+        column += 1
+      }
     }
-    column = buffer.put(" high (per map)", x: column, y: y, style: .muted)
+    column = buffer.put(
+      " max of each map (its range by its name)", x: column, y: y, style: .muted, maxWidth: x + width - column)
     if model.showsValues && cellWidth == 3 {
       column = buffer.put("  values in hundredths", x: column, y: y, style: .muted, maxWidth: x + width - column)
     }

@@ -37,6 +37,11 @@ public struct LineChart: Sendable {
   public var yRange: ClosedRange<Double>?
   public var logarithmic = false
   public var ascii = false
+  /// The terminal shows no colour: each named series also carries its glyph along its line every few
+  /// columns, and the legend shows the glyphs, so overlapping braille lines stay apart.
+  public var colorless = false
+  /// Whether x ticks are whole numbers only (an axis of epochs).
+  public var integerXTicks = false
   /// Formats x tick labels.
   public var xLabel: @Sendable (Double) -> String = { Format.number($0) }
   /// Extra legend text after the series names.
@@ -128,12 +133,59 @@ public struct LineChart: Sendable {
       buffer.set(plot.x + c, plot.y, marker.label, CellStyle(.editMarker, .bold))
     }
     drawSeries(xs: xs, ys: ys, plot: plot, on: &buffer)
+    if colorless && !ascii { drawGlyphs(xs: xs, ys: ys, plot: plot, on: &buffer) }
+    if !ascii { drawLonePoints(xs: xs, ys: ys, plot: plot, on: &buffer) }
+  }
+
+  /// A series of one point (a chart after one epoch) is a single braille dot, easily missed: its glyph marks it.
+  private func drawLonePoints(xs: ChartScale, ys: ChartScale, plot: Rect, on buffer: inout ScreenBuffer) {
+    for s in series where s.inLegend {
+      let finite = zip(s.xs, s.ys).filter { xs.fraction($0.0).isFinite && ys.fraction($0.1).isFinite }
+      guard finite.count == 1, let (x, y) = finite.first else { continue }
+      let column = Int(xs.fraction(x) * Double(plot.width * 2 - 1) + 0.5) >> 1
+      let row = Int((1 - min(max(ys.fraction(y), 0), 1)) * Double(plot.height * 4 - 1) + 0.5) >> 2
+      guard column >= 0, column < plot.width else { continue }
+      let background = buffer[plot.x + column, plot.y + row].style.background
+      buffer.set(plot.x + column, plot.y + row, s.asciiGlyph, s.style.adding(.bold).on(background))
+    }
+  }
+
+  /// The columns between two glyphs of one series in a colourless chart.
+  static let glyphSpacing = 8
+
+  /// Colourless charts: each named series' glyph on its line every `glyphSpacing` columns, the series
+  /// staggered so their glyphs fall in different columns.
+  private func drawGlyphs(xs: ChartScale, ys: ChartScale, plot: Rect, on buffer: inout ScreenBuffer) {
+    let named = series.filter(\.inLegend)
+    guard named.count > 1 else { return }
+    let spacing = Self.glyphSpacing
+    for (index, s) in named.enumerated() {
+      let n = min(s.xs.count, s.ys.count)
+      guard n > 0 else { continue }
+      var column = 1 + index * spacing / named.count
+      var point = 0
+      while column < plot.width {
+        // The point nearest the column's x (xs are sorted).
+        let x = xs.value(at: Double(column) / Double(max(plot.width - 1, 1)))
+        while point + 1 < n && s.xs[point + 1] <= x { point += 1 }
+        if point + 1 < n && abs(s.xs[point + 1] - x) < abs(s.xs[point] - x) { point += 1 }
+        let fy = ys.fraction(s.ys[point])
+        let near = abs(xs.fraction(s.xs[point]) - xs.fraction(x)) * Double(plot.width) <= 1
+        if fy.isFinite && near {
+          // The row of the line's braille dot at this value (as `drawSeries` places it).
+          let row = Int((1 - min(max(fy, 0), 1)) * Double(plot.height * 4 - 1) + 0.5) >> 2
+          let background = buffer[plot.x + column, plot.y + row].style.background
+          buffer.set(plot.x + column, plot.y + row, s.asciiGlyph, s.style.adding(.bold).on(background))
+        }
+        column += spacing
+      }
+    }
   }
 
   private func drawLegend(y: Int, x: Int, width: Int, on buffer: inout ScreenBuffer) {
     var column = x
     for s in series where s.inLegend {
-      let glyph: String = ascii ? String(s.asciiGlyph) : "─"
+      let glyph: String = ascii ? String(s.asciiGlyph) : colorless ? "\(s.asciiGlyph)─" : "─"
       column = buffer.put(glyph + s.name + " ", x: column, y: y, style: s.style, maxWidth: x + width - column)
     }
     if !legendSuffix.isEmpty {
@@ -143,7 +195,7 @@ public struct LineChart: Sendable {
 
   private func drawXLabels(_ xs: ChartScale, plot: Rect, y: Int, on buffer: inout ScreenBuffer) {
     var nextFree = plot.x - 1
-    for tick in xs.ticks(count: max(plot.width / 8, 3)) {
+    for tick in xs.ticks(count: max(plot.width / 8, 3), integers: integerXTicks) {
       let c = plot.x + Int((xs.fraction(tick) * Double(plot.width - 1)).rounded())
       let text = xLabel(tick)
       let start = min(max(c - text.count / 2, plot.x - 1), plot.maxX - text.count)

@@ -38,7 +38,7 @@ public enum StatusLine {
       } else {
         badges.append((" PAUSED ", badgeStyle))
       }
-    } else if let finished = data.finished {
+    } else if let finished = model.shown.finished {  // an earlier phase of a pipeline shows its own end
       badges.append((finished.stopped ? " STOPPED " : " FINISHED ", CellStyle(.good, [.bold, .reverse])))
     }
     if model.isFrozen {

@@ -1,4 +1,5 @@
 import Foundation
+import Presentation
 
 /// Loads the CIFAR-10 binary version: `data_batch_*.bin` (any number, read in natural order, so
 /// `data_batch_2` before `data_batch_10`) form the training set and `test_batch.bin` the test set.
@@ -73,7 +74,7 @@ public enum CIFAR10Loader {
     do {
       names = try FileManager.default.contentsOfDirectory(atPath: directory)
     } catch {
-      throw DataError.unreadableFile(path: directory, reason: "\(error)")
+      throw DataError.unreadableFile(path: directory, reason: Format.reason(error))
     }
     return
       names

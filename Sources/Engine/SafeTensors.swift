@@ -1,3 +1,4 @@
+import CZlib
 import Foundation
 
 /// A problem reading a safetensors file.
@@ -69,7 +70,7 @@ public struct SafeTensors: Sendable {
     for (key, value) in object {
       if key == "__metadata__" {
         guard let map = value as? [String: Any] else { throw fail("__metadata__ is not an object") }
-        for (k, v) in map {
+        for (k, v) in map where k != Self.checksumName {
           guard let s = v as? String else { throw fail("__metadata__.\(k) is not a string") }
           metadata[k] = s
         }
@@ -114,6 +115,38 @@ public struct SafeTensors: Sendable {
         throw fail("tensor '\(key)' has unsupported dtype \(dtype) (F32 and I64 are supported)")
       }
     }
+    // Last, so a structural problem gets its specific message.
+    if let range = header.range(of: Data(Self.checksumKey.utf8)) {
+      // The checksum covers the header (with the checksum's digits zeroed) and the data.
+      let digitsStart = range.upperBound
+      guard digitsStart + 8 < dataStart,
+        let stored = UInt32(String(decoding: header[digitsStart..<(digitsStart + 8)], as: UTF8.self), radix: 16)
+      else { throw fail("the checksum in the header is malformed") }
+      var zeroed = Data(header)
+      zeroed.replaceSubrange(
+        (digitsStart - header.startIndex)..<(digitsStart - header.startIndex + 8), with: Data("00000000".utf8))
+      let computed = Self.crc32(payload, continuing: Self.crc32(zeroed))
+      guard computed == stored else {
+        throw fail(
+          "the file is damaged: its checksum is \(Self.hex(stored)) but its contents give \(Self.hex(computed))")
+      }
+    }
+    // Last, so a structural problem gets its specific message.
+    if let range = header.range(of: Data(Self.checksumKey.utf8)) {
+      // The checksum covers the header (with the checksum's digits zeroed) and the data.
+      let digitsStart = range.upperBound
+      guard digitsStart + 8 < dataStart,
+        let stored = UInt32(String(decoding: header[digitsStart..<(digitsStart + 8)], as: UTF8.self), radix: 16)
+      else { throw fail("the checksum in the header is malformed") }
+      var zeroed = Data(header)
+      zeroed.replaceSubrange(
+        (digitsStart - header.startIndex)..<(digitsStart - header.startIndex + 8), with: Data("00000000".utf8))
+      let computed = Self.crc32(payload, continuing: Self.crc32(zeroed))
+      guard computed == stored else {
+        throw fail(
+          "the file is damaged: its checksum is \(Self.hex(stored)) but its contents give \(Self.hex(computed))")
+      }
+    }
     self.tensors = tensors
     self.metadata = metadata
   }
@@ -141,14 +174,43 @@ public struct SafeTensors: Sendable {
     tensors[name] = .float32(shape: tensor.shape, values: tensor.scalars)
   }
 
-  /// The serialised file: header padded with spaces to a multiple of 8 bytes, as the reference writer.
+  /// The metadata key of the checksum `serialized()` writes and reading verifies.
+  static let checksumName = "checksum"
+  /// What precedes the checksum's eight hex digits in the header.
+  static let checksumKey = "\"\(checksumName)\":\"crc32:"
+
+  /// CRC-32 (zlib's, the polynomial of gzip and PNG) of `data`, continuing from `crc`.
+  static func crc32(_ data: Data, continuing crc: UInt32 = 0) -> UInt32 {
+    data.withUnsafeBytes { raw in
+      var value = UInt(crc)
+      var offset = 0
+      // zlib takes at most UInt32.max bytes a call.
+      while offset < raw.count {
+        let count = min(raw.count - offset, Int(UInt32.max))
+        value = CZlib.crc32(
+          value, raw.baseAddress!.advanced(by: offset).assumingMemoryBound(to: Bytef.self), uInt(count))
+        offset += count
+      }
+      return UInt32(truncatingIfNeeded: value)
+    }
+  }
+
+  static func hex(_ value: UInt32) -> String {
+    let digits = String(value, radix: 16)
+    return String(repeating: "0", count: 8 - digits.count) + digits
+  }
+
+  /// The serialised file: header padded with spaces to a multiple of 8 bytes, as the reference writer. The
+  /// metadata carries `checksum` = `crc32:XXXXXXXX`, the CRC-32 of the whole file with those eight digits read
+  /// as zeros, so reading finds a truncated, torn or flipped file (other safetensors readers ignore it).
   public func serialized() -> Data {
     var header = "{"
     var parts: [String] = []
-    if !metadata.isEmpty {
-      let entries = metadata.keys.sorted().map { "\(jsonString($0)):\(jsonString(metadata[$0]!))" }
-      parts.append("\"__metadata__\":{\(entries.joined(separator: ","))}")
+    var entries = metadata.keys.sorted().filter { $0 != Self.checksumName }.map {
+      "\(jsonString($0)):\(jsonString(metadata[$0]!))"
     }
+    entries.insert(Self.checksumKey + "00000000\"", at: 0)
+    parts.append("\"__metadata__\":{\(entries.joined(separator: ","))}")
     var offset = 0
     let names = tensors.keys.sorted()
     for name in names {
@@ -168,7 +230,9 @@ public struct SafeTensors: Sendable {
     while (header.utf8.count % 8) != 0 { header += " " }
     var out = Data(capacity: 8 + header.utf8.count + offset)
     withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian) { out.append(contentsOf: $0) }
+    let headerStart = out.count
     out.append(contentsOf: Array(header.utf8))
+    let dataStart = out.count
     for name in names {
       switch tensors[name]! {
       case .float32(_, let values):
@@ -183,6 +247,9 @@ public struct SafeTensors: Sendable {
         le.withUnsafeBytes { out.append(contentsOf: $0) }
       }
     }
+    let crc = Self.crc32(out[dataStart...], continuing: Self.crc32(out[headerStart..<dataStart]))
+    let digits = out[headerStart..<dataStart].range(of: Data(Self.checksumKey.utf8))!.upperBound
+    out.replaceSubrange(digits..<(digits + 8), with: Data(Self.hex(crc).utf8))
     return out
   }
 

@@ -41,6 +41,15 @@ public enum ChartMath {
     return ticks
   }
 
+  /// Nice ticks that are whole numbers, for an axis that counts something (epochs): the ticks of
+  /// `niceTicks` when their step is at least 1, else every integer in `lower...upper`.
+  public static func integerTicks(lower: Double, upper: Double, count: Int) -> [Double] {
+    let ticks = niceTicks(lower: lower, upper: upper, count: count)
+    if ticks.count >= 2, ticks[1] - ticks[0] >= 1 { return ticks }
+    guard lower.isFinite, upper.isFinite, upper >= lower else { return [] }
+    return Array(stride(from: ceil(lower), through: floor(upper), by: 1))
+  }
+
   /// Ticks for a logarithmic axis: powers of ten when the range spans at least two decades, else nice linear ticks.
   public static func logTicks(lower: Double, upper: Double, count: Int) -> [Double] {
     guard lower > 0, upper > lower else { return niceTicks(lower: lower, upper: upper, count: count) }

@@ -61,12 +61,14 @@ public struct ChartScale: Sendable, Equatable {
     return lower + fraction * (upper - lower)
   }
 
-  /// Tick values inside the scale.
-  public func ticks(count: Int) -> [Double] {
+  /// Tick values inside the scale; with `integers`, whole numbers only (a linear axis that counts epochs).
+  public func ticks(count: Int, integers: Bool = false) -> [Double] {
     let all =
       isLogarithmic
       ? ChartMath.logTicks(lower: lower, upper: upper, count: count)
-      : ChartMath.niceTicks(lower: lower, upper: upper, count: count)
+      : integers
+        ? ChartMath.integerTicks(lower: lower, upper: upper, count: count)
+        : ChartMath.niceTicks(lower: lower, upper: upper, count: count)
     return all.filter { $0 >= lower && $0 <= upper }
   }
 }

@@ -26,13 +26,18 @@ public enum Format {
   /// reads back as the same number).
   public static func ratio(_ value: Double) -> String { shortest(value) }
 
-  /// A value for a data file (CSV, JSON): the shortest text that reads back as the same Double; `nan`,
+  /// A value for a data file (CSV, JSON, TOML) as people write it: a whole number without a point; a value
+  /// the engine computed in Float32 (losses, exactly representable as a Float) as Float's shortest round-trip
+  /// text (`2.2816813`, not `2.2816812992095947`); any other Double to 15 significant digits, which drops the
+  /// last bits' arithmetic noise (`0.019`, not `0.019000000000000003`) and keeps every meaningful digit; `nan`,
   /// `inf`, `-inf` for the others.
   public static func shortest(_ value: Double) -> String {
     if value.isNaN { return "nan" }
     if value.isInfinite { return value > 0 ? "inf" : "-inf" }
     if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
-    return "\(value)"
+    let single = Float(value)
+    if single.isFinite, Double(single) == value { return "\(single)" }
+    return String(format: "%.15g", value)
   }
 
   /// A loss or similar value to four decimals for progress lines: `2.3026`.
@@ -67,6 +72,13 @@ public enum Format {
     if value >= 0.995 { return "1.0" }
     let text = String(format: "%.2f", max(value, 0))
     return String(text.dropFirst())
+  }
+
+  /// A weight in [0, 1] with `decimals` decimals and without the leading zero: `.1243`, `1.00`.
+  public static func weight(_ value: Double, decimals: Int) -> String {
+    guard value.isFinite else { return shortest(value) }
+    let text = String(format: "%.\(max(decimals, 0))f", value)
+    return text.hasPrefix("0.") ? String(text.dropFirst()) : text
   }
 
   private static func trimmed(_ text: String) -> String {
@@ -105,5 +117,17 @@ public enum Format {
     }
     if !current.isEmpty { lines.append(current) }
     return lines
+  }
+
+  /// The plain reason of a file-system error, for messages: the POSIX text under Foundation's error
+  /// (`No space left on device`, `Permission denied`, `Not a directory`), else its localized description, never
+  /// the error's domain, code and user info.
+  public static func reason(_ error: Error) -> String {
+    let error = error as NSError
+    if error.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(error.code))) }
+    if let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+      return String(cString: strerror(Int32(underlying.code)))
+    }
+    return error.localizedDescription
   }
 }

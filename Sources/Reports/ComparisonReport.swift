@@ -6,6 +6,8 @@ import RunStore
 
 /// The comparison table of the paper: one row per run with the overall, many, medium and few-shot test
 /// accuracy of its best epoch (the epoch with the best overall test accuracy) and that epoch's genotypes.
+/// Rows of searches whose genotype was trained (`tailnas train`) show the search and the training side by side
+/// (see `ComparisonReport+Training.swift`).
 public struct ComparisonReport: Sendable {
   /// One run's row.
   public struct Row: Sendable, Equatable {
@@ -17,6 +19,11 @@ public struct ComparisonReport: Sendable {
     public var best: EpochReport?
     /// The components searched, in order.
     public var components: [ArchitectureComponent]
+    /// The search's epochs done and their seconds summed (nil without a search, e.g. a genotype by hand).
+    public var searchEpochs: Int? = nil
+    public var searchSeconds: Double? = nil
+    /// The training of the search's genotype shown beside it, if any.
+    public var training: Training? = nil
 
     /// The best epoch counted from 1, as the console and dashboard count.
     public var bestEpochNumber: Int? { best.map { $0.epoch + 1 } }
@@ -42,12 +49,18 @@ public struct ComparisonReport: Sendable {
   /// Runs that have no epoch yet (their rows show `-`).
   public var runsWithoutEpochs: [String] { rows.filter { $0.best == nil }.map(\.run) }
 
+  /// Whether any row has a training beside its search (the side-by-side table).
+  public var hasTraining: Bool { rows.contains { $0.training != nil } }
+
   /// The report in `format`.
   public func rendered(as format: ReportFormat) -> String {
-    switch format {
-    case .text: text
-    case .markdown: markdown
-    case .csv: csv
+    switch (format, hasTraining) {
+    case (.text, false): text
+    case (.markdown, false): markdown
+    case (.csv, false): csv
+    case (.text, true): sideBySideText
+    case (.markdown, true): sideBySideMarkdown
+    case (.csv, true): sideBySideCSV
     }
   }
 
@@ -61,7 +74,7 @@ public struct ComparisonReport: Sendable {
       ]
   }
 
-  private var text: String {
+  var text: String {
     var out = TextTable(header: Self.header, rows: rows.map(cells), rightAligned: Set(3...8)).text
     out += "\ngenotypes at the best epoch:\n"
     for row in rows {
@@ -79,7 +92,7 @@ public struct ComparisonReport: Sendable {
     return out
   }
 
-  private var markdown: String {
+  var markdown: String {
     var out = "| " + Self.header.joined(separator: " | ") + " |\n"
     out += "|---|---|---|---:|---:|---:|---:|---:|---:|\n"
     for row in rows {

@@ -21,7 +21,8 @@ extension RunExport {
   /// The most epochs shown side by side in a heatmap figure.
   static let heatmapEpochs = 6
 
-  /// Every figure; throws `RunExportError.noEpochs` before the first epoch ends.
+  /// Every chart (the cells are `writeCellFigures`, drawn by Graphviz): loss, accuracy, schedules, and for a
+  /// search one alpha heatmap figure per component; throws `RunExportError.noEpochs` before the first epoch ends.
   public func figures() throws -> [Figure] {
     guard !run.epochs.isEmpty else { throw RunExportError.noEpochs(run: run.id) }
     var figures = [
@@ -29,38 +30,68 @@ extension RunExport {
       Figure(fileName: "accuracy.svg", document: accuracyFigure()),
       Figure(fileName: "schedules.svg", document: schedulesFigure()),
     ]
-    for component in run.components {
+    for component in run.components where !isTraining {
       figures.append(Figure(fileName: "alphas-\(component.rawValue).svg", document: alphasFigure(component)))
     }
     return figures
   }
 
-  /// Writes every figure into `directory` (created if needed) and returns the files written.
+  /// The run's cells as Graphviz diagrams (as DARTS' `visualize.py` draws them), one per cell of `genotype()`:
+  /// `cell-normal`, `cell-reduce`, and for two heads `cell-instance` and `cell-class` (without an extension).
+  public func cellDiagrams() throws -> [(name: String, diagram: CellDiagram)] {
+    CellDiagram.diagrams(for: try genotype()).map { ("cell-\($0.component.rawValue)", $0.diagram) }
+  }
+
+  /// Writes each cell's DOT text into `directory` (created if needed) as `cell-<component>.dot`; returns the
+  /// files written.
   @discardableResult
-  public func writeFigures(to directory: URL) throws -> [URL] {
-    let figures = try figures()
-    do {
-      try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    } catch {
-      throw RunStoreError.ioFailure(path: directory.path, reason: "cannot create the directory: \(error)")
-    }
-    return try figures.map { figure in
-      let url = directory.appendingPathComponent(figure.fileName)
-      try DurableFile.writeAtomically(Array(figure.document.xml.utf8), to: url.path)
+  public func writeCellDOT(to directory: URL) throws -> [URL] {
+    let files = try cellDiagrams().map { ("\($0.name).dot", $0.diagram.dot) }
+    return try Self.write(files, to: directory)
+  }
+
+  /// Renders each cell with Graphviz into `directory` (created if needed) as `cell-<component>.svg`; returns
+  /// the files written. Throws `GraphvizError.notInstalled` without `dot`, before writing anything.
+  @discardableResult
+  public func writeCellFigures(to directory: URL, graphviz: Graphviz = Graphviz()) throws -> [URL] {
+    let diagrams = try cellDiagrams()
+    guard graphviz.isAvailable else { throw GraphvizError.notInstalled(searched: graphviz.searched) }
+    let files = try diagrams.map { ("\($0.name).svg", try $0.diagram.svg(using: graphviz)) }
+    return try Self.write(files, to: directory)
+  }
+
+  /// Writes `files` (name, text) into `directory`, created if needed, each atomically.
+  static func write(_ files: [(String, String)], to directory: URL) throws -> [URL] {
+    try DurableFile.createDirectory(directory)
+    return try files.map { name, text in
+      let url = directory.appendingPathComponent(name)
+      try DurableFile.writeAtomically(Array(text.utf8), to: url.path)
       return url
     }
   }
 
+  /// Writes every figure into `directory` (created if needed) and returns the files written.
+  @discardableResult
+  public func writeFigures(to directory: URL) throws -> [URL] {
+    try Self.write(try figures().map { ($0.fileName, $0.document.xml) }, to: directory)
+  }
+
   private var subtitle: String {
-    "\(run.id): \(run.method) on \(run.dataset)"
+    let what =
+      isTraining
+      ? "training (\(run.started?.recipe ?? "plain") recipe) of "
+        + (run.started?.sourceRun.map { "\($0)'s genotype" } ?? "a genotype given by hand")
+      : run.method
+    return "\(run.id): \(what) on \(run.dataset)"
       + (run.imbalanceRatio.map { ", imbalance ratio \(Format.ratio($0))" } ?? "")
   }
 
-  private var stepsPerEpoch: Int { max(run.started?.stepsPerEpoch ?? 1, 1) }
+  /// Where steps and epochs sit on the x axis, as in the dashboard's charts.
+  private var axis: EpochAxis { EpochAxis(stepsPerEpoch: run.started?.stepsPerEpoch ?? 1) }
 
-  /// The x position of a step: epochs done when it ended.
+  /// The x position of a step's report: the end of the step.
   private func position(_ step: StepReport) -> Double {
-    Double(step.globalStep + 1) / Double(stepsPerEpoch)
+    axis.afterStep(step.globalStep)
   }
 
   private func stackedCharts(_ charts: [SVGChart], title: String) -> SVGDocument {
@@ -79,7 +110,7 @@ extension RunExport {
   private func epochSeries(_ label: String, color: String, dash: String? = nil, _ value: (EpochReport) -> Double?)
     -> SVGChart.Series
   {
-    let points = run.epochs.compactMap { e in value(e).map { (x: Double(e.epoch + 1), y: $0) } }
+    let points = run.epochs.compactMap { e in value(e).map { (x: EpochAxis.afterEpoch(e.epoch), y: $0) } }
     var series = SVGChart.Series(label: label, points: points, color: color, width: 2, dash: dash)
     series.dots = points.count <= 60
     return series
@@ -123,6 +154,7 @@ extension RunExport {
     let xs = 0...Double(max(run.plannedEpochs ?? 0, run.epochs.last.map { $0.epoch + 1 } ?? 1))
     perStep.xRange = xs
     perEpoch.xRange = xs
+    perEpoch.integerXTicks = true
     return stackedCharts(steps.isEmpty ? [perEpoch] : [perStep, perEpoch], title: "Loss")
   }
 
@@ -142,6 +174,8 @@ extension RunExport {
     let xs = 0...Double(max(run.plannedEpochs ?? 0, run.epochs.last.map { $0.epoch + 1 } ?? 1))
     overall.xRange = xs
     groups.xRange = xs
+    overall.integerXTicks = true
+    groups.integerXTicks = true
     overall.yRange = 0...1
     groups.yRange = 0...1
     return stackedCharts([overall, groups], title: "Accuracy")
@@ -151,11 +185,13 @@ extension RunExport {
     let epochs = max(run.plannedEpochs ?? 0, run.epochs.last.map { $0.epoch + 1 } ?? 1)
     let plan = run.plannedSchedules?.plan(epochs: epochs) ?? []
     let xs = 0...Double(epochs)
-    // Executed values: from the steps where there are some (edits mid-epoch show), else from the epochs.
+    // Executed values: from the steps where there are some (edits mid-epoch show), else from the epochs. A
+    // stepped line holds each value from the boundary before the first step that ran with it, where the
+    // edit that set it is marked.
     var executed: [(x: Double, values: ScheduleValues)] = run.steps.map {
-      (Double($0.globalStep) / Double(stepsPerEpoch), $0.values)
+      (axis.beforeStep($0.globalStep), $0.values)
     }
-    if executed.isEmpty { executed = run.epochs.map { (Double($0.epoch), $0.values) } }
+    if executed.isEmpty { executed = run.epochs.map { (EpochAxis.beforeEpoch($0.epoch), $0.values) } }
     executed = executed.enumerated().filter { index, point in
       index == 0 || point.values != executed[index - 1].values
     }.map(\.element)
@@ -164,10 +200,11 @@ extension RunExport {
     func chart(_ title: String, _ label: String) -> SVGChart {
       var chart = SVGChart(title: title, xLabel: "epoch", yLabel: label)
       chart.xRange = xs
+      chart.integerXTicks = true
       return chart
     }
     func planned(_ label: String, color: String, _ value: (ScheduleValues) -> Double?) -> SVGChart.Series {
-      let points = plan.enumerated().compactMap { e, v in value(v).map { (x: Double(e), y: $0) } }
+      let points = plan.enumerated().compactMap { e, v in value(v).map { (x: EpochAxis.beforeEpoch(e), y: $0) } }
       return .init(
         label: "\(label), planned", points: points, color: color, width: 1.5, dash: "6 4", opacity: 0.5, stepped: true,
         holdUntil: Double(epochs))
@@ -189,6 +226,11 @@ extension RunExport {
     var mu = chart("mu (instance-branch weight)", "mu")
     mu.yRange = 0...1
     mu.series = [planned("mu", color: Self.palette[3]) { $0.mu }, done("mu", color: Self.palette[3]) { $0.mu }]
+    var dropPath = chart("drop-path probability", "p")
+    dropPath.series = [
+      planned("drop path", color: Self.palette[5]) { $0.dropPath },
+      done("drop path", color: Self.palette[5]) { $0.dropPath },
+    ]
     var architecture = chart("architecture learning rates (HLS)", "lr")
     var components = run.components
     let backboneShared =
@@ -207,16 +249,22 @@ extension RunExport {
     for marker in run.edits {
       let edit = marker.edit
       let marker = SVGChart.Marker(
-        x: Double(marker.globalStep) / Double(stepsPerEpoch),
+        x: axis.beforeStep(marker.globalStep),
         label: "epoch \(marker.epoch + 1): \(edit.target.title) set to \(edit.curve.summary)"
           + (marker.previous.map { " (was \($0.summary))" } ?? ""))
       switch edit.target {
       case .weightLearningRate: weight.markers.append(marker)
       case .mu: mu.markers.append(marker)
-      case .architectureMultiplier, .dropPath: architecture.markers.append(marker)
+      case .dropPath: dropPath.markers.append(marker)
+      case .architectureMultiplier: architecture.markers.append(marker)
       }
     }
-    return stackedCharts([weight, mu, architecture], title: "Schedules: planned (dashed) vs executed")
+    // A search: weight lr, mu, the architecture rates. A training: weight lr, drop path, and mu for two heads.
+    let charts =
+      isTraining
+      ? [weight, dropPath] + (run.started?.recipe == "bbn" ? [mu] : [])
+      : [weight, mu, architecture]
+    return stackedCharts(charts, title: "Schedules: planned (dashed) vs executed")
   }
 
   /// The epochs shown in a heatmap figure: all if few, else evenly spaced including the first and last.
@@ -235,12 +283,10 @@ extension RunExport {
     let edgeCount = reports.map { $0.alphas[component]?.count ?? 0 }.max() ?? 0
     let opCount = max(primitives.count, reports.map { $0.alphas[component]?.first?.count ?? 0 }.max() ?? 0)
     let topology = CellTopology(edgeCount: edgeCount)
-    // The colour scale spans the weights shown, so early, near-uniform alphas still show their differences;
-    // the colour bar gives the range.
-    let shown = reports.flatMap { $0.alphas[component]?.flatMap { $0 } ?? [] }.filter(\.isFinite)
-    let bottom = shown.min() ?? 0
-    let top = max(shown.max() ?? 1, bottom + 1e-6)
-    let scale = bottom...top
+    // One colour scale for the epochs side by side, spanning the weights shown (see `WeightScale`), so
+    // near-uniform alphas still show their differences; the colour bar gives the range.
+    let shown: [Double] = reports.flatMap { report in report.alphas[component]?.flatMap { $0 } ?? [] }
+    let scale = WeightScale(fitting: shown) ?? WeightScale(lower: 0, upper: 1)
     let opNames = (0..<opCount).map { $0 < primitives.count ? primitives[$0].name : "op \($0)" }
     let edgeLabels = (0..<edgeCount).map { row in topology.map { $0.edges[row].label } ?? "edge \(row)" }
 
@@ -251,7 +297,8 @@ extension RunExport {
       values: Array(repeating: Array(repeating: 0, count: opCount), count: edgeCount), scale: scale)
     sample.cellWidth = 18
     let panelWidth = sample.width
-    let width = max(left + Double(reports.count) * (panelWidth + gap) + 90, 620)
+    // Room on the right for the colour bar, its labels and the range written above it.
+    let width = max(left + Double(reports.count) * (panelWidth + gap) + 130, 620)
     let height = gridTop + sample.height + 60
     let title = "\(component.parameterName): \(component.title)"
     var document = SVGDocument(width: width, height: height, title: title)
@@ -276,7 +323,8 @@ extension RunExport {
       heatmap.tooltip = { row, column, value in
         "epoch \(epoch), edge \(edgeLabels[row]), \(opNames[column]): \(String(format: "%.4f", value))"
       }
-      document.append(contentsOf: heatmap.elements(x: x, y: gridTop))
+      document.append(
+        .group(heatmap.elements(x: x, y: gridTop), [("id", "alphas-epoch-\(epoch)"), ("class", "heatmap")]))
       for column in 0..<opCount {
         let cx = x + (Double(column) + 0.5) * heatmap.cellWidth + 3
         document.append(.text(opNames[column], x: cx, y: gridTop - 5, size: 9.5, rotation: -60))
@@ -293,7 +341,10 @@ extension RunExport {
           anchor: "end"))
     }
     let barX = left + Double(reports.count) * (panelWidth + gap) + 8
-    document.append(contentsOf: sample.colorBar(x: barX, y: gridTop, height: sample.height, label: "weight"))
+    document.append(
+      contentsOf: sample.colorBar(
+        x: barX, y: gridTop, height: sample.height, label: "weight",
+        uniform: opCount > 0 ? 1 / Double(opCount) : nil))
     return document
   }
 }

@@ -78,88 +78,122 @@ public struct RunExport: Sendable {
     "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
   ]
 
-  /// The final epoch's genotype as Python, ready to paste into DARTS `genotypes.py`: the `Genotype`
-  /// namedtuple, `NAME = Genotype(normal=..., normal_concat=..., reduce=..., reduce_concat=...)`, and for
-  /// two-head runs `NAME_INSTANCE_HEAD`, `NAME_CLASS_HEAD` and their `_CONCAT` lists.
+  /// Whether the run trains a found architecture (its genotype is the one it trained) rather than searching.
+  public var isTraining: Bool { run.started?.isTraining ?? false }
+
+  /// The run's architecture: a search run's final epoch's genotype, a training run's trained genotype; nil
+  /// before a search's first epoch ends.
+  public func genotype() throws -> Genotype {
+    if isTraining {
+      guard let text = run.started?.genotype else { throw RunExportError.noEpochs(run: run.id) }
+      return try GenotypeParser.parse(text, source: "\(run.id)'s genotype")
+    }
+    guard let final = run.finalEpoch else { throw RunExportError.noEpochs(run: run.id) }
+    guard let genotype = Genotype(cells: final.genotypes) else {
+      throw GenotypeError.invalid("\(run.id)'s last epoch has no backbone genotype")
+    }
+    return genotype
+  }
+
+  /// The genotype as Python, ready to paste into DARTS `genotypes.py`: the `Genotype` namedtuple,
+  /// `NAME = Genotype(normal=..., normal_concat=..., reduce=..., reduce_concat=...)`, and for two-head
+  /// genotypes `NAME_INSTANCE_HEAD`, `NAME_CLASS_HEAD` and their `_CONCAT` lists. A search run gives its final
+  /// epoch's genotype, a training run the genotype it trained.
   public func genotypePython(name: String? = nil) throws -> String {
     let name = name ?? defaultGenotypeName
     guard Self.isPythonIdentifier(name) else { throw RunExportError.invalidName(name) }
-    guard let final = run.finalEpoch else { throw RunExportError.noEpochs(run: run.id) }
-    func list(_ component: ArchitectureComponent) -> String { final.genotypes[component]?.pythonList ?? "[]" }
-    func concat(_ component: ArchitectureComponent) -> String {
-      "[" + (final.genotypes[component]?.concat ?? []).map(String.init).joined(separator: ", ") + "]"
+    let genotype = try genotype()
+    var facts: [String?]
+    if isTraining {
+      let source = run.started?.sourceRun.map { run in
+        "the genotype of \(run)" + (self.run.started?.sourceEpoch.map { ", epoch \($0 + 1)" } ?? "")
+      }
+      facts = [
+        "tailnas training run \(run.id): \(source ?? "a genotype given by hand") on \(run.dataset)",
+        run.imbalanceRatio.map { "imbalance ratio \(Format.ratio($0))" },
+        run.started?.recipe.map { "recipe \($0)" },
+      ]
+      if let final = run.finalEpoch {
+        facts.append("trained \(Format.count(final.epoch + 1, "epoch"))")
+        facts.append("test accuracy \(Format.percent(final.test.accuracy, digits: 2))")
+      }
+    } else {
+      let final = run.finalEpoch
+      facts = [
+        "tailnas run \(run.id): \(run.method) on \(run.dataset)",
+        run.imbalanceRatio.map { "imbalance ratio \(Format.ratio($0))" },
+        final.map { "epoch \($0.epoch + 1)" + (run.plannedEpochs.map { " of \($0)" } ?? "") },
+        final.map { "test accuracy \(Format.percent($0.test.accuracy, digits: 2))" },
+      ]
     }
-    let comment = [
-      "tailnas run \(run.id): \(run.method) on \(run.dataset)",
-      run.imbalanceRatio.map { "imbalance ratio \(Format.ratio($0))" },
-      "epoch \(final.epoch + 1)" + (run.plannedEpochs.map { " of \($0)" } ?? ""),
-      "test accuracy \(Format.percent(final.test.accuracy, digits: 2))",
-    ].compactMap { $0 }.joined(separator: ", ").replacingOccurrences(of: "\n", with: " ")
-    var lines = [
-      "# \(comment)",
-      "from collections import namedtuple",
-      "",
-      "Genotype = namedtuple('Genotype', 'normal normal_concat reduce reduce_concat')",
-      "",
-      "\(name) = Genotype(normal=\(list(.normal)), normal_concat=\(concat(.normal)), "
-        + "reduce=\(list(.reduce)), reduce_concat=\(concat(.reduce)))",
-    ]
-    for (component, suffix) in [(ArchitectureComponent.instance, "INSTANCE_HEAD"), (.class, "CLASS_HEAD")]
-    where final.genotypes[component] != nil {
-      lines.append("\(name)_\(suffix) = \(list(component))")
-      lines.append("\(name)_\(suffix)_CONCAT = \(concat(component))")
-    }
-    return lines.joined(separator: "\n") + "\n"
+    let comment = facts.compactMap { $0 }.joined(separator: ", ").replacingOccurrences(of: "\n", with: " ")
+    return ["# \(comment)", genotype.pythonModule(name: name)].joined(separator: "\n")
   }
 
   // MARK: CSV
 
-  /// The column names of `table`.
+  /// The column names of `table`. A search run's steps have the validation loss and the architecture learning
+  /// rates; a training run's have the auxiliary head's loss and the drop-path probability instead.
   public func columns(of table: Table) -> [String] {
     let rates = run.components.map { "arch_lr_\($0.rawValue)" }
-    switch table {
-    case .steps:
+    switch (table, isTraining) {
+    case (.steps, false):
       return [
         "global_step", "epoch", "step", "train_loss", "validation_loss", "train_loss_instance", "train_loss_class",
         "weight_lr", "mu",
       ] + rates + ["images_per_s"]
-    case .epochs:
-      let classes = classNames.map { "acc_class_\($0)" }
+    case (.steps, true):
+      return [
+        "global_step", "epoch", "step", "train_loss", "auxiliary_loss", "train_loss_instance", "train_loss_class",
+        "weight_lr", "drop_path", "mu", "images_per_s",
+      ]
+    case (.epochs, false):
       return [
         "epoch", "train_loss", "train_acc", "val_loss", "val_acc", "test_loss", "test_acc", "many_acc", "medium_acc",
         "few_acc",
-      ] + classes + ["weight_lr", "mu"] + rates + ["seconds"]
+      ] + classColumns + ["weight_lr", "mu"] + rates + ["seconds"]
+    case (.epochs, true):
+      return [
+        "epoch", "train_loss", "train_acc", "test_loss", "test_acc", "many_acc", "medium_acc", "few_acc",
+      ] + classColumns + ["weight_lr", "drop_path", "mu", "seconds"]
     }
   }
+
+  private var classColumns: [String] { classNames.map { "acc_class_\($0)" } }
 
   private var classNames: [String] {
     if let names = run.started?.classNames, !names.isEmpty { return names }
     return (0..<(run.epochs.map(\.perClassAccuracy.count).max() ?? 0)).map(String.init)
   }
 
-  /// The rows of `table` as text fields. Epochs and steps count from 1 and `global_step` from 1, as the
-  /// console and the dashboard count; a missing value is an empty field.
+  /// The rows of `table` as text fields, in the order of `columns(of:)`. Epochs and steps count from 1 and
+  /// `global_step` from 1, as the console and the dashboard count; a missing value is an empty field.
   public func rows(of table: Table) -> [[String]] {
     let number = Format.shortest
     func optional(_ value: Double?) -> String { value.map(number) ?? "" }
     func rates(_ values: ScheduleValues) -> [String] {
-      run.components.map { optional(values.architectureLearningRates[$0]) }
+      isTraining ? [] : run.components.map { optional(values.architectureLearningRates[$0]) }
+    }
+    func schedule(_ values: ScheduleValues) -> [String] {
+      [number(values.weightLearningRate)] + (isTraining ? [optional(values.dropPath)] : []) + [number(values.mu)]
     }
     switch table {
     case .steps:
       return run.steps.map { s in
-        ["\(s.globalStep + 1)", "\(s.epoch + 1)", "\(s.step + 1)", number(s.trainLoss), optional(s.validationLoss)]
+        ["\(s.globalStep + 1)", "\(s.epoch + 1)", "\(s.step + 1)", number(s.trainLoss)]
+          + [optional(isTraining ? s.auxiliaryLoss : s.validationLoss)]
           + [optional(s.trainLossInstance), optional(s.trainLossClass)]
-          + [number(s.values.weightLearningRate), number(s.values.mu)] + rates(s.values) + [number(s.imagesPerSecond)]
+          + schedule(s.values) + rates(s.values) + [number(s.imagesPerSecond)]
       }
     case .epochs:
       let classCount = classNames.count
       return run.epochs.map { e in
         var row = ["\(e.epoch + 1)"]
-        row += [e.train, e.validation, e.test].flatMap { [optional($0?.loss), optional($0?.accuracy)] }
+        let splits: [SplitMetrics?] = isTraining ? [e.train, e.test] : [e.train, e.validation, e.test]
+        row += splits.flatMap { [optional($0?.loss), optional($0?.accuracy)] }
         row += ComparisonReport.groups.map { optional(e.groupAccuracy[$0]) }
         row += (0..<classCount).map { $0 < e.perClassAccuracy.count ? number(e.perClassAccuracy[$0]) : "" }
-        row += [number(e.values.weightLearningRate), number(e.values.mu)] + rates(e.values) + [number(e.seconds)]
+        row += schedule(e.values) + rates(e.values) + [number(e.seconds)]
         return row
       }
     }
@@ -182,15 +216,6 @@ public struct RunExport: Sendable {
     var files: [(String, String)] = []
     if genotype { files.append((Self.genotypeFileName, try genotypePython(name: name))) }
     for table in tables { files.append((table.fileName, csv(table))) }
-    do {
-      try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    } catch {
-      throw RunStoreError.ioFailure(path: directory.path, reason: "cannot create the directory: \(error)")
-    }
-    return try files.map { name, text in
-      let url = directory.appendingPathComponent(name)
-      try DurableFile.writeAtomically(Array(text.utf8), to: url.path)
-      return url
-    }
+    return try Self.write(files, to: directory)
   }
 }

@@ -53,6 +53,8 @@ public struct SVGChart: Sendable {
   public var xRange: ClosedRange<Double>?
   /// The y range; by default the range of the data, padded.
   public var yRange: ClosedRange<Double>?
+  /// Whether x ticks are whole numbers only (an axis of epochs).
+  public var integerXTicks = false
 
   /// Series with more points are drawn from bucket means, so files stay small.
   public static let maximumPoints = 1500
@@ -85,7 +87,7 @@ public struct SVGChart: Sendable {
       out.append(.line(x1: left, y1: ty, x2: right, y2: ty, stroke: "#e3e3e3"))
       out.append(.text(Format.number(tick), x: left - 6, y: ty + 4, size: 10, anchor: "end"))
     }
-    for tick in Self.ticks(xs) {
+    for tick in Self.ticks(xs, integers: integerXTicks) {
       let tx = px(tick)
       out.append(.line(x1: tx, y1: bottom, x2: tx, y2: bottom + 4, stroke: "#999999"))
       out.append(.text(Format.number(tick), x: tx, y: bottom + 16, size: 10, anchor: "middle"))
@@ -113,7 +115,7 @@ public struct SVGChart: Sendable {
         .text("\(index + 1)", x: mx + 3, y: top + 12, size: 10, weight: "bold", fill: "#c0392b"))
     }
     var legendY = top + 8
-    for s in series {
+    for s in series where !s.points.isEmpty {
       out.append(
         .line(
           x1: right + 12, y1: legendY, x2: right + 36, y2: legendY, stroke: s.color, width: max(s.width, 2),
@@ -170,8 +172,9 @@ public struct SVGChart: Sendable {
     return scale.lower...scale.upper
   }
 
-  /// About five round tick values inside `range`, as the terminal's charts place theirs.
-  static func ticks(_ range: ClosedRange<Double>) -> [Double] {
-    ChartScale(lower: range.lowerBound, upper: range.upperBound).ticks(count: 5)
+  /// About five round tick values inside `range` (whole numbers with `integers`), as the terminal's charts
+  /// place theirs.
+  static func ticks(_ range: ClosedRange<Double>, integers: Bool = false) -> [Double] {
+    ChartScale(lower: range.lowerBound, upper: range.upperBound).ticks(count: 5, integers: integers)
   }
 }

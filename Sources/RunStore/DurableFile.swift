@@ -1,4 +1,5 @@
 import Foundation
+import Presentation
 
 #if canImport(Glibc)
   import Glibc
@@ -53,5 +54,31 @@ public enum DurableFile {
 
   static func errnoText() -> String {
     String(cString: strerror(errno))
+  }
+
+  /// Creates `directory` and its parents (`what` names it in messages, e.g. "the runs directory"); the error is
+  /// a sentence: the path is a file, or the system's reason (`Permission denied`), never Foundation's internals.
+  public static func createDirectory(_ directory: URL, what: String = "the directory") throws {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) {
+      guard isDirectory.boolValue else {
+        throw RunStoreError.ioFailure(path: directory.path, reason: "cannot create \(what): a file has that name")
+      }
+      return
+    }
+    // The nearest existing ancestor must be a directory too.
+    var ancestor = directory.deletingLastPathComponent()
+    while ancestor.path != "/", !FileManager.default.fileExists(atPath: ancestor.path) {
+      ancestor = ancestor.deletingLastPathComponent()
+    }
+    if FileManager.default.fileExists(atPath: ancestor.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+      throw RunStoreError.ioFailure(
+        path: directory.path, reason: "cannot create \(what): \(ancestor.path) is a file, not a directory")
+    }
+    do {
+      try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    } catch {
+      throw RunStoreError.ioFailure(path: directory.path, reason: "cannot create \(what): \(Format.reason(error))")
+    }
   }
 }

@@ -16,11 +16,52 @@ public final class EventLogWriter: EventSink, @unchecked Sendable {
   private let lock = NSLock()
   private var firstFailure: String?
 
-  /// Opens (or creates) the log for appending.
+  /// What opening the log repaired: the torn last line it cut (a crash mid-write), so appended events start on
+  /// a line of their own; nil when the log ended with a complete line.
+  public private(set) var repair: String?
+
+  /// Opens (or creates) the log for appending. A torn last line (bytes after the last newline) is cut back to
+  /// the last complete line first, and `repair` says so: appending after it would glue the next event to the
+  /// torn bytes and damage both.
   public init(path: String) throws {
     self.path = path
-    fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+    fd = open(path, O_RDWR | O_CREAT | O_APPEND, 0o644)
     guard fd >= 0 else { throw RunStoreError.ioFailure(path: path, reason: DurableFile.errnoText()) }
+    do {
+      repair = try Self.cutTornTail(fd, path: path)
+    } catch {
+      close(fd)
+      throw error
+    }
+  }
+
+  /// Truncates the file after its last newline when it does not end with one; returns what it cut.
+  private static func cutTornTail(_ fd: Int32, path: String) throws -> String? {
+    let size = lseek(fd, 0, SEEK_END)
+    guard size > 0 else { return nil }
+    // Read backwards in blocks until a newline turns up.
+    var end = size
+    var keep: off_t = 0
+    let block = 4096
+    var buffer = [UInt8](repeating: 0, count: block)
+    scan: while end > 0 {
+      let start = max(0, end - off_t(block))
+      let count = Int(end - start)
+      let read = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, start) }
+      guard read == count else { throw RunStoreError.ioFailure(path: path, reason: DurableFile.errnoText()) }
+      for i in stride(from: count - 1, through: 0, by: -1) where buffer[i] == UInt8(ascii: "\n") {
+        keep = start + off_t(i) + 1
+        break scan
+      }
+      end = start
+    }
+    guard keep < size else { return nil }
+    guard ftruncate(fd, keep) == 0, fsync(fd) == 0 else {
+      throw RunStoreError.ioFailure(path: path, reason: DurableFile.errnoText())
+    }
+    let cut = Int(size - keep)
+    return "\(path): cut a torn last line of \(cut) byte\(cut == 1 ? "" : "s") "
+      + "(the run was interrupted while writing it)"
   }
 
   deinit {

@@ -30,12 +30,7 @@ public final class RunDirectory: @unchecked Sendable {
     formatter.timeZone = TimeZone(identifier: "UTC")
     formatter.dateFormat = "yyyyMMdd-HHmmss"
     let base = "\(formatter.string(from: date))-\(method)"
-    do {
-      try FileManager.default.createDirectory(at: runsDirectory, withIntermediateDirectories: true)
-    } catch {
-      throw RunStoreError.ioFailure(
-        path: runsDirectory.path, reason: "cannot create the runs directory: \(error.localizedDescription)")
-    }
+    try DurableFile.createDirectory(runsDirectory, what: "the runs directory")
     var candidate = runsDirectory.appendingPathComponent(base)
     var suffix = 2
     while mkdir(candidate.path, 0o755) != 0 {
@@ -137,8 +132,9 @@ public final class RunDirectory: @unchecked Sendable {
   }
 
   /// Reads the events.
-  public func events() throws -> EventLog {
-    try EventLog(path: eventsPath)
+  /// The run's events; `salvage` skips damaged lines with a warning instead of failing (read-only commands).
+  public func events(salvage: Bool = false) throws -> EventLog {
+    try EventLog(path: eventsPath, salvage: salvage)
   }
 
   /// Checkpoint files, oldest first.

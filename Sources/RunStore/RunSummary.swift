@@ -29,10 +29,10 @@ public struct RunSummary: Sendable {
     }
   }
 
-  /// Reads and folds the events of `directory`; errors of the event log (a newer schema, a corrupt line)
-  /// propagate.
+  /// Reads and folds the events of `directory`, salvaging what a damaged line leaves (with a warning naming
+  /// file:line); a newer schema or a missing log propagates.
   public init(directory: RunDirectory) throws {
-    let log = try directory.events()
+    let log = try directory.events(salvage: true)
     self.init(id: directory.id, events: log.events, isLive: directory.isOwnedByLiveProcess)
     warnings = log.warnings
   }

@@ -30,7 +30,7 @@ public final class SearchNetwork {
     var reductionPrev = false
     var built: [SearchCell] = []
     for i in 0..<shape.layers {
-      let reduction = i == shape.layers / 3 || i == 2 * shape.layers / 3
+      let reduction = Reductions.isReduction(i, layers: shape.layers)
       if reduction { c *= 2 }
       built.append(
         SearchCell(

@@ -34,6 +34,11 @@ public final class SearchPhase: RunPhase, @unchecked Sendable {
     self.runID = runID
     let c = configuration
     data = try SearchData(train: train, test: test, configuration: c)
+    for side in Set([train.width, train.height]) {
+      if let problem = Reductions.sizeProblem(imageSize: side, layers: c.layers) {
+        throw SearchError.invalidSetting(problem)
+      }
+    }
     let shape = NetworkShape(
       channels: c.initChannels, classes: train.classCount, layers: c.layers, inputChannels: train.channels,
       heads: c.method.isTwoHead ? 2 : 0, headCells: c.headCells)

@@ -1,3 +1,5 @@
+import Architecture
+
 /// The size of an evaluation network (DARTS `NetworkCIFAR`, optionally with the two BBN heads).
 public struct EvaluationShape: Sendable, Equatable, Codable {
   /// Initial channels C; the stem has 3C, and each reduction doubles C.
@@ -33,7 +35,7 @@ public struct EvaluationShape: Sendable, Equatable, Codable {
   public var isTwoHead: Bool { heads == 2 }
 
   /// The backbone cells that reduce: L/3 and 2L/3.
-  public func isReduction(_ cell: Int) -> Bool { cell == layers / 3 || cell == 2 * layers / 3 }
+  public func isReduction(_ cell: Int) -> Bool { Reductions.isReduction(cell, layers: layers) }
 
   /// The backbone cell after which the auxiliary head reads: 2L/3.
   public var auxiliaryCell: Int { 2 * layers / 3 }
@@ -43,18 +45,10 @@ public struct EvaluationShape: Sendable, Equatable, Codable {
     (0...auxiliaryCell).reduce(imageSize) { size, cell in isReduction(cell) ? (size + 1) / 2 : size }
   }
 
-  /// Why images of this size cannot pass through the network, or nil: a reduction halves the resolution in
-  /// two ways that must agree (a stride-2 op gives ceil(n/2), FactorizedReduce floor(n/2)), so every
-  /// reduction's input must be even; the auxiliary head needs at least 6x6.
+  /// Why images of this size cannot pass through the network, or nil: every reduction's input must be even
+  /// (`Reductions.sizeProblem`); the auxiliary head needs at least 6x6.
   public var sizeProblem: String? {
-    var size = imageSize
-    for cell in 0..<layers where isReduction(cell) {
-      guard size % 2 == 0, size >= 2 else {
-        return "images of \(imageSize)x\(imageSize) reach reduction cell \(cell) at \(size)x\(size), which is odd; "
-          + "each of the network's two reductions halves the size exactly, so the image size must be a multiple of 4"
-      }
-      size /= 2
-    }
+    if let problem = Reductions.sizeProblem(imageSize: imageSize, layers: layers) { return problem }
     if auxiliary && auxiliaryInputSize < 6 {
       return "the auxiliary head reads \(auxiliaryInputSize)x\(auxiliaryInputSize) after cell \(auxiliaryCell) "
         + "and needs at least 6x6 (images of at least 24x24), or turn it off (--no-auxiliary)"

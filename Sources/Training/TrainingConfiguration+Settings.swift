@@ -49,8 +49,9 @@ extension TrainingConfiguration {
       Entry(
         section: "train", key: "genotype", valueName: "genotype",
         help: "The architecture, in DARTS' Python form: Genotype(normal=[...], normal_concat=[...], reduce=[...], "
-          + "reduce_concat=[...]) (with instance_head and class_head cells for two heads)",
-        accepted: .described("a genotype"), unset: "the source run's", showsDefault: false,
+          + "reduce_concat=[...]) (with instance_head and class_head cells for two heads); by default the "
+          + "search run's genotype",
+        accepted: .text, unset: "the source run's", showsDefault: false,
         read: { value, root in
           guard let text = value.text else { throw SettingError("must be a genotype in DARTS' Python form") }
           do {

@@ -65,6 +65,11 @@ enum ExitStatus {
       case .invalidCheckpoint, .shapeMismatch: code = dataError
       }
     case is TerminalError: code = unavailable
+    case let e as GraphvizError:
+      switch e {
+      case .notInstalled: code = unavailable
+      case .launchFailed, .failed: code = failed
+      }
     default: code = failed
     }
     printError("tailnas: \(error)")

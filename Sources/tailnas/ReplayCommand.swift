@@ -18,7 +18,7 @@ struct ReplayCommand: ParsableCommand {
       // A search run's training runs follow it, so a pipeline replays as one session (P switches phases).
       var events: [RunEvent] = []
       for run in [directory] + directory.trainingRuns() {
-        let log = try run.events()
+        let log = try run.events(salvage: true)
         for warning in log.warnings { printError("tailnas: \(warning)") }
         events += log.events
       }

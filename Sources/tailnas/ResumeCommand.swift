@@ -17,6 +17,9 @@ struct ResumeCommand: ParsableCommand {
 
   @OptionGroup var reference: RunReference
   @Flag(help: "Print progress instead of the dashboard.") var headless = false
+  @Flag(
+    help: "Continue although events.jsonl has damaged lines: they stay in the file and every reader skips them.")
+  var salvage = false
   @OptionGroup var display: DisplayOptions
 
   /// What resuming a run does.
@@ -32,7 +35,7 @@ struct ResumeCommand: ParsableCommand {
     let plan: Plan
     do {
       directory = try reference.open()
-      let log = try directory.events()
+      let log = try directory.events(salvage: salvage)
       for warning in log.warnings { printError("tailnas: \(warning)") }
       let summary = RunSummary(id: directory.id, events: log.events)
       let finished = summary.status == .finished
@@ -42,7 +45,7 @@ struct ResumeCommand: ParsableCommand {
         history = log.events
       } else if let training = directory.trainingRuns().last, try RunSummary(directory: training).status != .finished {
         plan = .pipeline(training: training, searchFinished: finished)
-        history = log.events + (finished ? try training.events().events : [])
+        history = log.events + (finished ? try training.events(salvage: salvage).events : [])
       } else {
         guard !finished else {
           return say("\(directory.id) already finished \(summary.epochsDone) epochs; nothing to resume")
@@ -50,6 +53,13 @@ struct ResumeCommand: ParsableCommand {
         plan = .search
         history = log.events
       }
+    } catch RunStoreError.corruptEvents(let path, let line, let reason) {
+      printError("tailnas: \(path):\(line) is damaged: \(reason)")
+      printError(
+        "tailnas: the other lines and the checkpoints are intact; `tailnas resume \(reference.reference) --salvage` "
+          + "continues and leaves the damaged line for every reader to skip (or delete it first: "
+          + "sed -i '\(line)d' \(path))")
+      throw ExitCode(ExitStatus.dataError)
     } catch {
       throw ExitStatus.exit(for: error)
     }

@@ -56,6 +56,7 @@ extension RunSession {
     sinks: [EventSink], watching: Watching, checkpoint: ([UInt8], String)?, controls: ControlQueue = ControlQueue()
   ) throws -> (EpochLoop, ControlQueue) {
     let eventLog = try EventLogWriter(path: run.eventsPath)
+    if let repair = eventLog.repair { printError("tailnas: \(repair)") }
     let phase = try SearchPhase(configuration: configuration, runID: run.id, train: train, test: test)
     let loop = EpochLoop(
       phase: phase, schedules: configuration.schedules, sink: FanOutSink([eventLog] + sinks), controls: controls,

@@ -1,6 +1,7 @@
 import Datasets
 import Engine
 import Foundation
+import Presentation
 import RunEvents
 import RunLoop
 import RunStore
@@ -64,14 +65,31 @@ extension RunSession {
     return RunSession(run: run, loop: loop, controls: controls)
   }
 
-  /// The bytes and path of `run`'s newest checkpoint, nil when it has none.
+  /// The bytes and path of `run`'s newest intact checkpoint, nil when it has none. A damaged checkpoint (torn,
+  /// truncated, or failing its checksum) is reported on standard error and the next older one is tried; when
+  /// every one is damaged the error names them all and says how to start over.
   static func newestCheckpoint(of run: RunDirectory) throws -> ([UInt8], String)? {
-    guard let newest = run.checkpoints().last else { return nil }
-    do {
-      return ([UInt8](try Data(contentsOf: newest)), newest.path)
-    } catch {
-      throw RunStoreError.corruptCheckpoint(path: newest.path, reason: "cannot read it: \(error.localizedDescription)")
+    let files = run.checkpoints()
+    guard !files.isEmpty else { return nil }
+    var damaged: [String] = []
+    for file in files.reversed() {
+      do {
+        let data = try Data(contentsOf: file)
+        _ = try SafeTensors(bytes: data, name: file.lastPathComponent)
+        if !damaged.isEmpty {
+          printError("tailnas: using \(file.lastPathComponent), the newest intact checkpoint")
+        }
+        return ([UInt8](data), file.path)
+      } catch {
+        let reason = (error as? SafeTensorsError).map { "\($0)" } ?? "cannot read it: \(Format.reason(error))"
+        printError("tailnas: checkpoint \(file.path) is damaged: \(reason)")
+        damaged.append(file.lastPathComponent)
+      }
     }
+    throw RunStoreError.corruptCheckpoint(
+      path: run.checkpointsURL.path,
+      reason: "every checkpoint is damaged (\(damaged.joined(separator: ", "))); move the checkpoints directory "
+        + "away to run \(run.id) again from its start")
   }
 
   /// The loop of a training run, restored from `checkpoint` when given, with the run claimed.
@@ -80,6 +98,7 @@ extension RunSession {
     sinks: [EventSink], watching: Watching, checkpoint: ([UInt8], String)?, controls: ControlQueue = ControlQueue()
   ) throws -> (EpochLoop, ControlQueue) {
     let eventLog = try EventLogWriter(path: run.eventsPath)
+    if let repair = eventLog.repair { printError("tailnas: \(repair)") }
     let phase = try TrainingPhase(configuration: configuration, runID: run.id, train: train, test: test)
     let loop = EpochLoop(
       phase: phase, schedules: configuration.schedules, sink: FanOutSink([eventLog] + sinks), controls: controls,

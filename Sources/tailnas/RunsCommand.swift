@@ -16,6 +16,13 @@ struct RunsCommand: ParsableCommand {
 
   @Option(name: .customLong("runs-dir"), help: "Where runs are stored.") var runsDirectory = "runs"
 
+  func validate() throws {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: runsDirectory, isDirectory: &isDirectory), !isDirectory.boolValue {
+      throw ValidationError("--runs-dir \(runsDirectory) is a file, not a directory of runs")
+    }
+  }
+
   func run() throws {
     let listing = RunListing(directory: URL(fileURLWithPath: runsDirectory))
     for problem in listing.problems { printError("tailnas: \(problem)") }

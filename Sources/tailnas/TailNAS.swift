@@ -3,6 +3,9 @@ import ArgumentParser
 /// The `tailnas` command: differentiable architecture search on long-tailed data, watched live.
 @main
 struct TailNAS: ParsableCommand {
+  /// The release, printed by `tailnas --version`.
+  static let version = "tailnas 0.5.0"
+
   static func main() {
     let arguments = Array(CommandLine.arguments.dropFirst())
     if let help = HelpRequest(arguments: arguments) { help.answer() }
@@ -23,6 +26,7 @@ struct TailNAS: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "tailnas",
     abstract: "Neural architecture search on long-tailed image data, watched and steered in the terminal.",
+    version: TailNAS.version,
     subcommands: [
       SearchCommand.self, TrainCommand.self, ReplayCommand.self, ResumeCommand.self, RunsCommand.self,
       ReportCommand.self,

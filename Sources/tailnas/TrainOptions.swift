@@ -105,7 +105,9 @@ struct TrainOptions: ParsableArguments {
     } catch let error as SearchError {
       throw RunStoreError.notARun(path: run.url.path, reason: "\(error)")
     }
-    let history = RunHistory(events: try run.events().events)
+    let log = try run.events(salvage: true)
+    for warning in log.warnings { printError("tailnas: \(warning)") }
+    let history = RunHistory(events: log.events)
     guard let last = history.epochs.last else { throw RunExportError.noEpochs(run: run.id) }
     let report: EpochReport
     if let epoch {

@@ -92,10 +92,11 @@ import Testing
   @Test func heatColourFollowsTheWeight() {
     let (model, screen) = Self.model()
     let alphas = model.selectedReport!.alphas[.normal]!
-    let maxWeight = alphas.joined().max()!
+    let scale = WeightScale(fitting: alphas.joined())!
     // Edge 0, op none: row 3; first weight cell at column 1 + 5.
     let cell = screen[1 + 5, 3]
-    #expect(cell.style.background == .heat(fraction: alphas[0][0] / maxWeight))
+    #expect(cell.style.background == .heat(scale.level(alphas[0][0], of: CellColor.heatLevels)))
+    #expect(screen.line(2).contains(scale.label))
   }
 
   @Test func valuesOnDemand() {

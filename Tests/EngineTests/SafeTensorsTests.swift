@@ -18,6 +18,42 @@ import Testing
     #expect(try back.integers("step") == [-42])
   }
 
+  @Test func aChecksumCoversHeaderAndDataAndIsTransparent() throws {
+    var file = SafeTensors(metadata: ["format": "tailnas-checkpoint"])
+    file.set("w", Tensor(shape: [4], values: [1, 2, 3, 4]))
+    let bytes = file.serialized()
+    let header = String(decoding: bytes[8...].prefix(200), as: UTF8.self)
+    #expect(header.contains(#""__metadata__":{"checksum":"crc32:"#))
+    let back = try SafeTensors(bytes: bytes)
+    #expect(back.metadata == ["format": "tailnas-checkpoint"], "the checksum is not part of the metadata")
+    #expect(back.serialized() == bytes, "writing again gives the same bytes")
+    func damaged(at offset: Int) -> String {
+      var copy = bytes
+      copy[offset] ^= 0x01
+      do {
+        _ = try SafeTensors(bytes: copy, name: "epoch-003.safetensors")
+        return "no error"
+      } catch {
+        return "\(error)"
+      }
+    }
+    let flipped = damaged(at: bytes.count - 2)
+    #expect(flipped.hasPrefix("epoch-003.safetensors: the file is damaged: its checksum is "), "\(flipped)")
+    // A flip in the metadata's text (the format's last letter) is caught too.
+    let formatEnd = Array(bytes).firstRange(of: Array("checkpoint\"".utf8))!.upperBound - 2
+    #expect(damaged(at: formatEnd).contains("the file is damaged"))
+  }
+
+  @Test func filesWithoutAChecksumStillLoad() throws {
+    // A file from another writer (PyTorch's safetensors): no checksum, nothing to verify.
+    let header = #"{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#
+    var bytes = Data()
+    withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian) { bytes.append(contentsOf: $0) }
+    bytes.append(contentsOf: Array(header.utf8))
+    withUnsafeBytes(of: Float(2.5).bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+    #expect(try SafeTensors(bytes: bytes).tensor("w").scalars == [2.5])
+  }
+
   @Test func atomicWriteAndRead() throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("st-\(UUID())")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

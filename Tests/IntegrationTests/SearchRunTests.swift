@@ -165,6 +165,22 @@ import Testing
     #expect(loop.globalStep == 10, "skipped steps still count")
   }
 
+  @Test func imageSizesTheNetworkCannotHalveAreRefusedNamingSizesThatWork() throws {
+    // 18 -> 9 at the first reduction, odd at the second: FactorizedReduce's halves would be 5 and 4 wide.
+    let odd = SyntheticDataset.make(classes: 5, trainPerClass: 20, testPerClass: 5, channels: 1, size: 18, seed: 1)
+    do {
+      _ = try SearchPhase(configuration: Self.configuration(.darts), runID: "x", train: odd.train, test: odd.test)
+      Issue.record("an 18x18 search was accepted")
+    } catch {
+      #expect(
+        "\(error)"
+          == "images of 18x18 reach reduction cell 2 at 9x9, which is odd; each reduction halves the size exactly, "
+          + "so the side must be a multiple of 4 (e.g. 16x16, 20x20)")
+    }
+    let fashion = SyntheticDataset.make(classes: 5, trainPerClass: 20, testPerClass: 5, channels: 1, size: 28, seed: 1)
+    _ = try SearchPhase(configuration: Self.configuration(.darts), runID: "x", train: fashion.train, test: fashion.test)
+  }
+
   @Test func aNaNLossWithTheStopPolicyFailsTheRun() throws {
     let sink = InMemoryEventSink()
     let (loop, _) = try Self.poisoned(.stop, sink: sink)

@@ -33,6 +33,15 @@ import Testing
     #expect(ChartMath.niceTicks(lower: 0.13, upper: 0.52, count: 4) == [0.2, 0.3, 0.4, 0.5])
     #expect(ChartMath.logTicks(lower: 0.0005, upper: 2, count: 4) == [0.001, 0.01, 0.1, 1])
   }
+
+  @Test func integerTicksForAnAxisOfEpochs() {
+    #expect(ChartMath.integerTicks(lower: 0, upper: 1, count: 5) == [0, 1])
+    #expect(ChartMath.integerTicks(lower: 0, upper: 3, count: 5) == [0, 1, 2, 3])
+    #expect(ChartMath.integerTicks(lower: 0, upper: 50, count: 5) == [0, 10, 20, 30, 40, 50])
+    #expect(ChartMath.integerTicks(lower: 0.95, upper: 1.1, count: 3) == [1])
+    #expect(ChartScale(lower: 0, upper: 1).ticks(count: 5) == [0, 0.2, 0.4, 0.6, 0.8, 1])
+    #expect(ChartScale(lower: 0, upper: 1).ticks(count: 5, integers: true) == [0, 1])
+  }
 }
 
 @Suite struct FormatTests {
@@ -47,6 +56,14 @@ import Testing
     #expect(Format.shortest(0.0003) == "0.0003")
     #expect(Format.shortest(100) == "100")
     #expect(Format.shortest(.nan) == "nan")
+    #expect(Format.shortest(0.019000000000000003) == "0.019", "arithmetic noise in the last bits goes")
+    #expect(Format.shortest(0.00029999999999999997) == "0.0003")
+    #expect(Format.shortest(0.90000000000000002) == "0.9")
+    #expect(Format.shortest(Double(Float(2.2816813))) == "2.2816813", "a Float32 loss prints as that Float")
+    #expect(Format.shortest(Double(Float(0.1))) == "0.1")
+    #expect(Format.shortest(0.48333333333333334) == "0.483333333333333")
+    #expect(Format.shortest(1e-5) == "1e-05")
+    #expect(Format.shortest(-2.5) == "-2.5")
     #expect(Format.percent(0.612) == "61.2%")
     #expect(Format.percent(0.612, digits: 2) == "61.20%")
     #expect(Format.percent(.nan) == "-")

@@ -90,6 +90,51 @@ public enum ReportFixtures {
     return events
   }
 
+  /// A complete training run (`tailnas train`) of `genotype` (two heads with `twoHead`, the bbn recipe) from
+  /// search run `source`'s epoch `sourceEpoch`: steps with the auxiliary loss and a drop path ramping from 0,
+  /// epochs without a validation split and with the given test accuracies, finished.
+  public static func trainingRun(
+    id: String, source: String?, sourceEpoch: Int? = nil, twoHead: Bool, accuracies: [Double]
+  ) -> [RunEvent] {
+    let epochs = accuracies.count
+    let cells = Genotype(
+      normal: genotype, reduce: genotype, instance: twoHead ? genotype : nil, class: twoHead ? genotype : nil)
+    var plan = schedules(twoHead: twoHead)
+    plan.dropPath = .linear(from: 0, to: 0.2)
+    let started = RunStarted(
+      runID: id, method: twoHead ? "hls" : "darts", dataset: "synthetic", imbalanceRatio: 100, epochs: epochs,
+      stepsPerEpoch: 2, batchSize: 8, seed: 1, components: cells.cells.map(\.component),
+      primitives: Primitive.allCases, classNames: (0..<6).map(String.init), classCounts: [100, 40, 16, 6, 3, 1],
+      shotGroups: ["many", "many", "medium", "medium", "few", "few"], schedules: plan,
+      configuration: "phase = \"training\"\n", startEpoch: 0, phase: .training, genotype: cells.pythonText,
+      parameterCount: 123_456, recipe: twoHead ? "bbn" : "plain", sourceRun: source, sourceEpoch: sourceEpoch)
+    var events: [RunEvent] = [.started(started)]
+    for (e, accuracy) in accuracies.enumerated() {
+      let values = plan.values(epoch: e, of: epochs)
+      for step in 0..<2 {
+        events.append(
+          .step(
+            StepReport(
+              epoch: e, step: step, globalStep: e * 2 + step, trainLoss: 2 - Double(e) * 0.2, validationLoss: nil,
+              auxiliaryLoss: 2.1 - Double(e) * 0.2, trainLossInstance: twoHead ? 1.9 : nil,
+              trainLossClass: twoHead ? 2.2 : nil, values: values, imagesPerSecond: 300)))
+      }
+      events.append(
+        .epoch(
+          EpochReport(
+            epoch: e, train: SplitMetrics(loss: 1.8 - Double(e) * 0.2, accuracy: 0.4 + Double(e) * 0.1),
+            validation: nil, test: SplitMetrics(loss: 1.9 - Double(e) * 0.2, accuracy: accuracy),
+            perClassAccuracy: [0.9, 0.8, 0.7, 0.6, 0.5, 0.4],
+            groupAccuracy: ["many": accuracy + 0.1, "medium": accuracy, "few": accuracy - 0.1], alphas: [:],
+            genotypes: [:], values: values, seconds: 30)))
+    }
+    let best = accuracies.indices.max { accuracies[$0] < accuracies[$1] } ?? 0
+    events.append(
+      .finished(
+        RunFinished(epochs: epochs, bestTestAccuracy: accuracies[best], bestEpoch: best, stopped: false)))
+    return events
+  }
+
   /// Writes a run directory `runs/id` holding `config.toml` and `events.jsonl` with `events`.
   @discardableResult
   public static func write(_ events: [RunEvent], id: String, in runs: URL) throws -> RunDirectory {

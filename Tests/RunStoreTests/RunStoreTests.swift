@@ -37,6 +37,45 @@ import Testing
     }
   }
 
+  @Test func salvageSkipsADamagedMiddleLineAndNamesIt() throws {
+    let dir = try temporaryDirectory()
+    let path = dir.appendingPathComponent("events.jsonl").path
+    let good = String(decoding: try EventEnvelope(event: Self.event).jsonLine(), as: UTF8.self)
+    let missingField = #"{"schema":1,"time":2,"event":{"type":"failed","data":{}}}"#
+    try "\(good)\nnot json\n\(missingField)\n\(good)\n".write(toFile: path, atomically: true, encoding: .utf8)
+    let log = try EventLog(path: path, salvage: true)
+    #expect(log.events.count == 2)
+    #expect(log.skippedLines == [2, 3])
+    #expect(
+      log.warnings == [
+        "\(path):2: skipped a damaged line (it is not valid JSON); the rest of the run is read",
+        "\(path):3: skipped a damaged line (it lacks the field 'event.data.reason'); the rest of the run is read",
+      ])
+    #expect(!log.warnings.joined().contains("DecodingError"))
+  }
+
+  @Test func openingALogWithATornTailCutsItBackToTheLastLine() throws {
+    let dir = try temporaryDirectory()
+    let path = dir.appendingPathComponent("events.jsonl").path
+    let first = try EventLogWriter(path: path)
+    try first.emit(Self.event)
+    #expect(first.repair == nil)
+    let handle = FileHandle(forWritingAtPath: path)!
+    handle.seekToEndOfFile()
+    handle.write(Data(#"{"schema":1,"ti"#.utf8))
+    handle.closeFile()
+    let resumed = try EventLogWriter(path: path)
+    #expect(resumed.repair == "\(path): cut a torn last line of 15 bytes (the run was interrupted while writing it)")
+    try resumed.emit(Self.event)
+    let log = try EventLog(path: path)
+    #expect(log.events.count == 2 && log.warnings.isEmpty && log.skippedLines.isEmpty)
+    // A log that is only a torn line is cut to nothing.
+    let lonely = dir.appendingPathComponent("lonely.jsonl").path
+    try Data(#"{"sch"#.utf8).write(to: URL(fileURLWithPath: lonely))
+    #expect(try EventLogWriter(path: lonely).repair?.contains("5 bytes") == true)
+    #expect(try Data(contentsOf: URL(fileURLWithPath: lonely)).isEmpty)
+  }
+
   @Test func eventsFromANewerSchemaAreRefused() throws {
     let dir = try temporaryDirectory()
     let path = dir.appendingPathComponent("events.jsonl").path
@@ -97,5 +136,29 @@ import Testing
     }
     #expect(leftovers.isEmpty)
     #expect(try [UInt8](Data(contentsOf: run.checkpoints().last!)) == [3, 42])
+  }
+}
+
+@Suite struct FileErrorTests {
+  @Test func directoriesThatCannotBeMadeSaySoInASentence() throws {
+    let dir = try temporaryDirectory()
+    let file = dir.appendingPathComponent("afile")
+    try Data("x".utf8).write(to: file)
+    func message(_ url: URL) -> String {
+      do {
+        try DurableFile.createDirectory(url, what: "the runs directory")
+        return "no error"
+      } catch {
+        return "\(error)"
+      }
+    }
+    #expect(message(file) == "\(file.path): cannot create the runs directory: a file has that name")
+    #expect(
+      message(file.appendingPathComponent("x/y"))
+        == "\(file.path)/x/y: cannot create the runs directory: \(file.path) is a file, not a directory")
+    #expect(message(dir.appendingPathComponent("new/deeper")) == "no error")
+    for text in [message(file), message(file.appendingPathComponent("x"))] {
+      #expect(!text.contains("NSCocoaErrorDomain") && !text.contains("UserInfo"))
+    }
   }
 }
