@@ -64,7 +64,7 @@ func depthwiseFilterGradient(
         }
         for c in tailStart..<ow { tail += g[c] * s[c] }
       }
-      gf[i * k + j] += ((a0 + a1) + (a2 + a3)).sum() + tail
+      gf[i * k + j] += laneSum((a0 + a1) + (a2 + a3)) + tail
     }
   }
 }
@@ -129,15 +129,15 @@ func depthwiseFilterGradient3(
       a8 = madd(a8, g, tail(u + o2))
     }
   }
-  gf[0] += a0.sum()
-  gf[1] += a1.sum()
-  gf[2] += a2.sum()
-  gf[3] += a3.sum()
-  gf[4] += a4.sum()
-  gf[5] += a5.sum()
-  gf[6] += a6.sum()
-  gf[7] += a7.sum()
-  gf[8] += a8.sum()
+  gf[0] += laneSum(a0)
+  gf[1] += laneSum(a1)
+  gf[2] += laneSum(a2)
+  gf[3] += laneSum(a3)
+  gf[4] += laneSum(a4)
+  gf[5] += laneSum(a5)
+  gf[6] += laneSum(a6)
+  gf[7] += laneSum(a7)
+  gf[8] += laneSum(a8)
 }
 
 /// `depthwiseFilterGradient` for 5 x 5 filters: each output-gradient vector is loaded once and
@@ -187,10 +187,10 @@ func depthwiseFilterGradient5(
         s4 += gv * s[o4 + c]
       }
     }
-    gf[i * 5 + 0] += a0.sum() + s0
-    gf[i * 5 + 1] += a1.sum() + s1
-    gf[i * 5 + 2] += a2.sum() + s2
-    gf[i * 5 + 3] += a3.sum() + s3
-    gf[i * 5 + 4] += a4.sum() + s4
+    gf[i * 5 + 0] += laneSum(a0) + s0
+    gf[i * 5 + 1] += laneSum(a1) + s1
+    gf[i * 5 + 2] += laneSum(a2) + s2
+    gf[i * 5 + 3] += laneSum(a3) + s3
+    gf[i * 5 + 4] += laneSum(a4) + s4
   }
 }

@@ -213,14 +213,14 @@ func smallGemmTransposedB(
         }
       }
       let c0 = c + i * ldc + j
-      c0[0] += c00.sum() + tail.0
-      c0[1] += c01.sum() + tail.1
-      c0[ldc] += c10.sum() + tail.2
-      c0[ldc + 1] += c11.sum() + tail.3
-      c0[2 * ldc] += c20.sum() + tail.4
-      c0[2 * ldc + 1] += c21.sum() + tail.5
-      c0[3 * ldc] += c30.sum() + tail.6
-      c0[3 * ldc + 1] += c31.sum() + tail.7
+      c0[0] += laneSum(c00) + tail.0
+      c0[1] += laneSum(c01) + tail.1
+      c0[ldc] += laneSum(c10) + tail.2
+      c0[ldc + 1] += laneSum(c11) + tail.3
+      c0[2 * ldc] += laneSum(c20) + tail.4
+      c0[2 * ldc + 1] += laneSum(c21) + tail.5
+      c0[3 * ldc] += laneSum(c30) + tail.6
+      c0[3 * ldc + 1] += laneSum(c31) + tail.7
       j += 2
     }
     if j < n {
@@ -303,20 +303,20 @@ private func smallGemmTransposedB4x4(
   let r1 = r0 + ldc
   let r2 = r1 + ldc
   let r3 = r2 + ldc
-  r0[0] += c00.sum()
-  r0[1] += c01.sum()
-  r0[2] += c02.sum()
-  r0[3] += c03.sum()
-  r1[0] += c10.sum()
-  r1[1] += c11.sum()
-  r1[2] += c12.sum()
-  r1[3] += c13.sum()
-  r2[0] += c20.sum()
-  r2[1] += c21.sum()
-  r2[2] += c22.sum()
-  r2[3] += c23.sum()
-  r3[0] += c30.sum()
-  r3[1] += c31.sum()
-  r3[2] += c32.sum()
-  r3[3] += c33.sum()
+  r0[0] += laneSum(c00)
+  r0[1] += laneSum(c01)
+  r0[2] += laneSum(c02)
+  r0[3] += laneSum(c03)
+  r1[0] += laneSum(c10)
+  r1[1] += laneSum(c11)
+  r1[2] += laneSum(c12)
+  r1[3] += laneSum(c13)
+  r2[0] += laneSum(c20)
+  r2[1] += laneSum(c21)
+  r2[2] += laneSum(c22)
+  r2[3] += laneSum(c23)
+  r3[0] += laneSum(c30)
+  r3[1] += laneSum(c31)
+  r3[2] += laneSum(c32)
+  r3[3] += laneSum(c33)
 }

@@ -24,6 +24,19 @@ func madd<V: SIMD>(_ a: V, _ b: V, _ c: V) -> V where V.Scalar == Float {
   #endif
 }
 
+/// The sum of a vector's lanes as a tree of half-width additions, inlined where it is used: the standard
+/// library's `sum()` is an out-of-line call that adds the lanes one at a time, and the kernels take it once
+/// per accumulator (sixteen times per block of the transposed-B product).
+@inline(__always)
+func laneSum(_ v: SIMD16<Float>) -> Float { laneSum(v.lowHalf + v.highHalf) }
+
+@inline(__always)
+func laneSum(_ v: SIMD8<Float>) -> Float {
+  let q = v.lowHalf + v.highHalf
+  let p = q.lowHalf + q.highHalf
+  return p[0] + p[1]
+}
+
 @inline(__always)
 func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
   UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
