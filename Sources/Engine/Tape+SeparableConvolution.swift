@@ -75,7 +75,7 @@ extension Tape {
     let group = max(1, 1024 / max(1, ohw))
     record(y) { [parallel] in
       guard let gy = y.grad else { return }
-      // dx may be computed over dz's buffer image by image: dz[n] is read in full before dx[n] is written.
+      // dx may be computed over dz's buffer: a group's dz is read in full (dd, dW_p) before its dx is written.
       let target: (UnsafeMutablePointer<Float>, accumulate: Bool)? =
         x.requiresGrad ? (x.shape == y.shape ? x.gradientTarget(donatedBy: y) : x.gradientTarget()) : nil
       let needDepthwise = depthwise.requiresGrad
@@ -94,7 +94,7 @@ extension Tape {
         let gplane = scratch.buffer(part: part, slot: 1, count: hg * wg)
         gplane.update(repeating: 0, count: hg * wg)
         let mids = scratch.buffer(part: part, slot: 2, count: min(group, r.count) * c * pitch)
-        let dd = scratch.buffer(part: part, slot: 3, count: c * pitch)
+        let dds = scratch.buffer(part: part, slot: 3, count: min(group, r.count) * c * pitch)
         // dz[n] is copied to rows `pitch` apart before it is read as a GEMM's B, when its own rows alias.
         let dzCopy = pitch == ohw ? nil : scratch.buffer(part: part, slot: 8, count: cout * pitch)
         let gwd = scratch.buffer(part: part, slot: 5, count: c * k * k)
@@ -105,35 +105,53 @@ extension Tape {
         var first = r.lowerBound
         while first < r.upperBound {
           let images = first..<min(first + group, r.upperBound)
+          // Image by image: dd = W_p^T dz, then each plane of r is prepared once and serves d (for dW_p) and
+          // the filter gradient. dx comes after dW_p: it may be written over dz (a donated buffer).
+          for (i, b) in images.enumerated() {
+            let dd = dds + i * c * pitch
+            if needDepthwise || target != nil {
+              var dz = UnsafePointer(gyp + b * cout * ohw)
+              if let dzCopy {
+                copyMatrix(dz, srcPitch: ohw, into: dzCopy, dstPitch: pitch, rows: cout, columns: ohw)
+                dz = UnsafePointer(dzCopy)
+              }
+              smallGemm(
+                m: c, n: ohw, k: cout, transposed, lda: cout, dz, ldb: pitch, dd, ldc: pitch, accumulate: false)
+            }
+            guard needPointwise || needDepthwise else { continue }
+            for ch in 0..<c {
+              preparePlane(
+                xp + (b * c + ch) * hw, h: h, w: w, padding: padding, deinterleave: s == 2, rectify: rectify,
+                into: padded)
+              if needPointwise {
+                depthwiseCorrelate(
+                  padded, layout: layout, kernel: k, filter: dwp + ch * k * k, output: mids + (i * c + ch) * pitch,
+                  outPitch: ow, oh: oh, ow: ow, accumulate: false)
+              }
+              if needDepthwise {
+                depthwiseFilterGradientAnyKernel(
+                  padded, layout: layout, kernel: k, outputGradient: dd + ch * pitch, oh: oh, ow: ow,
+                  into: gwd + ch * k * k)
+              }
+            }
+          }
           if needPointwise {
-            for (i, b) in images.enumerated() { depthwiseImage(b, padded: padded, into: mids + i * c * pitch) }
             smallGemmTransposedB(
               m: cout, n: c, k: ohw, images: images.count, gyp + first * cout * ohw, lda: ohw, aImageStride: cout * ohw,
               mids, ldb: pitch, bImageStride: c * pitch, gwp, ldc: c)
           }
-          for b in images where needDepthwise || target != nil {
-            var dz = UnsafePointer(gyp + b * cout * ohw)
-            if let dzCopy {
-              copyMatrix(dz, srcPitch: ohw, into: dzCopy, dstPitch: pitch, rows: cout, columns: ohw)
-              dz = UnsafePointer(dzCopy)
-            }
-            smallGemm(m: c, n: ohw, k: cout, transposed, lda: cout, dz, ldb: pitch, dd, ldc: pitch, accumulate: false)
+          // dr[c]: dd[c] zero-upsampled and padded, correlated with the flipped filter.
+          for (i, b) in images.enumerated() {
+            guard let (gx, accumulate) = target else { break }
             for ch in 0..<c {
-              let ddp = dd + ch * pitch
+              let ddp = dds + (i * c + ch) * pitch
               let xc = xp + (b * c + ch) * hw
-              if needDepthwise {
-                preparePlane(
-                  xc, h: h, w: w, padding: padding, deinterleave: s == 2, rectify: rectify, into: padded)
-                depthwiseFilterGradientAnyKernel(
-                  padded, layout: layout, kernel: k, outputGradient: ddp, oh: oh, ow: ow, into: gwd + ch * k * k)
-              }
-              guard let (gx, accumulate) = target else { continue }
               if s == 1 {
-                for i in 0..<oh { vectorCopy(ddp + i * ow, gplane + (back + i) * wg + back, ow) }
+                for row in 0..<oh { vectorCopy(ddp + row * ow, gplane + (back + row) * wg + back, ow) }
               } else {
-                for i in 0..<oh {
-                  let row = gplane + (back + s * i) * wg + back
-                  for j in 0..<ow { row[s * j] = ddp[i * ow + j] }
+                for row in 0..<oh {
+                  let line = gplane + (back + s * row) * wg + back
+                  for j in 0..<ow { line[s * j] = ddp[row * ow + j] }
                 }
               }
               let gxc = gx + (b * c + ch) * hw
