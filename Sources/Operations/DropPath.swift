@@ -15,11 +15,19 @@ public final class DropPath: @unchecked Sendable {
     self.generator = generator
   }
 
+  /// The keep probability 1 - p, as the masks and the scaling use it.
+  public var keep: Float { Float(1 - probability) }
+
   /// `x` with whole images dropped, or `x` itself when p = 0.
   public func callAsFunction(_ x: Tensor, tape: Tape) -> Tensor {
-    guard probability > 0 else { return x }
-    let keep = Float(1 - probability)
-    let mask = Tape.dropPathMask(images: x.shape[0], keep: keep, using: &generator)
+    guard let mask = mask(images: x.shape[0]) else { return x }
     return tape.dropPath(x, keep: keep, mask: mask)
+  }
+
+  /// The next mask of one edge (`images` Bernoulli(keep) draws, as `callAsFunction` draws them), or nil
+  /// when p = 0 (no draw).
+  public func mask(images: Int) -> [Float]? {
+    guard probability > 0 else { return nil }
+    return Tape.dropPathMask(images: images, keep: keep, using: &generator)
   }
 }
