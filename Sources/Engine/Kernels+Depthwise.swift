@@ -75,11 +75,27 @@ func depthwiseCorrelate(
 ) {
   switch k {
   case 3:
-    // Whole wide vectors with the taps in registers, the remaining columns by the general loops.
-    let done =
+    // Whole wide vectors with the taps in registers, then whole 8-lane vectors the same way (the 8 x 8
+    // planes of the last cells, and the columns a wide vector leaves), the remaining columns by the
+    // general loops.
+    var done =
       accumulate
-      ? depthwiseCorrelate3(plane, layout: t, filter: f, output: out, outPitch: outPitch, oh: oh, ow: ow, add: true)
-      : depthwiseCorrelate3(plane, layout: t, filter: f, output: out, outPitch: outPitch, oh: oh, ow: ow, add: false)
+      ? depthwiseCorrelate3(
+        plane, layout: t, filter: f, output: out, outPitch: outPitch, oh: oh, ow: ow, from: 0, add: true,
+        as: WideVector.self)
+      : depthwiseCorrelate3(
+        plane, layout: t, filter: f, output: out, outPitch: outPitch, oh: oh, ow: ow, from: 0, add: false,
+        as: WideVector.self)
+    if WideVector.scalarCount > 8, done + 8 <= ow {
+      done =
+        accumulate
+        ? depthwiseCorrelate3(
+          plane, layout: t, filter: f, output: out, outPitch: outPitch, oh: oh, ow: ow, from: done, add: true,
+          as: SIMD8<Float>.self)
+        : depthwiseCorrelate3(
+          plane, layout: t, filter: f, output: out, outPitch: outPitch, oh: oh, ow: ow, from: done, add: false,
+          as: SIMD8<Float>.self)
+    }
     if done < ow {
       depthwiseCorrelateRows(
         plane + done, layout: t, kernel: 3, filter: f, output: out + done, outPitch: outPitch, oh: oh, ow: ow - done,
@@ -94,65 +110,70 @@ func depthwiseCorrelate(
   }
 }
 
-/// 3 x 3 correlation over the columns that fill whole `WideVector`s (returns how many): the nine filter taps
-/// are broadcast into vector registers once per plane, not once per row, so each output vector costs nine
-/// loads and nine multiply-adds and nothing else; two vectors of a row run side by side, each with two
-/// accumulators (even and odd taps) to keep four multiply-add chains in flight. `add` is a constant in
-/// each of the caller's two calls, so the loop carries no test for it.
+/// 3 x 3 correlation over the columns from `start` on that fill whole vectors of V (returns where they
+/// end): the nine filter taps are broadcast into vector registers once per plane, not once per row, so each
+/// output vector costs nine loads and nine multiply-adds and nothing else; two vectors of a row run side
+/// by side, each with two accumulators (even and odd taps) to keep four multiply-add chains in flight.
+/// `add` is a constant in each of the caller's calls, so the loop carries no test for it.
 @inline(__always)
-private func depthwiseCorrelate3(
+private func depthwiseCorrelate3<V: SIMD>(
   _ plane: UnsafePointer<Float>, layout t: TapLayout, filter f: UnsafePointer<Float>,
-  output out: UnsafeMutablePointer<Float>, outPitch: Int, oh: Int, ow: Int, add: Bool
-) -> Int {
-  let lanes = WideVector.scalarCount
-  let end = ow / lanes * lanes
-  guard end > 0 else { return 0 }
-  let w0 = WideVector(repeating: f[0])
-  let w1 = WideVector(repeating: f[1])
-  let w2 = WideVector(repeating: f[2])
-  let w3 = WideVector(repeating: f[3])
-  let w4 = WideVector(repeating: f[4])
-  let w5 = WideVector(repeating: f[5])
-  let w6 = WideVector(repeating: f[6])
-  let w7 = WideVector(repeating: f[7])
-  let w8 = WideVector(repeating: f[8])
+  output out: UnsafeMutablePointer<Float>, outPitch: Int, oh: Int, ow: Int, from start: Int, add: Bool,
+  as _: V.Type
+) -> Int where V.Scalar == Float {
+  let lanes = V.scalarCount
+  let end = start + (ow - start) / lanes * lanes
+  guard end > start else { return start }
+  @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+  @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
+  }
+  let w0 = V(repeating: f[0])
+  let w1 = V(repeating: f[1])
+  let w2 = V(repeating: f[2])
+  let w3 = V(repeating: f[3])
+  let w4 = V(repeating: f[4])
+  let w5 = V(repeating: f[5])
+  let w6 = V(repeating: f[6])
+  let w7 = V(repeating: f[7])
+  let w8 = V(repeating: f[8])
   let (o0, o1, o2) = (t[0], t[1], t[2])
   let down = t.tapRows * t.pitch
   let rowPitch = t.rowStep * t.pitch
-  /// One output vector from the three padded rows starting at p, q, r: returns the two partial sums.
-  @inline(__always) func taps(_ p: UnsafePointer<Float>) -> WideVector {
+  /// One output vector from the three padded rows starting at p, q, r: the two partial sums added.
+  @inline(__always) func taps(_ p: UnsafePointer<Float>) -> V {
     let q = p + down
     let r = q + down
-    var a = w0 * loadWide(p + o0)
-    var b = w1 * loadWide(p + o1)
-    a = madd(a, w2, loadWide(p + o2))
-    b = madd(b, w3, loadWide(q + o0))
-    a = madd(a, w4, loadWide(q + o1))
-    b = madd(b, w5, loadWide(q + o2))
-    a = madd(a, w6, loadWide(r + o0))
-    b = madd(b, w7, loadWide(r + o1))
-    a = madd(a, w8, loadWide(r + o2))
+    var a = w0 * load(p + o0)
+    var b = w1 * load(p + o1)
+    a = madd(a, w2, load(p + o2))
+    b = madd(b, w3, load(q + o0))
+    a = madd(a, w4, load(q + o1))
+    b = madd(b, w5, load(q + o2))
+    a = madd(a, w6, load(r + o0))
+    b = madd(b, w7, load(r + o1))
+    a = madd(a, w8, load(r + o2))
     return a + b
   }
   for row in 0..<oh {
     let base = plane + row * rowPitch
     let o = out + row * outPitch
-    var c = 0
+    var c = start
     while c + 2 * lanes <= end {
       var v0 = taps(base + c)
       var v1 = taps(base + c + lanes)
       if add {
-        v0 += loadWide(o + c)
-        v1 += loadWide(o + c + lanes)
+        v0 += load(o + c)
+        v1 += load(o + c + lanes)
       }
-      storeWide(v0, o + c)
-      storeWide(v1, o + c + lanes)
+      store(v0, o + c)
+      store(v1, o + c + lanes)
       c += 2 * lanes
     }
     if c < end {
       var v0 = taps(base + c)
-      if add { v0 += loadWide(o + c) }
-      storeWide(v0, o + c)
+      if add { v0 += load(o + c) }
+      store(v0, o + c)
     }
   }
   return end
