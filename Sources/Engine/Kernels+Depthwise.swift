@@ -37,15 +37,21 @@ struct TapLayout {
 }
 
 /// Copies an h x w plane into the interior of a padded plane of width w + 2p (rows offset by p), either
-/// as is or with each padded row's even columns first and odd columns after (`deinterleave`). Only the
-/// interior positions are written, so a border zeroed once stays zero.
+/// as is or with each padded row's even columns first and odd columns after (`deinterleave`); with
+/// `rectify` each value v is written as relu(v) (NaN kept, as `vectorRelu`), so a ReLU before the window
+/// op costs nothing. Only the interior positions are written, so a border zeroed once stays zero.
 @inline(__always)
 func preparePlane(
-  _ src: UnsafePointer<Float>, h: Int, w: Int, padding p: Int, deinterleave: Bool, into dst: UnsafeMutablePointer<Float>
+  _ src: UnsafePointer<Float>, h: Int, w: Int, padding p: Int, deinterleave: Bool, rectify: Bool = false,
+  into dst: UnsafeMutablePointer<Float>
 ) {
   let wp = w + 2 * p
   if !deinterleave {
-    for i in 0..<h { vectorCopy(src + i * w, dst + (i + p) * wp + p, w) }
+    if rectify {
+      for i in 0..<h { vectorRelu(src + i * w, dst + (i + p) * wp + p, w) }
+    } else {
+      for i in 0..<h { vectorCopy(src + i * w, dst + (i + p) * wp + p, w) }
+    }
     return
   }
   let even = (wp + 1) / 2
@@ -54,7 +60,8 @@ func preparePlane(
     let s = src + i * w
     for x in 0..<w {
       let pc = x + p
-      row[(pc & 1) * even + (pc >> 1)] = s[x]
+      let v = s[x]
+      row[(pc & 1) * even + (pc >> 1)] = rectify && v < 0 ? 0 : v
     }
   }
 }
@@ -68,11 +75,27 @@ func depthwiseCorrelate(
 ) {
   switch k {
   case 3:
-    // Whole wide vectors with the taps in registers, the remaining columns by the general loops.
-    let done =
+    // Whole wide vectors with the taps in registers, then whole 8-lane vectors the same way (the 8 x 8
+    // planes of the last cells, and the columns a wide vector leaves), the remaining columns by the
+    // general loops.
+    var done =
       accumulate
-      ? depthwiseCorrelate3(plane, layout: t, filter: f, output: out, outPitch: outPitch, oh: oh, ow: ow, add: true)
-      : depthwiseCorrelate3(plane, layout: t, filter: f, output: out, outPitch: outPitch, oh: oh, ow: ow, add: false)
+      ? depthwiseCorrelate3(
+        plane, layout: t, filter: f, output: out, outPitch: outPitch, oh: oh, ow: ow, from: 0, add: true,
+        as: WideVector.self)
+      : depthwiseCorrelate3(
+        plane, layout: t, filter: f, output: out, outPitch: outPitch, oh: oh, ow: ow, from: 0, add: false,
+        as: WideVector.self)
+    if WideVector.scalarCount > 8, done + 8 <= ow {
+      done =
+        accumulate
+        ? depthwiseCorrelate3(
+          plane, layout: t, filter: f, output: out, outPitch: outPitch, oh: oh, ow: ow, from: done, add: true,
+          as: SIMD8<Float>.self)
+        : depthwiseCorrelate3(
+          plane, layout: t, filter: f, output: out, outPitch: outPitch, oh: oh, ow: ow, from: done, add: false,
+          as: SIMD8<Float>.self)
+    }
     if done < ow {
       depthwiseCorrelateRows(
         plane + done, layout: t, kernel: 3, filter: f, output: out + done, outPitch: outPitch, oh: oh, ow: ow - done,
@@ -87,65 +110,70 @@ func depthwiseCorrelate(
   }
 }
 
-/// 3 x 3 correlation over the columns that fill whole `WideVector`s (returns how many): the nine filter taps
-/// are broadcast into vector registers once per plane, not once per row, so each output vector costs nine
-/// loads and nine multiply-adds and nothing else; two vectors of a row run side by side, each with two
-/// accumulators (even and odd taps) to keep four multiply-add chains in flight. `add` is a constant in
-/// each of the caller's two calls, so the loop carries no test for it.
+/// 3 x 3 correlation over the columns from `start` on that fill whole vectors of V (returns where they
+/// end): the nine filter taps are broadcast into vector registers once per plane, not once per row, so each
+/// output vector costs nine loads and nine multiply-adds and nothing else; two vectors of a row run side
+/// by side, each with two accumulators (even and odd taps) to keep four multiply-add chains in flight.
+/// `add` is a constant in each of the caller's calls, so the loop carries no test for it.
 @inline(__always)
-private func depthwiseCorrelate3(
+private func depthwiseCorrelate3<V: SIMD>(
   _ plane: UnsafePointer<Float>, layout t: TapLayout, filter f: UnsafePointer<Float>,
-  output out: UnsafeMutablePointer<Float>, outPitch: Int, oh: Int, ow: Int, add: Bool
-) -> Int {
-  let lanes = WideVector.scalarCount
-  let end = ow / lanes * lanes
-  guard end > 0 else { return 0 }
-  let w0 = WideVector(repeating: f[0])
-  let w1 = WideVector(repeating: f[1])
-  let w2 = WideVector(repeating: f[2])
-  let w3 = WideVector(repeating: f[3])
-  let w4 = WideVector(repeating: f[4])
-  let w5 = WideVector(repeating: f[5])
-  let w6 = WideVector(repeating: f[6])
-  let w7 = WideVector(repeating: f[7])
-  let w8 = WideVector(repeating: f[8])
+  output out: UnsafeMutablePointer<Float>, outPitch: Int, oh: Int, ow: Int, from start: Int, add: Bool,
+  as _: V.Type
+) -> Int where V.Scalar == Float {
+  let lanes = V.scalarCount
+  let end = start + (ow - start) / lanes * lanes
+  guard end > start else { return start }
+  @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+  @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
+  }
+  let w0 = V(repeating: f[0])
+  let w1 = V(repeating: f[1])
+  let w2 = V(repeating: f[2])
+  let w3 = V(repeating: f[3])
+  let w4 = V(repeating: f[4])
+  let w5 = V(repeating: f[5])
+  let w6 = V(repeating: f[6])
+  let w7 = V(repeating: f[7])
+  let w8 = V(repeating: f[8])
   let (o0, o1, o2) = (t[0], t[1], t[2])
   let down = t.tapRows * t.pitch
   let rowPitch = t.rowStep * t.pitch
-  /// One output vector from the three padded rows starting at p, q, r: returns the two partial sums.
-  @inline(__always) func taps(_ p: UnsafePointer<Float>) -> WideVector {
+  /// One output vector from the three padded rows starting at p, q, r: the two partial sums added.
+  @inline(__always) func taps(_ p: UnsafePointer<Float>) -> V {
     let q = p + down
     let r = q + down
-    var a = w0 * loadWide(p + o0)
-    var b = w1 * loadWide(p + o1)
-    a = madd(a, w2, loadWide(p + o2))
-    b = madd(b, w3, loadWide(q + o0))
-    a = madd(a, w4, loadWide(q + o1))
-    b = madd(b, w5, loadWide(q + o2))
-    a = madd(a, w6, loadWide(r + o0))
-    b = madd(b, w7, loadWide(r + o1))
-    a = madd(a, w8, loadWide(r + o2))
+    var a = w0 * load(p + o0)
+    var b = w1 * load(p + o1)
+    a = madd(a, w2, load(p + o2))
+    b = madd(b, w3, load(q + o0))
+    a = madd(a, w4, load(q + o1))
+    b = madd(b, w5, load(q + o2))
+    a = madd(a, w6, load(r + o0))
+    b = madd(b, w7, load(r + o1))
+    a = madd(a, w8, load(r + o2))
     return a + b
   }
   for row in 0..<oh {
     let base = plane + row * rowPitch
     let o = out + row * outPitch
-    var c = 0
+    var c = start
     while c + 2 * lanes <= end {
       var v0 = taps(base + c)
       var v1 = taps(base + c + lanes)
       if add {
-        v0 += loadWide(o + c)
-        v1 += loadWide(o + c + lanes)
+        v0 += load(o + c)
+        v1 += load(o + c + lanes)
       }
-      storeWide(v0, o + c)
-      storeWide(v1, o + c + lanes)
+      store(v0, o + c)
+      store(v1, o + c + lanes)
       c += 2 * lanes
     }
     if c < end {
       var v0 = taps(base + c)
-      if add { v0 += loadWide(o + c) }
-      storeWide(v0, o + c)
+      if add { v0 += load(o + c) }
+      store(v0, o + c)
     }
   }
   return end
@@ -300,185 +328,4 @@ private func depthwiseTwoVectors<V: SIMD>(
   }
   UnsafeMutableRawPointer(out).storeBytes(of: a0, as: V.self)
   UnsafeMutableRawPointer(out + lanes).storeBytes(of: a1, as: V.self)
-}
-
-/// df[i, j] += sum_{r, c} dy[r, c] * plane[r * rowStep + i * tapRows, c + t[j]], four independent
-/// vector accumulators per tap.
-@inline(__always)
-func depthwiseFilterGradient(
-  _ plane: UnsafePointer<Float>, layout t: TapLayout, kernel k: Int, outputGradient gy: UnsafePointer<Float>,
-  oh: Int, ow: Int, into gf: UnsafeMutablePointer<Float>
-) {
-  let pitch = t.pitch
-  let vectors = ow / 8
-  let tailStart = vectors * 8
-  for i in 0..<k {
-    for j in 0..<k {
-      var a0 = SIMD8<Float>()
-      var a1 = a0
-      var a2 = a0
-      var a3 = a0
-      var tail: Float = 0
-      let off = i * t.tapRows * pitch + t[j]
-      for r in 0..<oh {
-        let g = gy + r * ow
-        let s = plane + r * t.rowStep * pitch + off
-        var v = 0
-        while v + 4 <= vectors {
-          a0 = madd(a0, load8(g + v * 8), load8(s + v * 8))
-          a1 = madd(a1, load8(g + v * 8 + 8), load8(s + v * 8 + 8))
-          a2 = madd(a2, load8(g + v * 8 + 16), load8(s + v * 8 + 16))
-          a3 = madd(a3, load8(g + v * 8 + 24), load8(s + v * 8 + 24))
-          v += 4
-        }
-        if v + 2 <= vectors {
-          if r & 1 == 0 {
-            a0 = madd(a0, load8(g + v * 8), load8(s + v * 8))
-            a1 = madd(a1, load8(g + v * 8 + 8), load8(s + v * 8 + 8))
-          } else {
-            a2 = madd(a2, load8(g + v * 8), load8(s + v * 8))
-            a3 = madd(a3, load8(g + v * 8 + 8), load8(s + v * 8 + 8))
-          }
-          v += 2
-        }
-        if v < vectors {
-          let prod = load8(g + v * 8) * load8(s + v * 8)
-          switch r & 3 {
-          case 0: a0 += prod
-          case 1: a1 += prod
-          case 2: a2 += prod
-          default: a3 += prod
-          }
-        }
-        for c in tailStart..<ow { tail += g[c] * s[c] }
-      }
-      gf[i * k + j] += ((a0 + a1) + (a2 + a3)).sum() + tail
-    }
-  }
-}
-
-/// `depthwiseFilterGradient` for 3 x 3 filters in one pass over the plane: each output-gradient vector is
-/// loaded once and multiplied into all nine taps, one accumulator per tap (nine vector registers), and
-/// each accumulator's lanes are added once per plane.
-@inline(__always)
-func depthwiseFilterGradient3(
-  _ plane: UnsafePointer<Float>, layout t: TapLayout, outputGradient gy: UnsafePointer<Float>, oh: Int, ow: Int,
-  into gf: UnsafeMutablePointer<Float>
-) {
-  let down = t.tapRows * t.pitch
-  let rowPitch = t.rowStep * t.pitch
-  let (o0, o1, o2) = (t[0], t[1], t[2])
-  let vectorEnd = ow / 8 * 8
-  var a0 = SIMD8<Float>()
-  var a1 = a0
-  var a2 = a0
-  var a3 = a0
-  var a4 = a0
-  var a5 = a0
-  var a6 = a0
-  var a7 = a0
-  var a8 = a0
-  for r in 0..<oh {
-    let g0 = gy + r * ow
-    let p = plane + r * rowPitch
-    let q = p + down
-    let u = q + down
-    var v = 0
-    while v < vectorEnd {
-      let g = load8(g0 + v)
-      a0 = madd(a0, g, load8(p + o0 + v))
-      a1 = madd(a1, g, load8(p + o1 + v))
-      a2 = madd(a2, g, load8(p + o2 + v))
-      a3 = madd(a3, g, load8(q + o0 + v))
-      a4 = madd(a4, g, load8(q + o1 + v))
-      a5 = madd(a5, g, load8(q + o2 + v))
-      a6 = madd(a6, g, load8(u + o0 + v))
-      a7 = madd(a7, g, load8(u + o1 + v))
-      a8 = madd(a8, g, load8(u + o2 + v))
-      v += 8
-    }
-    // The last columns as a partial vector: gradient lanes past ow are zero, so they add nothing.
-    if v < ow {
-      var g = SIMD8<Float>()
-      for c in v..<ow { g[c - v] = g0[c] }
-      @inline(__always) func tail(_ row: UnsafePointer<Float>) -> SIMD8<Float> {
-        var x = SIMD8<Float>()
-        for c in v..<ow { x[c - v] = row[c] }
-        return x
-      }
-      a0 = madd(a0, g, tail(p + o0))
-      a1 = madd(a1, g, tail(p + o1))
-      a2 = madd(a2, g, tail(p + o2))
-      a3 = madd(a3, g, tail(q + o0))
-      a4 = madd(a4, g, tail(q + o1))
-      a5 = madd(a5, g, tail(q + o2))
-      a6 = madd(a6, g, tail(u + o0))
-      a7 = madd(a7, g, tail(u + o1))
-      a8 = madd(a8, g, tail(u + o2))
-    }
-  }
-  gf[0] += a0.sum()
-  gf[1] += a1.sum()
-  gf[2] += a2.sum()
-  gf[3] += a3.sum()
-  gf[4] += a4.sum()
-  gf[5] += a5.sum()
-  gf[6] += a6.sum()
-  gf[7] += a7.sum()
-  gf[8] += a8.sum()
-}
-
-/// `depthwiseFilterGradient` for 5 x 5 filters: each output-gradient vector is loaded once and
-/// multiplied into the 5 taps of a filter row, one accumulator per tap.
-@inline(__always)
-func depthwiseFilterGradient5(
-  _ plane: UnsafePointer<Float>, layout t: TapLayout, outputGradient gy: UnsafePointer<Float>, oh: Int, ow: Int,
-  into gf: UnsafeMutablePointer<Float>
-) {
-  let pitch = t.pitch
-  let vectorEnd = ow / 8 * 8
-  for i in 0..<5 {
-    var a0 = SIMD8<Float>()
-    var a1 = SIMD8<Float>()
-    var a2 = SIMD8<Float>()
-    var a3 = SIMD8<Float>()
-    var a4 = SIMD8<Float>()
-    var s0: Float = 0
-    var s1: Float = 0
-    var s2: Float = 0
-    var s3: Float = 0
-    var s4: Float = 0
-    let o0 = i * t.tapRows * pitch + t[0]
-    let o1 = i * t.tapRows * pitch + t[1]
-    let o2 = i * t.tapRows * pitch + t[2]
-    let o3 = i * t.tapRows * pitch + t[3]
-    let o4 = i * t.tapRows * pitch + t[4]
-    for r in 0..<oh {
-      let g0 = gy + r * ow
-      let s = plane + r * t.rowStep * pitch
-      var v = 0
-      while v < vectorEnd {
-        let g = load8(g0 + v)
-        a0 = madd(a0, g, load8(s + o0 + v))
-        a1 = madd(a1, g, load8(s + o1 + v))
-        a2 = madd(a2, g, load8(s + o2 + v))
-        a3 = madd(a3, g, load8(s + o3 + v))
-        a4 = madd(a4, g, load8(s + o4 + v))
-        v += 8
-      }
-      for c in vectorEnd..<ow {
-        let gv = g0[c]
-        s0 += gv * s[o0 + c]
-        s1 += gv * s[o1 + c]
-        s2 += gv * s[o2 + c]
-        s3 += gv * s[o3 + c]
-        s4 += gv * s[o4 + c]
-      }
-    }
-    gf[i * 5 + 0] += a0.sum() + s0
-    gf[i * 5 + 1] += a1.sum() + s1
-    gf[i * 5 + 2] += a2.sum() + s2
-    gf[i * 5 + 3] += a3.sum() + s3
-    gf[i * 5 + 4] += a4.sum() + s4
-  }
 }

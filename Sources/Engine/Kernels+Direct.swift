@@ -372,7 +372,7 @@ func directFilterGradient3x3(
 /// dst[k] = the lane sum of `count` wide vectors at `vectors` (the layout of `directFilterGradient3x3`).
 func reduceFilterGradient(_ vectors: UnsafePointer<Float>, count: Int, into dst: UnsafeMutablePointer<Float>) {
   let lanes = WideVector.scalarCount
-  for k in 0..<count { dst[k] = loadWide(vectors + k * lanes).sum() }
+  for k in 0..<count { dst[k] = laneSum(loadWide(vectors + k * lanes)) }
 }
 
 /// Adds three wide vectors to the three consecutive vectors at dst.

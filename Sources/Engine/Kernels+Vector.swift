@@ -15,7 +15,7 @@ func vectorSum(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
     a0 += load8(p + i)
     i += 8
   }
-  var s = (a0 + a1).sum()
+  var s = laneSum(a0 + a1)
   while i < n {
     s += p[i]
     i += 1
@@ -47,8 +47,8 @@ func vectorShiftedSums(_ p: UnsafePointer<Float>, _ n: Int, shift k: Float) -> (
     q0 = madd(q0, d0, d0)
     i += 8
   }
-  var s = (s0 + s1).sum()
-  var q = (q0 + q1).sum()
+  var s = laneSum(s0 + s1)
+  var q = laneSum(q0 + q1)
   while i < n {
     let d = p[i] - k
     s += d
@@ -73,7 +73,7 @@ func vectorDot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -
     a0 = madd(a0, load8(a + i), load8(b + i))
     i += 8
   }
-  var s = (a0 + a1).sum()
+  var s = laneSum(a0 + a1)
   while i < n {
     s += a[i] * b[i]
     i += 1
@@ -107,8 +107,8 @@ func vectorSumAndCenteredDot(
     t0 = madd(t0, g0, load8(x + i) - mv)
     i += 8
   }
-  var a = (s0 + s1).sum()
-  var b = (t0 + t1).sum()
+  var a = laneSum(s0 + s1)
+  var b = laneSum(t0 + t1)
   while i < n {
     a += g[i]
     b += g[i] * (x[i] - m)

@@ -24,6 +24,19 @@ func madd<V: SIMD>(_ a: V, _ b: V, _ c: V) -> V where V.Scalar == Float {
   #endif
 }
 
+/// The sum of a vector's lanes as a tree of half-width additions, inlined where it is used: the standard
+/// library's `sum()` is an out-of-line call that adds the lanes one at a time, and the kernels take it once
+/// per accumulator (sixteen times per block of the transposed-B product).
+@inline(__always)
+func laneSum(_ v: SIMD16<Float>) -> Float { laneSum(v.lowHalf + v.highHalf) }
+
+@inline(__always)
+func laneSum(_ v: SIMD8<Float>) -> Float {
+  let q = v.lowHalf + v.highHalf
+  let p = q.lowHalf + q.highHalf
+  return p[0] + p[1]
+}
+
 @inline(__always)
 func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
   UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
@@ -32,42 +45,6 @@ func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
 @inline(__always)
 func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
   UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
-}
-
-/// Gathers every s-th row and column of each h x w plane (planes and rows as `layout` places them).
-@inline(__always)
-func subsample(
-  _ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, planes: Int, h: Int, w: Int, stride s: Int,
-  layout: PlaneLayout
-) {
-  let oh = (h - 1) / s + 1
-  let ow = (w - 1) / s + 1
-  let rowStep = s * layout.rowPitch
-  for p in 0..<planes {
-    let sp = src + p * layout.planePitch
-    let dp = dst + p * oh * ow
-    for i in 0..<oh {
-      for j in 0..<ow { dp[i * ow + j] = sp[i * rowStep + j * s] }
-    }
-  }
-}
-
-/// The adjoint of `subsample`: adds each value back at its strided position.
-@inline(__always)
-func scatterAdd(
-  _ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, planes: Int, h: Int, w: Int, stride s: Int,
-  layout: PlaneLayout
-) {
-  let oh = (h - 1) / s + 1
-  let ow = (w - 1) / s + 1
-  let rowStep = s * layout.rowPitch
-  for p in 0..<planes {
-    let sp = src + p * oh * ow
-    let dp = dst + p * layout.planePitch
-    for i in 0..<oh {
-      for j in 0..<ow { dp[i * rowStep + j * s] += sp[i * ow + j] }
-    }
-  }
 }
 
 /// col[(c*k + i)*k + j, oh*OW + ow] = x[c, oh*s - p + i*d, ow*s - p + j*d] (zero outside).

@@ -49,31 +49,65 @@ extension Tape {
     return y
   }
 
-  /// A linear combination with constant coefficients: y = sum_k c_k x_k (all of one shape).
+  /// A linear combination with constant coefficients: y = sum_k c_k x_k (all of one shape); dx_k = c_k dy.
+  ///
+  /// Both directions are vector loops over blocks that stay in L1 while every term is added in, split over
+  /// the threads by element. Backward hands dy's buffer to the first term with c_k = 1 that has no
+  /// gradient yet and appears once (its gradient is dy itself, so nothing is written for it), as the
+  /// element-wise ops do.
   public func combine(_ terms: [(Tensor, Float)]) -> Tensor {
     precondition(!terms.isEmpty, "combine needs at least one term")
     let shape = terms[0].0.shape
     precondition(terms.allSatisfy { $0.0.shape == shape }, "combine: shapes differ")
+    for (x, _) in terms { materialize(x) }
     let grad = needsGradient(terms.map(\.0))
     let y = output(shape, grad: grad)
     let n = y.count
     let yp = y.data
-    parallel.forEachRange(n, minPerPart: 1 << 15) { _, r in
-      let (x0, c0) = terms[0]
-      let x0p = x0.data
-      for i in r { yp[i] = c0 * x0p[i] }
-      for (x, c) in terms.dropFirst() {
-        let xp = x.data
-        for i in r { yp[i] += c * xp[i] }
+    let chunk = Self.weightedSumChunk
+    parallel.forEachRange(n, minPerPart: 1 << 14) { _, r in
+      var lo = r.lowerBound
+      while lo < r.upperBound {
+        let len = min(chunk, r.upperBound - lo)
+        for (t, (x, c)) in terms.enumerated() {
+          vectorScaleAdd(x.data + lo, yp + lo, len, scale: c, accumulate: t > 0)
+        }
+        lo += len
       }
     }
     if grad {
-      record(y) {
+      record(y) { [parallel] in
         guard let gy = y.grad else { return }
-        for (x, c) in terms where x.requiresGrad {
-          let gx = x.gradient().data
-          let gyp = gy.data
-          for i in 0..<n { gx[i] += c * gyp[i] }
+        let gyp = gy.data
+        // Where each term's gradient goes: nil when it needs none or when it took dy's buffer. A tensor may
+        // appear in several terms: only its first term may overwrite a fresh gradient.
+        var targets: [(UnsafeMutablePointer<Float>, Bool)?] = []
+        var donated = false
+        for (x, c) in terms {
+          if !x.requiresGrad {
+            targets.append(nil)
+          } else if let g = x.grad?.data, targets.contains(where: { $0?.0 == g }) {
+            targets.append((g, true))
+          } else if !donated, c == 1, x.grad == nil, terms.filter({ $0.0 === x }).count == 1 {
+            let target = x.gradientTarget(donatedBy: y)
+            donated = target.0 == gyp
+            targets.append(donated ? nil : target)
+          } else {
+            targets.append(x.gradientTarget())
+          }
+        }
+        let active = targets.compactMap { $0 }
+        guard !active.isEmpty else { return }
+        let scales = zip(terms, targets).compactMap { term, target in target == nil ? nil : term.1 }
+        parallel.forEachRange(n, minPerPart: 1 << 14) { _, r in
+          var lo = r.lowerBound
+          while lo < r.upperBound {
+            let len = min(chunk, r.upperBound - lo)
+            for (k, (gx, accumulate)) in active.enumerated() {
+              vectorScaleAdd(gyp + lo, gx + lo, len, scale: scales[k], accumulate: accumulate)
+            }
+            lo += len
+          }
         }
       }
     }

@@ -184,15 +184,31 @@ public final class Tensor: @unchecked Sendable {
   }
 
   /// Fills with normally distributed values (Box-Muller over `generator`).
+  ///
+  /// Inlinable so that the uniform draws are specialised for the caller's generator: through the
+  /// generic entry point every draw was an unspecialised call chain, which made filling a batch of images
+  /// cost as much as several convolutions.
+  @inlinable
   public func fillNormal<G: RandomNumberGenerator>(std: Float, using generator: inout G) {
-    precondition(view == nil, Self.readOnlyView)
-    var i = 0
-    while i < count {
+    fillNormal(std: std) {
       let u1 = Float.random(in: Float.ulpOfOne..<1, using: &generator)
       let u2 = Float.random(in: 0..<1, using: &generator)
+      return (u1, u2)
+    }
+  }
+
+  /// Box-Muller over pairs of uniforms (u1 in [ulp, 1), u2 in [0, 1)) from `uniforms`:
+  /// z0 = sqrt(-2 ln u1) cos(2 pi u2), z1 = sqrt(-2 ln u1) sin(2 pi u2), both times `std`.
+  @usableFromInline
+  func fillNormal(std: Float, uniforms: () -> (Float, Float)) {
+    precondition(view == nil, Self.readOnlyView)
+    let p = data
+    var i = 0
+    while i < count {
+      let (u1, u2) = uniforms()
       let r = (-2 * log(u1)).squareRoot() * std
-      data[i] = r * cos(2 * .pi * u2)
-      if i + 1 < count { data[i + 1] = r * sin(2 * .pi * u2) }
+      p[i] = r * cos(2 * .pi * u2)
+      if i + 1 < count { p[i + 1] = r * sin(2 * .pi * u2) }
       i += 2
     }
   }

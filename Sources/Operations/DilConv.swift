@@ -22,16 +22,20 @@ public final class DilConv: ReLUFirst {
     bn = BatchNorm(channels: c, affine: affine)
   }
 
+  /// BN(W_p (w_d (*) relu(x))), the ReLU and both convolutions in one op (`Tape.separableConv`).
   public func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor {
-    rectifyingThenApplying(x, context)
+    convolved(x, rectify: true, context)
   }
 
   public func activated(_ r: Tensor, _ context: ForwardContext) -> Tensor {
-    let tape = context.tape
-    let c = r.shape[1]
-    var y = tape.conv2d(r, weight: depthwise, stride: stride, padding: padding, dilation: dilation, groups: c)
-    y = tape.conv2d(y, weight: pointwise)
-    return bn(y, context)
+    convolved(r, rectify: false, context)
+  }
+
+  private func convolved(_ x: Tensor, rectify: Bool, _ context: ForwardContext) -> Tensor {
+    let z = context.tape.separableConv(
+      x, depthwise: depthwise, pointwise: pointwise, stride: stride, padding: padding, dilation: dilation,
+      rectify: rectify)
+    return bn(z, context)
   }
 
   /// The parameters with the module indices `first` (depthwise), `first + 1` (pointwise), `first + 2` (BN).

@@ -18,13 +18,22 @@ public final class DropPath: @unchecked Sendable {
     self.generator = generator
   }
 
+  /// The keep probability 1 - p, as the masks and the scaling use it.
+  public var keep: Float { Float(1 - probability) }
+
   /// `x` with whole images dropped, or `x` itself when p = 0.
   public func callAsFunction(_ x: Tensor, tape: Tape) -> Tensor {
-    guard probability > 0 else { return x }
-    let keep = Float(1 - probability)
-    let images = x.shape[0]
-    var mask = Tape.dropPathMask(images: images * replica.count, keep: keep, using: &generator)
-    if replica.count > 1 { mask = Array(mask[replica.index * images..<(replica.index + 1) * images]) }
+    guard let mask = mask(images: x.shape[0]) else { return x }
     return tape.dropPath(x, keep: keep, mask: mask)
+  }
+
+  /// The next mask of one edge (`images` Bernoulli(keep) draws of this replica's slice, as `callAsFunction`
+  /// draws them), or nil when p = 0 (no draw).
+  public func mask(images: Int) -> [Float]? {
+    guard probability > 0 else { return nil }
+    // A replica draws the masks of the whole global batch, as every rank does, and keeps its own slice.
+    let mask = Tape.dropPathMask(images: images * replica.count, keep: keep, using: &generator)
+    guard replica.count > 1 else { return mask }
+    return Array(mask[replica.index * images..<(replica.index + 1) * images])
   }
 }

@@ -16,15 +16,18 @@ public final class FactorizedReduce: ReLUFirst {
     bn = BatchNorm(channels: outputChannels, affine: affine)
   }
 
+  /// The ReLU is taken in the convolutions' read of x (relu commutes with the slice).
   public func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor {
-    rectifyingThenApplying(x, context)
+    reduced(x, rectify: true, context)
   }
 
   public func activated(_ r: Tensor, _ context: ForwardContext) -> Tensor {
-    let tape = context.tape
-    let a = tape.conv2d(r, weight: conv1, stride: 2)
-    let b = tape.conv2d(tape.sliceSpatial(r, top: 1, left: 1), weight: conv2, stride: 2)
-    return bn(tape.concatChannels([a, b]), context)
+    reduced(r, rectify: false, context)
+  }
+
+  /// Both strided halves in one op (`Tape.factorizedReduce`), which reads each plane of x once.
+  private func reduced(_ x: Tensor, rectify: Bool, _ context: ForwardContext) -> Tensor {
+    bn(context.tape.factorizedReduce(x, conv1, conv2, rectify: rectify), context)
   }
 
   public func collectParameters(prefix: String, into list: inout [NamedTensor]) {

@@ -17,8 +17,11 @@ public final class ReLUConvBN: ReLUFirst {
     bn = BatchNorm(channels: outputChannels, affine: affine)
   }
 
+  /// BN(W (*) relu(x)); a 1x1 convolution without padding takes the ReLU in its own read of x
+  /// (`Tape.pointwiseConv(_:weight:stride:rectify:)`).
   public func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor {
-    rectifyingThenApplying(x, context)
+    guard weight.shape[2] == 1, padding == 0 else { return rectifyingThenApplying(x, context) }
+    return bn(context.tape.pointwiseConv(x, weight: weight, stride: stride, rectify: true), context)
   }
 
   public func activated(_ r: Tensor, _ context: ForwardContext) -> Tensor {

@@ -17,7 +17,7 @@ public final class SepConv: ReLUFirst {
   }
 
   public func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor {
-    rectifyingThenApplying(x, context)
+    second(first(x, context), context)
   }
 
   public func activated(_ r: Tensor, _ context: ForwardContext) -> Tensor {

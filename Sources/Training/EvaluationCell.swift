@@ -37,22 +37,21 @@ final class EvaluationCell {
 
   func callAsFunction(_ s0: Tensor, _ s1: Tensor, _ context: ForwardContext) -> Tensor {
     let tape = context.tape
-    var states: [Tensor]
-    if s0 === s1, let p0 = preprocess0 as? ReLUFirst, let p1 = preprocess1 as? ReLUFirst {
-      // The first cell sees the stem twice: one ReLU serves both preprocessing layers.
-      let r = tape.relu(s0)
-      states = [p0.activated(r, context), p1.activated(r, context)]
-    } else {
-      states = [preprocess0(s0, context), preprocess1(s1, context)]
-    }
+    // Each preprocessing layer takes its ReLU in its convolution's read of the input (the first cell
+    // reads the stem twice this way, with no rectified copy of it).
+    var states = [preprocess0(s0, context), preprocess1(s1, context)]
+    // Each node sums its two edges with their drop path in one op (`Tape.dropPathSum`): the masks are
+    // drawn edge by edge as DARTS draws them, and no dropped copy of an edge's output is stored.
+    let dropPath = context.training ? context.dropPath : nil
     for node in 0..<genotype.steps {
-      var terms: [Tensor] = []
+      var terms: [(Tensor, mask: [Float]?)] = []
       for k in (2 * node)..<(2 * node + 2) {
-        var y = ops[k](states[genotype.edges[k].input], context)
-        if let dropPath = context.dropPath, context.training, !(ops[k] is Identity) { y = dropPath(y, tape: tape) }
-        terms.append(y)
+        let y = ops[k](states[genotype.edges[k].input], context)
+        terms.append((y, ops[k] is Identity ? nil : dropPath?.mask(images: y.shape[0])))
       }
-      states.append(tape.add(terms[0], terms[1]))
+      let keep = dropPath?.keep ?? 1
+      states.append(
+        terms.contains { $0.mask != nil } ? tape.dropPathSum(terms, keep: keep) : tape.add(terms[0].0, terms[1].0))
     }
     return tape.concatChannels(genotype.concat.map { states[$0] })
   }

@@ -195,6 +195,50 @@ struct OpCase {
       },
       mixedOp(x8, stride: 1), mixedOp(x8, stride: 2),
     ]
+    return list + evaluationCases
+  }
+
+  /// The evaluation step's ops (`tailnas bench train`: batch 64, C 16 at 32 x 32, 32 at 16 x 16, 64 at 8 x 8):
+  /// one separable-convolution half (ReLU, depthwise 3 x 3, 1x1), the preprocessing 1x1 of a cell's output
+  /// (a concatenation of four node states) and FactorizedReduce's two strided halves, batch norm, pools,
+  /// and drop path with the node sum.
+  static var evaluationCases: [OpCase] {
+    var list: [OpCase] = []
+    for (c, size) in [(16, 32), (32, 16), (64, 8)] {
+      let x = [64, c, size, size]
+      list.append(
+        op("eval_sep_half_c\(c)", x, params: [[c, 1, 3, 3], [c, c, 1, 1]]) { t, i in
+          t.separableConv(i[0], depthwise: i[1], pointwise: i[2], padding: 1, rectify: true)
+        })
+      list.append(
+        OpCase(
+          name: "eval_preprocess_c\(c)", shape: x,
+          makeInputs: { (0..<4).map { random(x, seed: UInt64(60 + $0)) } + [random([c, 4 * c, 1, 1], seed: 64)] },
+          body: { t, i in t.pointwiseConv(t.concatChannels(Array(i[0..<4])), weight: i[4], rectify: true) }))
+      list.append(
+        op("eval_bn_c\(c)", x, params: [[c], [c]]) { t, i in t.batchNorm(i[0], weight: i[1], bias: i[2]) })
+      list.append(
+        OpCase(
+          name: "eval_drop_path_add_c\(c)", shape: x, makeInputs: { [random(x, seed: 70), random(x, seed: 71)] },
+          body: { t, i in
+            let mask = (0..<64).map { Float(($0 * 7) % 5 == 0 ? 0 : 1) }
+            return t.add(t.dropPath(i[0], keep: 0.8, mask: mask), t.dropPath(i[1], keep: 0.8, mask: mask))
+          }))
+    }
+    for (c, size) in [(16, 32), (32, 16)] {
+      let x = [64, c, size, size]
+      list.append(
+        OpCase(
+          name: "eval_factorized_reduce_c\(4 * c)", shape: x,
+          makeInputs: {
+            (0..<4).map { random(x, seed: UInt64(80 + $0)) } + [
+              random([c, 4 * c, 1, 1], seed: 84), random([c, 4 * c, 1, 1], seed: 85),
+            ]
+          },
+          body: { t, i in t.factorizedReduce(t.concatChannels(Array(i[0..<4])), i[4], i[5], rectify: true) }))
+    }
+    list.append(op("eval_maxpool_s2_c32", [64, 32, 32, 32]) { t, i in t.maxPool(i[0], stride: 2) })
+    list.append(op("eval_maxpool_s1_c32", [64, 32, 16, 16]) { t, i in t.maxPool(i[0], stride: 1) })
     return list
   }
 

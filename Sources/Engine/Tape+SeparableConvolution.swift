@@ -1,0 +1,178 @@
+import Foundation
+
+extension Tape {
+  /// The body of DARTS' `DilConv` (and of each half of `SepConv`) without its batch norm, as one op:
+  /// z = W_p (w_d (*) r), r = relu(x) when `rectify` (else r = x), with w_d the depthwise k x k filters
+  /// [C, 1, k, k] (stride, padding, dilation) and W_p the 1x1 weights [C_out, C, 1, 1].
+  ///
+  /// Image by image, each plane of r is made while it is copied into the padded scratch plane, the
+  /// depthwise output d = w_d (*) r of the image stays in a per-thread scratch buffer, and the pointwise
+  /// product writes z: neither r nor d is ever stored in a tensor. Backward recomputes d instead of keeping
+  /// it (the depthwise pass is a small fraction of the 1x1 products), so it reads x and dz and writes dx:
+  ///
+  ///   dW_p = sum_n dz[n] d[n]^T,   dd = W_p^T dz,
+  ///   dw_d[c] = sum over the image of dd[c] correlated with r[c] (as `depthwiseConv`),
+  ///   dr[c] = dd[c] zero-upsampled by the stride, padded by d(k-1) - p, correlated with the flipped filter,
+  ///   dx = dr where x > 0 (rectify) or dr.
+  ///
+  /// The filter gradients are summed per thread, then in thread order: deterministic for a fixed thread
+  /// count. Results match the three separate ops to rounding (the same kernels, the same sums per image).
+  public func separableConv(
+    _ x: Tensor, depthwise: Tensor, pointwise: Tensor, stride s: Int = 1, padding: Int, dilation d: Int = 1,
+    rectify: Bool
+  ) -> Tensor {
+    let xp = materialize(x)
+    let (n, c, h, w) = x.nchw
+    let k = depthwise.shape[2]
+    precondition(
+      depthwise.shape == [c, 1, k, k] && pointwise.shape.count == 4 && pointwise.shape[1] == c
+        && pointwise.shape[2] == 1 && pointwise.shape[3] == 1,
+      "separableConv: weights \(depthwise.shape), \(pointwise.shape) for input \(x.shape)")
+    let cout = pointwise.shape[0]
+    let g = ConvGeometry(kernel: k, stride: s, padding: padding, dilation: d)
+    let oh = g.outputSize(h)
+    let ow = g.outputSize(w)
+    let (hw, ohw) = (h * w, oh * ow)
+    let hp = h + 2 * padding
+    let wp = w + 2 * padding
+    let layout = TapLayout(paddedWidth: wp, kernel: k, stride: s, dilation: d)
+    let grad = needsGradient(x, depthwise, pointwise)
+    let y = output([n, cout, oh, ow], grad: grad)
+    let scratch = self.scratch
+    let (dwp, pwp, yp) = (depthwise.data, pointwise.data, y.data)
+    // Rows of the scratch matrices (d, dd, a copy of dz[n]) apart by `pitch` (`gemmPitch`).
+    let pitch = gemmPitch(ohw)
+    /// d of image b into `mid` (C planes of oh x ow, `pitch` apart), through the padded plane.
+    @inline(__always) func depthwiseImage(
+      _ b: Int, padded: UnsafeMutablePointer<Float>, into mid: UnsafeMutablePointer<Float>
+    ) {
+      for ch in 0..<c {
+        preparePlane(
+          xp + (b * c + ch) * hw, h: h, w: w, padding: padding, deinterleave: s == 2, rectify: rectify, into: padded)
+        depthwiseCorrelate(
+          padded, layout: layout, kernel: k, filter: dwp + ch * k * k, output: mid + ch * pitch, outPitch: ow,
+          oh: oh, ow: ow, accumulate: false)
+      }
+    }
+    parallel.forEachRange(n) { part, r in
+      let padded = scratch.buffer(part: part, slot: 0, count: hp * wp)
+      padded.update(repeating: 0, count: hp * wp)
+      let mid = scratch.buffer(part: part, slot: 1, count: c * pitch)
+      for b in r {
+        depthwiseImage(b, padded: padded, into: mid)
+        smallGemm(
+          m: cout, n: ohw, k: c, pwp, lda: c, mid, ldb: pitch, yp + b * cout * ohw, ldc: ohw, accumulate: false)
+      }
+    }
+    guard grad else { return y }
+    let back = d * (k - 1) - padding
+    precondition(back >= 0, "separableConv: padding above d(k-1) is not supported")
+    let hg = h + d * (k - 1)
+    let wg = w + d * (k - 1)
+    let gradientLayout = TapLayout(paddedWidth: wg, kernel: k, stride: 1, dilation: d)
+    // Images whose d is kept at once for dW_p, so that short planes (8 x 8) are summed over several images
+    // before the accumulators' lanes are added.
+    let group = max(1, 1024 / max(1, ohw))
+    record(y) { [parallel] in
+      guard let gy = y.grad else { return }
+      // dx may be computed over dz's buffer: a group's dz is read in full (dd, dW_p) before its dx is written.
+      let target: (UnsafeMutablePointer<Float>, accumulate: Bool)? =
+        x.requiresGrad ? (x.shape == y.shape ? x.gradientTarget(donatedBy: y) : x.gradientTarget()) : nil
+      let needDepthwise = depthwise.requiresGrad
+      let needPointwise = pointwise.requiresGrad
+      let gyp = gy.data
+      let parts = parallel.parts(n)
+      // W_p^T for dd = W_p^T dz, and the flipped filters for dr, shared by the threads.
+      let shared = scratch.buffer(part: parts, slot: 4, count: cout * c + c * k * k)
+      let transposed = shared
+      let flipped = shared + cout * c
+      for o in 0..<cout { for i in 0..<c { transposed[i * cout + o] = pwp[o * c + i] } }
+      for ch in 0..<c { for i in 0..<(k * k) { flipped[ch * k * k + i] = dwp[ch * k * k + k * k - 1 - i] } }
+      parallel.forEachRange(n) { part, r in
+        let padded = scratch.buffer(part: part, slot: 0, count: hp * wp)
+        padded.update(repeating: 0, count: hp * wp)
+        let gplane = scratch.buffer(part: part, slot: 1, count: hg * wg)
+        gplane.update(repeating: 0, count: hg * wg)
+        let mids = scratch.buffer(part: part, slot: 2, count: min(group, r.count) * c * pitch)
+        let dds = scratch.buffer(part: part, slot: 3, count: min(group, r.count) * c * pitch)
+        // dz[n] is copied to rows `pitch` apart before it is read as a GEMM's B, when its own rows alias.
+        let dzCopy = pitch == ohw ? nil : scratch.buffer(part: part, slot: 8, count: cout * pitch)
+        let gwd = scratch.buffer(part: part, slot: 5, count: c * k * k)
+        if needDepthwise { gwd.update(repeating: 0, count: c * k * k) }
+        let gwp = scratch.buffer(part: part, slot: 6, count: cout * c)
+        if needPointwise { gwp.update(repeating: 0, count: cout * c) }
+        let dr = scratch.buffer(part: part, slot: 7, count: hw)
+        var first = r.lowerBound
+        while first < r.upperBound {
+          let images = first..<min(first + group, r.upperBound)
+          // Image by image: dd = W_p^T dz, then each plane of r is prepared once and serves d (for dW_p) and
+          // the filter gradient. dx comes after dW_p: it may be written over dz (a donated buffer).
+          for (i, b) in images.enumerated() {
+            let dd = dds + i * c * pitch
+            if needDepthwise || target != nil {
+              var dz = UnsafePointer(gyp + b * cout * ohw)
+              if let dzCopy {
+                copyMatrix(dz, srcPitch: ohw, into: dzCopy, dstPitch: pitch, rows: cout, columns: ohw)
+                dz = UnsafePointer(dzCopy)
+              }
+              smallGemm(
+                m: c, n: ohw, k: cout, transposed, lda: cout, dz, ldb: pitch, dd, ldc: pitch, accumulate: false)
+            }
+            guard needPointwise || needDepthwise else { continue }
+            for ch in 0..<c {
+              preparePlane(
+                xp + (b * c + ch) * hw, h: h, w: w, padding: padding, deinterleave: s == 2, rectify: rectify,
+                into: padded)
+              if needPointwise {
+                depthwiseCorrelate(
+                  padded, layout: layout, kernel: k, filter: dwp + ch * k * k, output: mids + (i * c + ch) * pitch,
+                  outPitch: ow, oh: oh, ow: ow, accumulate: false)
+              }
+              if needDepthwise {
+                depthwiseFilterGradientAnyKernel(
+                  padded, layout: layout, kernel: k, outputGradient: dd + ch * pitch, oh: oh, ow: ow,
+                  into: gwd + ch * k * k)
+              }
+            }
+          }
+          if needPointwise {
+            smallGemmTransposedB(
+              m: cout, n: c, k: ohw, images: images.count, gyp + first * cout * ohw, lda: ohw, aImageStride: cout * ohw,
+              mids, ldb: pitch, bImageStride: c * pitch, gwp, ldc: c)
+          }
+          // dr[c]: dd[c] zero-upsampled and padded, correlated with the flipped filter.
+          for (i, b) in images.enumerated() {
+            guard let (gx, accumulate) = target else { break }
+            for ch in 0..<c {
+              let ddp = dds + (i * c + ch) * pitch
+              let xc = xp + (b * c + ch) * hw
+              if s == 1 {
+                for row in 0..<oh { vectorCopy(ddp + row * ow, gplane + (back + row) * wg + back, ow) }
+              } else {
+                for row in 0..<oh {
+                  let line = gplane + (back + s * row) * wg + back
+                  for j in 0..<ow { line[s * j] = ddp[row * ow + j] }
+                }
+              }
+              let gxc = gx + (b * c + ch) * hw
+              if rectify {
+                depthwiseCorrelate(
+                  gplane, layout: gradientLayout, kernel: k, filter: flipped + ch * k * k, output: dr, outPitch: w,
+                  oh: h, ow: w, accumulate: false)
+                vectorReluGradient(dr, xc, gxc, hw, accumulate: accumulate)
+              } else {
+                depthwiseCorrelate(
+                  gplane, layout: gradientLayout, kernel: k, filter: flipped + ch * k * k, output: gxc, outPitch: w,
+                  oh: h, ow: w, accumulate: accumulate)
+              }
+            }
+          }
+          first = images.upperBound
+        }
+      }
+      if needDepthwise { scratch.addParts(slot: 5, parts: parts, count: c * k * k, into: depthwise.gradient().data) }
+      if needPointwise { scratch.addParts(slot: 6, parts: parts, count: cout * c, into: pointwise.gradient().data) }
+    }
+    return y
+  }
+}
