@@ -54,6 +54,12 @@ test: deps lint
 	TAILNAS_ARCH_FLAGS="$(ARCH_FLAGS)" bash scripts/mpi-test.sh
 	bash scripts/slurm-test.sh
 
+# The tests on a build whose preconditions hold (-O instead of -Ounchecked), with the engine's precondition
+# exit tests; its own scratch path, so it does not rebuild the shipped one.
+test-checked: deps
+	TAILNAS_CHECKED=1 $(SWIFT) build $(TEST_FLAGS) --scratch-path .build/checked --build-tests
+	TAILNAS_CHECKED=1 $(SWIFT) test $(TEST_FLAGS) --scratch-path .build/checked --skip-build
+
 # A single-node Slurm cluster on this machine (munged, slurmctld, slurmd; installs slurm-wlm and munge) runs a
 # tiny study as the job array `tailnas study slurm` writes (about 30 s; also the last step of `make test`).
 test-cluster: deps
