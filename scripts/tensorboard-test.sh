@@ -129,7 +129,7 @@ echo "ok 3 - exporting again replaces the files; a missing run exits 66, a file 
 # already there stays whole.
 mkdir "$work/full"
 if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=256k tmpfs "$work/full" 2> /dev/null; then
-  trap 'umount "$work/full" 2> /dev/null; rm -rf "$work"' EXIT
+  trap 'umount "$work/full" 2> /dev/null || true; rm -rf "$work"' EXIT
   "$bin" export "$run" --tensorboard "$work/full/tb" 2> /dev/null
   cp -r "$work/full/tb" "$work/before"
   dd if=/dev/zero of="$work/full/fill" bs=4k 2> /dev/null || true
@@ -138,6 +138,7 @@ if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=256k tmpfs "$work/full" 2> /dev/
   grep -q "No space left on device" "$work/err" || { cat "$work/err"; fail "unclear message for a full disk"; }
   diff -r "$work/before" "$work/full/tb" > /dev/null || fail "a failed export damaged the export already there"
   umount "$work/full"
+  trap 'rm -rf "$work"' EXIT
   echo "ok 4 - a full disk exits 74 with the system's reason and leaves the earlier export whole"
 else
   echo "ok 4 - skipped: a full disk needs a tmpfs mount (root)"
