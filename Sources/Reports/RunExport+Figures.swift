@@ -15,7 +15,7 @@ extension RunExport {
     public var document: SVGDocument
   }
 
-  static let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
+  static let palette = SVGChart.palette
   static let panelWidth = 900.0
   static let panelHeight = 260.0
   /// The most epochs shown side by side in a heatmap figure.
@@ -95,16 +95,8 @@ extension RunExport {
   }
 
   private func stackedCharts(_ charts: [SVGChart], title: String) -> SVGDocument {
-    var document = SVGDocument(
-      width: Self.panelWidth, height: 50 + Double(charts.count) * Self.panelHeight, title: title)
-    document.append(.text(title, x: 16, y: 22, size: 15, weight: "bold"))
-    document.append(.text(subtitle, x: 16, y: 40, size: 11, fill: "#555555"))
-    for (index, chart) in charts.enumerated() {
-      document.append(
-        contentsOf: chart.elements(
-          x: 0, y: 50 + Double(index) * Self.panelHeight, width: Self.panelWidth, height: Self.panelHeight))
-    }
-    return document
+    .stacked(
+      charts, title: title, subtitle: subtitle, width: Self.panelWidth, panelHeight: Self.panelHeight, chartsTop: 50)
   }
 
   private func epochSeries(_ label: String, color: String, dash: String? = nil, _ value: (EpochReport) -> Double?)

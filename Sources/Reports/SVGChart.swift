@@ -61,6 +61,8 @@ public struct SVGChart: Sendable {
 
   /// Series with more points are drawn from bucket means, so files stay small.
   public static let maximumPoints = 1500
+  /// The series colours of tailnas' figures, in order.
+  public static let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
   static let legendWidth = 190.0
 
   public init(title: String, xLabel: String, yLabel: String) {

@@ -31,7 +31,7 @@ public struct StudyClaim: Sendable, Equatable {
 
   static func evaluate(rows: [StudyReport.Row], study: Study) -> [StudyClaim] {
     var claims: [StudyClaim] = []
-    let settings = rows.map(\.settingText).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+    let settings = StudyReport.settings(of: rows)
     let metric = study.trains ? "trained top-1" : "search top-1"
     func row(_ method: String, _ setting: String) -> StudyReport.Row? {
       rows.first { $0.method == method && $0.settingText == setting }

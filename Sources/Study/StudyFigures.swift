@@ -25,7 +25,7 @@ public struct StudyFigures: Sendable {
       ?? finished.first { $0.run.search.method.rawValue == "bbn-darts" } ?? finished.first
   }
 
-  static let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
+  static let palette = SVGChart.palette
   static let width = 900.0
   static let panelHeight = 280.0
 
@@ -68,19 +68,10 @@ public struct StudyFigures: Sendable {
 
   /// Charts one above the other under a title.
   static func stacked(_ charts: [SVGChart], title: String, subtitle: String) -> SVGDocument {
-    var document = SVGDocument(width: width, height: 56 + Double(charts.count) * panelHeight, title: title)
-    document.append(.text(title, x: 16, y: 22, size: 15, weight: "bold"))
-    document.append(.text(subtitle, x: 16, y: 40, size: 11, fill: "#555555"))
-    for (index, chart) in charts.enumerated() {
-      document.append(
-        contentsOf: chart.elements(x: 0, y: 56 + Double(index) * panelHeight, width: width, height: panelHeight))
-    }
-    return document
+    .stacked(charts, title: title, subtitle: subtitle, width: width, panelHeight: panelHeight, chartsTop: 56)
   }
 
-  var settings: [String] {
-    report.rows.map(\.settingText).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-  }
+  var settings: [String] { report.settings }
 
   func seedLabel(_ outcome: StudyOutcome) -> String { "seed \(outcome.run.search.data.seed)" }
 

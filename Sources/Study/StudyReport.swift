@@ -77,6 +77,13 @@ public struct StudyReport: Sendable {
     claims = StudyClaim.evaluate(rows: rows, study: study)
   }
 
+  /// The settings of the rows (`Row.settingText`), each once, in grid order.
+  public var settings: [String] { Self.settings(of: rows) }
+
+  static func settings(of rows: [Row]) -> [String] {
+    rows.map(\.settingText).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+  }
+
   static func isMethodOrSeed(_ label: String) -> Bool { label == "method" || label == "seed" }
 
   static func key(_ outcome: StudyOutcome, labels: [String]) -> String {

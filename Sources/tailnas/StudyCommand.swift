@@ -140,22 +140,24 @@ struct StudyLocal: ParsableCommand {
     let watch = StudyWatch(study: study, runs: runs)
     let started = Date()
     while workers.contains(where: \.isRunning) {
-      let line = StudyProgress.line(study: study, runs: runs)
+      // One read of the runs serves the line and the bar (the watch re-reads only runs whose files changed).
+      let outcomes = watch.outcomes()
+      let line = StudyProgress.line(study: study, states: outcomes.map(\.state))
       if line != last {
         FileHandle.standardOutput.write(Data(((bar ? "\r\u{1B}[K" : "") + line + "\n").utf8))
         last = line
       }
       if bar {
-        let rows = watch.content().rows
-        let progress = rows.isEmpty ? 0 : rows.map(\.progress).reduce(0, +) / Double(rows.count)
+        let progress =
+          outcomes.isEmpty ? 0 : outcomes.map { StudyWatch.row($0).progress }.reduce(0, +) / Double(outcomes.count)
         FileHandle.standardOutput.write(
           Data(("\r\u{1B}[K" + StudyProgress.bar(progress, elapsed: Date().timeIntervalSince(started))).utf8))
       }
       Thread.sleep(forTimeInterval: viewed ? 0.5 : 2)
     }
     if bar { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
-    say(StudyProgress.line(study: study, runs: runs))
     let states = runs.map { $0.state(trains: study.trains) }
+    say(StudyProgress.line(study: study, states: states))
     if StopSignal.received || (viewed && states.contains(where: \.needsWork)) {
       say("stopped; run the study again to continue: tailnas study \(self.study.file)")
       throw ExitCode(ExitStatus.stopped)
@@ -217,8 +219,9 @@ struct StudyStatus: ParsableCommand {
   func run() throws {
     let study = try self.study.load()
     let runs = try self.study.runs(of: study)
-    FileHandle.standardOutput.write(Data(StudyProgress.table(study: study, runs: runs).utf8))
-    say(StudyProgress.line(study: study, runs: runs))
+    let states = runs.map { $0.state(trains: study.trains) }
+    FileHandle.standardOutput.write(Data(StudyProgress.table(runs: runs, states: states).utf8))
+    say(StudyProgress.line(study: study, states: states))
   }
 }
 

@@ -5,15 +5,15 @@ import Study
 
 /// A study's runs as text: a table of every run, and a one-line count of their states.
 enum StudyProgress {
-  /// `study quick: 3 finished, 1 running, 6 missing (of 10)`.
-  static func line(study: Study, runs: [StudyRun]) -> String {
-    let words = runs.map { $0.state(trains: study.trains).word }
+  /// `study quick: 3 finished, 1 running, 6 missing (of 10)`, from the runs' states.
+  static func line(study: Study, states: [StudyRunState]) -> String {
+    let words = states.map(\.word)
     let order = ["finished", "running", "to train", "interrupted", "failed", "missing"]
     let parts = order.compactMap { word -> String? in
       let n = words.filter { $0 == word }.count
       return n > 0 ? "\(n) \(word)" : nil
     }
-    return "study \(study.name): " + parts.joined(separator: ", ") + " (of \(runs.count))"
+    return "study \(study.name): " + parts.joined(separator: ", ") + " (of \(states.count))"
   }
 
   /// `[██████░░░░░░░░░░░░░░░░░░]  25% of the study's epochs, 4m10s, ETA 12m30s`.
@@ -25,13 +25,11 @@ enum StudyProgress {
       + String(format: "%3d%%", Int(clamped * 100)) + " of the study's epochs, \(Format.duration(elapsed))" + eta
   }
 
-  /// One row per run: index, grid values, id, state.
-  static func table(study: Study, runs: [StudyRun]) -> String {
+  /// One row per run: index, grid values, id, state (`states[i]` is the state of `runs[i]`).
+  static func table(runs: [StudyRun], states: [StudyRunState]) -> String {
     let labels = runs.first?.values.map(\.label) ?? []
-    let rows = runs.map { run in
-      ["\(run.index)"] + run.values.map(\.value.plain) + [
-        run.id, StudyExecution.describe(run.state(trains: study.trains)),
-      ]
+    let rows = zip(runs, states).map { run, state in
+      ["\(run.index)"] + run.values.map(\.value.plain) + [run.id, StudyExecution.describe(state)]
     }
     return TextTable(header: ["job"] + labels + ["run", "state"], rows: rows, rightAligned: [0]).text
   }
