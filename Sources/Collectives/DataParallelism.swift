@@ -1,3 +1,5 @@
+import Foundation
+
 /// How one process takes part in a data-parallel run: the world's size, and the ranks whose slices of
 /// each batch this process computes.
 ///
@@ -41,5 +43,16 @@ public struct DataParallelism: Sendable {
   public func rows(of count: Int, rank: Int) -> Range<Int> {
     let per = count / worldSize
     return rank * per..<(rank + 1) * per
+  }
+
+  /// Why a batch of `batchSize` images cannot be split over the ranks, nil when it can.
+  public func batchProblem(batchSize: Int) -> String? {
+    batchSize % worldSize == 0
+      ? nil : "the batch size \(batchSize) does not split into \(worldSize) equal slices, one per rank"
+  }
+
+  /// The threads of one rank: `configured` when given, else the rank's share, else every core.
+  public func threads(configured: Int?) -> Int {
+    configured ?? threadsPerRank ?? ProcessInfo.processInfo.activeProcessorCount
   }
 }

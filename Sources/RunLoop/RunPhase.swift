@@ -26,4 +26,6 @@ public protocol RunPhase: AnyObject {
   func checkpoint(loopState state: [String: String]) throws -> [UInt8]
   /// Restores a checkpoint written by `checkpoint(loopState:)`; returns the loop's entries.
   func restore(from bytes: [UInt8]) throws -> [String: String]
+  /// Checksums of the parameters every rank of a data-parallel run must hold alike (compared after steps).
+  var parameterChecksums: [UInt64] { get }
 }

@@ -4,7 +4,7 @@ import Operations
 
 /// One DARTS edge: every primitive applied to the same input, mixed by softmaxed architecture weights,
 /// y = sum_k softmax(alpha)_k op_k(x). Parameters are named `_ops.K.<op params>` as in DARTS.
-public final class MixedOp {
+public final class MixedOp: NamedModule {
   /// The primitive layers by position in `Primitive.allCases`; nil for `none`.
   let layers: [Layer?]
   let primitives: [Primitive]
@@ -50,11 +50,11 @@ public final class MixedOp {
     return context.tape.weightedSum(terms, weights: weights, shape: shape)
   }
 
-  func collectParameters(prefix: String, into list: inout [NamedTensor]) {
+  public func collectParameters(prefix: String, into list: inout [NamedTensor]) {
     for (k, layer) in layers.enumerated() { layer?.collectParameters(prefix: "\(prefix)_ops.\(k).", into: &list) }
   }
 
-  func collectStatistics(prefix: String, into list: inout [NamedStatistics]) {
+  public func collectStatistics(prefix: String, into list: inout [NamedStatistics]) {
     for (k, layer) in layers.enumerated() { layer?.collectStatistics(prefix: "\(prefix)_ops.\(k).", into: &list) }
   }
 }

@@ -7,9 +7,9 @@ import Operations
 ///
 /// Edges (and alpha rows) are numbered as `CellTopology.edges`. In a reduction cell the edges from the two
 /// inputs have stride 2.
-public final class SearchCell {
-  let preprocess0: Layer
-  let preprocess1: Layer
+public final class SearchCell: NamedCell {
+  public let preprocess0: Layer
+  public let preprocess1: Layer
   let edges: [MixedOp]
   let topology: CellTopology
   /// Whether this cell halves the resolution.
@@ -54,15 +54,5 @@ public final class SearchCell {
     return context.tape.concatChannels(Array(states.suffix(topology.multiplier)))
   }
 
-  func collectParameters(prefix: String, into list: inout [NamedTensor]) {
-    preprocess0.collectParameters(prefix: prefix + "preprocess0.", into: &list)
-    preprocess1.collectParameters(prefix: prefix + "preprocess1.", into: &list)
-    for (e, op) in edges.enumerated() { op.collectParameters(prefix: "\(prefix)_ops.\(e).", into: &list) }
-  }
-
-  func collectStatistics(prefix: String, into list: inout [NamedStatistics]) {
-    preprocess0.collectStatistics(prefix: prefix + "preprocess0.", into: &list)
-    preprocess1.collectStatistics(prefix: prefix + "preprocess1.", into: &list)
-    for (e, op) in edges.enumerated() { op.collectStatistics(prefix: "\(prefix)_ops.\(e).", into: &list) }
-  }
+  public var edgeModules: [NamedModule] { edges }
 }

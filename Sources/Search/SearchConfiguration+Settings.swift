@@ -152,17 +152,10 @@ extension SearchConfiguration {
     file: (text: String, source: String)? = nil, flags: [SettingEntry<SearchConfiguration>] = [],
     isKnownElsewhere: (String) -> Bool = { _ in false }
   ) throws -> SearchConfiguration {
-    let isPreset: (SettingEntry<SearchConfiguration>) -> Bool = { $0.setting.path == "preset" }
-    var configuration = SearchConfiguration()
+    let configuration: SearchConfiguration
     do {
-      let presetFlags = flags.filter(isPreset)
-      try table.apply(presetFlags, to: &configuration)
-      if let file {
-        var entries = try table.entries(toml: file.text, source: file.source, isKnownElsewhere: isKnownElsewhere)
-        if !presetFlags.isEmpty { entries.removeAll(where: isPreset) }
-        try table.apply(entries.filter(isPreset) + entries.filter { !isPreset($0) }, to: &configuration)
-      }
-      try table.apply(flags.filter { !isPreset($0) }, to: &configuration)
+      configuration = try table.resolve(
+        presetPath: "preset", base: SearchConfiguration(), file: file, flags: flags, isKnownElsewhere: isKnownElsewhere)
     } catch let error as SettingError {
       throw SearchError.invalidSetting(error.message)
     }

@@ -43,17 +43,6 @@ extension SearchNetwork {
   /// Copies every tensor of the state dict whose name `lookup` resolves; returns the names it did not.
   @discardableResult
   public func load(_ lookup: (String) throws -> Tensor?) throws -> [String] {
-    var missing: [String] = []
-    for entry in stateDict {
-      guard let source = try lookup(entry.name) else {
-        missing.append(entry.name)
-        continue
-      }
-      guard source.shape == entry.tensor.shape else {
-        throw SearchError.shapeMismatch(name: entry.name, expected: entry.tensor.shape, found: source.shape)
-      }
-      entry.tensor.assign(source)
-    }
-    return missing
+    try NetworkNames.load(stateDict, from: lookup) { SearchError.shapeMismatch(name: $0, expected: $1, found: $2) }
   }
 }

@@ -76,26 +76,7 @@ public final class SearchNetwork {
   }
 
   /// The weights (everything but the alphas) with their DARTS names, in a stable order.
-  public var weights: [NamedTensor] {
-    var list = [
-      NamedTensor("stem.0.weight", stemWeight)
-    ]
-    stemNorm.collectParameters(name: "stem.1", into: &list)
-    for (i, cell) in cells.enumerated() { cell.collectParameters(prefix: "cells.\(i).", into: &list) }
-    if shape.isTwoHead {
-      for (name, head) in zip(["head_instance", "head_class"], heads) {
-        for (i, cell) in head.enumerated() { cell.collectParameters(prefix: "\(name).\(i).", into: &list) }
-      }
-      for (name, classifier) in zip(["classifier_instance", "classifier_class"], classifiers) {
-        list.append(NamedTensor(name + ".weight", classifier.weight))
-        list.append(NamedTensor(name + ".bias", classifier.bias))
-      }
-    } else {
-      list.append(NamedTensor("classifier.weight", classifiers[0].weight))
-      list.append(NamedTensor("classifier.bias", classifiers[0].bias))
-    }
-    return list
-  }
+  public var weights: [NamedTensor] { names.weights }
 
   /// The architecture parameters with their names, in component order.
   public var architectureParameters: [NamedTensor] {
@@ -103,14 +84,12 @@ public final class SearchNetwork {
   }
 
   /// The BN running statistics with the DARTS names of their modules.
-  public var statistics: [NamedStatistics] {
-    var list: [NamedStatistics] = []
-    stemNorm.collectStatistics(name: "stem.1", into: &list)
-    for (i, cell) in cells.enumerated() { cell.collectStatistics(prefix: "cells.\(i).", into: &list) }
-    for (name, head) in zip(["head_instance", "head_class"], heads) {
-      for (i, cell) in head.enumerated() { cell.collectStatistics(prefix: "\(name).\(i).", into: &list) }
-    }
-    return list
+  public var statistics: [NamedStatistics] { names.statistics }
+
+  /// The network's parts under their state_dict names.
+  var names: NetworkNames {
+    NetworkNames(
+      stemWeight: stemWeight, stemNorm: stemNorm, cells: cells, heads: heads, classifiers: classifiers)
   }
 
   /// The float BN buffers (running mean and variance) with their DARTS names.

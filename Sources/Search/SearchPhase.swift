@@ -35,10 +35,8 @@ public final class SearchPhase: RunPhase, @unchecked Sendable {
     parallelism: DataParallelism = .single
   ) throws {
     try configuration.validate()
-    guard configuration.batchSize % parallelism.worldSize == 0 else {
-      throw SearchError.invalidSetting(
-        "the batch size \(configuration.batchSize) does not split into \(parallelism.worldSize) equal slices, one "
-          + "per rank")
+    if let problem = parallelism.batchProblem(batchSize: configuration.batchSize) {
+      throw SearchError.invalidSetting(problem)
     }
     self.configuration = configuration
     self.runID = runID
@@ -53,8 +51,7 @@ public final class SearchPhase: RunPhase, @unchecked Sendable {
       channels: c.initChannels, classes: train.classCount, layers: c.layers, inputChannels: train.channels,
       heads: c.method.isTwoHead ? 2 : 0, headCells: c.headCells)
     network = SearchNetwork(shape: shape, seed: SplitMix64.derivedSeed(c.data.seed, stream: 3))
-    let tape = Tape(
-      threads: c.threads ?? parallelism.threadsPerRank ?? ProcessInfo.processInfo.activeProcessorCount)
+    let tape = Tape(threads: parallelism.threads(configured: c.threads))
     let schedules = c.schedules
     let architect = Architect(
       network: network, learningRate: Float(schedules.architectureLearningRate), beta1: Float(c.architectureBeta1),

@@ -179,6 +179,27 @@ public struct SettingsTable<Root>: @unchecked Sendable {
     }
   }
 
+  /// `base` with, in this order: the preset flag (a preset set by a flag wins over the file's), the file's
+  /// preset, the file's other settings, and the other flags. The preset goes first because choosing one
+  /// resets the settings it covers; every later setting is applied over it. Keys of `file` for which
+  /// `isKnownElsewhere` holds belong to another table (a pipeline file) and are skipped. Does not validate.
+  public func resolve(
+    presetPath: String, base: Root, file: (text: String, source: String)?, flags: [SettingEntry<Root>],
+    isKnownElsewhere: (String) -> Bool
+  ) throws -> Root {
+    let isPreset: (SettingEntry<Root>) -> Bool = { $0.setting.path == presetPath }
+    var root = base
+    let presetFlags = flags.filter(isPreset)
+    try apply(presetFlags, to: &root)
+    if let file {
+      var entries = try entries(toml: file.text, source: file.source, isKnownElsewhere: isKnownElsewhere)
+      if !presetFlags.isEmpty { entries.removeAll(where: isPreset) }
+      try apply(entries.filter(isPreset) + entries.filter { !isPreset($0) }, to: &root)
+    }
+    try apply(flags.filter { !isPreset($0) }, to: &root)
+    return root
+  }
+
   // MARK: Checking
 
   /// Every problem of `root`'s values, each a sentence naming the setting by its file path.

@@ -5,7 +5,7 @@ import Operations
 /// pool 5x5 with stride S - 5 and no padding on its S x S input (S = 8 gives DARTS' stride 3, 7 gives 2),
 /// conv1x1 to 128, BN, ReLU, conv2x2 to 768, BN, ReLU, linear. Names `auxiliary_head.features.2.weight`,
 /// `features.3` (BN), `features.5.weight`, `features.6` (BN), `classifier`.
-final class AuxiliaryHead {
+final class AuxiliaryHead: NamedModule {
   let conv1: Tensor
   let bn1: BatchNorm
   let conv2: Tensor

@@ -6,7 +6,7 @@ import Operations
 /// each intermediate node i is op_a(state[a]) + op_b(state[b]) for its two kept edges, where drop path
 /// applies to every op output that is not the identity; the output concatenates the genotype's concat
 /// nodes. Ops are `_ops.k` in genotype order; edges from the cell inputs have stride 2 in a reduction cell.
-final class EvaluationCell {
+final class EvaluationCell: NamedCell {
   let preprocess0: Layer
   let preprocess1: Layer
   let ops: [Layer]
@@ -56,15 +56,5 @@ final class EvaluationCell {
     return tape.concatChannels(genotype.concat.map { states[$0] })
   }
 
-  func collectParameters(prefix: String, into list: inout [NamedTensor]) {
-    preprocess0.collectParameters(prefix: prefix + "preprocess0.", into: &list)
-    preprocess1.collectParameters(prefix: prefix + "preprocess1.", into: &list)
-    for (k, op) in ops.enumerated() { op.collectParameters(prefix: "\(prefix)_ops.\(k).", into: &list) }
-  }
-
-  func collectStatistics(prefix: String, into list: inout [NamedStatistics]) {
-    preprocess0.collectStatistics(prefix: prefix + "preprocess0.", into: &list)
-    preprocess1.collectStatistics(prefix: prefix + "preprocess1.", into: &list)
-    for (k, op) in ops.enumerated() { op.collectStatistics(prefix: "\(prefix)_ops.\(k).", into: &list) }
-  }
+  public var edgeModules: [NamedModule] { ops }
 }

@@ -101,36 +101,16 @@ public final class EvaluationNetwork {
   // MARK: Names
 
   /// The trainable parameters with their NetworkCIFAR names, in state_dict order.
-  public var weights: [NamedTensor] {
-    var list = [NamedTensor("stem.0.weight", stemWeight)]
-    stemNorm.collectParameters(name: "stem.1", into: &list)
-    for (i, cell) in cells.enumerated() { cell.collectParameters(prefix: "cells.\(i).", into: &list) }
-    auxiliaryHead?.collectParameters(prefix: "auxiliary_head.", into: &list)
-    if shape.isTwoHead {
-      for (name, head) in zip(["head_instance", "head_class"], heads) {
-        for (i, cell) in head.enumerated() { cell.collectParameters(prefix: "\(name).\(i).", into: &list) }
-      }
-      for (name, classifier) in zip(["classifier_instance", "classifier_class"], classifiers) {
-        list.append(NamedTensor(name + ".weight", classifier.weight))
-        list.append(NamedTensor(name + ".bias", classifier.bias))
-      }
-    } else {
-      list.append(NamedTensor("classifier.weight", classifiers[0].weight))
-      list.append(NamedTensor("classifier.bias", classifiers[0].bias))
-    }
-    return list
-  }
+  public var weights: [NamedTensor] { names.weights }
 
   /// The BN running statistics with the names of their modules.
-  public var statistics: [NamedStatistics] {
-    var list: [NamedStatistics] = []
-    stemNorm.collectStatistics(name: "stem.1", into: &list)
-    for (i, cell) in cells.enumerated() { cell.collectStatistics(prefix: "cells.\(i).", into: &list) }
-    auxiliaryHead?.collectStatistics(prefix: "auxiliary_head.", into: &list)
-    for (name, head) in zip(["head_instance", "head_class"], heads) {
-      for (i, cell) in head.enumerated() { cell.collectStatistics(prefix: "\(name).\(i).", into: &list) }
-    }
-    return list
+  public var statistics: [NamedStatistics] { names.statistics }
+
+  /// The network's parts under their state_dict names.
+  var names: NetworkNames {
+    NetworkNames(
+      stemWeight: stemWeight, stemNorm: stemNorm, cells: cells, auxiliaryHead: auxiliaryHead, heads: heads,
+      classifiers: classifiers)
   }
 
   /// The float tensors of the state_dict: weights, running means and variances.
@@ -147,16 +127,8 @@ public final class EvaluationNetwork {
   public func load(_ lookup: (String) throws -> Tensor?, counter: (String) throws -> Int? = { _ in nil }) throws
     -> [String]
   {
-    var missing: [String] = []
-    for entry in stateDict {
-      guard let source = try lookup(entry.name) else {
-        missing.append(entry.name)
-        continue
-      }
-      guard source.shape == entry.tensor.shape else {
-        throw TrainingError.shapeMismatch(name: entry.name, expected: entry.tensor.shape, found: source.shape)
-      }
-      entry.tensor.assign(source)
+    let missing = try NetworkNames.load(stateDict, from: lookup) {
+      TrainingError.shapeMismatch(name: $0, expected: $1, found: $2)
     }
     for entry in statistics {
       if let count = try counter(entry.counterName) { entry.statistics.batchesTracked = count }

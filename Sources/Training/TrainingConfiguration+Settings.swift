@@ -180,17 +180,10 @@ extension TrainingConfiguration {
     base: TrainingConfiguration = TrainingConfiguration(), file: (text: String, source: String)? = nil,
     flags: [SettingEntry<TrainingConfiguration>] = [], isKnownElsewhere: (String) -> Bool = { _ in false }
   ) throws -> TrainingConfiguration {
-    let isPreset: (SettingEntry<TrainingConfiguration>) -> Bool = { $0.setting.path == "train.preset" }
-    var configuration = base
+    let configuration: TrainingConfiguration
     do {
-      let presetFlags = flags.filter(isPreset)
-      try table.apply(presetFlags, to: &configuration)
-      if let file {
-        var entries = try table.entries(toml: file.text, source: file.source, isKnownElsewhere: isKnownElsewhere)
-        if !presetFlags.isEmpty { entries.removeAll(where: isPreset) }
-        try table.apply(entries.filter(isPreset) + entries.filter { !isPreset($0) }, to: &configuration)
-      }
-      try table.apply(flags.filter { !isPreset($0) }, to: &configuration)
+      configuration = try table.resolve(
+        presetPath: "train.preset", base: base, file: file, flags: flags, isKnownElsewhere: isKnownElsewhere)
     } catch let error as SettingError {
       throw TrainingError.invalidSetting(error.message)
     }

@@ -43,10 +43,8 @@ public final class TrainingPhase: RunPhase, @unchecked Sendable {
     parallelism: DataParallelism = .single
   ) throws {
     try configuration.validate()
-    guard configuration.batchSize % parallelism.worldSize == 0 else {
-      throw TrainingError.invalidSetting(
-        "the batch size \(configuration.batchSize) does not split into \(parallelism.worldSize) equal slices, one "
-          + "per rank")
+    if let problem = parallelism.batchProblem(batchSize: configuration.batchSize) {
+      throw TrainingError.invalidSetting(problem)
     }
     self.configuration = configuration
     self.runID = runID
@@ -69,8 +67,7 @@ public final class TrainingPhase: RunPhase, @unchecked Sendable {
     }
     let seed = c.data.seed
     network = EvaluationNetwork(genotype: genotype, shape: shape, seed: SplitMix64.derivedSeed(seed, stream: 20))
-    tape = Tape(
-      threads: c.threads ?? parallelism.threadsPerRank ?? ProcessInfo.processInfo.activeProcessorCount)
+    tape = Tape(threads: parallelism.threads(configured: c.threads))
     let schedules = c.schedules
     optimizer = SGD(
       parameters: network.weights.map(\.tensor), learningRate: Float(schedules.weightLearningRate.value(progress: 0)),

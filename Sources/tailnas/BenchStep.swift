@@ -32,36 +32,12 @@ struct BenchStep: ParsableCommand {
       channels: channels, classes: 10, layers: layers, inputChannels: inputChannels, heads: heads)
     let network = SearchNetwork(shape: shape, seed: 0)
     let step = SearchStep(network: network, architect: Architect(network: network), tape: tape)
-    var generator = SplitMix64(seed: 1)
-    func randomBatch() -> Batch {
-      func images() -> Tensor {
-        let t = Tensor(uninitialized: [batch, inputChannels, size, size])
-        t.fillNormal(std: 1, using: &generator)
-        return t
-      }
-      func labels() -> [Int] { (0..<batch).map { _ in Int.random(in: 0..<10, using: &generator) } }
-      return heads == 2
-        ? Batch(input: images(), targets: labels(), classInput: images(), classTargets: labels())
-        : Batch(input: images(), targets: labels())
+    var timing = StepTiming(batch: batch, inputChannels: inputChannels, size: size, heads: heads)
+    try timing.measure(
+      steps: steps, threads: tape.parallel.threads, weightParameters: network.weights.reduce(0) { $0 + $1.tensor.count }
+    ) {
+      _ = step.run(
+        train: timing.randomBatch(), validation: timing.randomBatch(), mu: 0.5, classWeights: nil, order: .first)
     }
-    for _ in 0..<2 {
-      _ = step.run(train: randomBatch(), validation: randomBatch(), mu: 0.5, classWeights: nil, order: .first)
-    }
-    let start = DispatchTime.now().uptimeNanoseconds
-    for _ in 0..<steps {
-      _ = step.run(train: randomBatch(), validation: randomBatch(), mu: 0.5, classWeights: nil, order: .first)
-    }
-    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    let images = steps * batch * (heads == 2 ? 2 : 1)
-    let result: [String: Any] = [
-      "weight_params": network.weights.reduce(0) { $0 + $1.tensor.count },
-      "steps": steps,
-      "threads": tape.parallel.threads,
-      "sec_per_step": seconds / Double(steps),
-      "train_images_per_s": Double(images) / seconds,
-      "peak_rss_mb": Double(peakResidentKilobytes()) / 1024,
-    ]
-    let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
-    print(String(decoding: data, as: UTF8.self))
   }
 }

@@ -60,20 +60,9 @@ struct BenchTrain: ParsableCommand {
     let optimizer = SGD(
       parameters: network.weights.map(\.tensor), learningRate: 0.025, momentum: 0.9, weightDecay: 3e-4)
     let drop = DropPath(probability: dropPath, generator: SplitMix64(seed: 2))
-    var generator = SplitMix64(seed: 1)
-    func randomBatch() -> Batch {
-      func images() -> Tensor {
-        let t = Tensor(uninitialized: [batch, inputChannels, size, size])
-        t.fillNormal(std: 1, using: &generator)
-        return t
-      }
-      func labels() -> [Int] { (0..<batch).map { _ in Int.random(in: 0..<10, using: &generator) } }
-      return heads == 2
-        ? Batch(input: images(), targets: labels(), classInput: images(), classTargets: labels())
-        : Batch(input: images(), targets: labels())
-    }
-    func step() {
-      let batch = randomBatch()
+    var timing = StepTiming(batch: batch, inputChannels: inputChannels, size: size, heads: heads)
+    try timing.measure(steps: steps, threads: tape.parallel.threads, weightParameters: network.parameterCount) {
+      let batch = timing.randomBatch()
       optimizer.zeroGrad()
       let loss = network.loss(
         batch, mu: 0.5, classWeights: nil, auxiliaryWeight: 0.4,
@@ -82,20 +71,5 @@ struct BenchTrain: ParsableCommand {
       _ = clipGradientNorm(optimizer.parameters, maxNorm: 5)
       optimizer.step()
     }
-    for _ in 0..<2 { step() }
-    let start = DispatchTime.now().uptimeNanoseconds
-    for _ in 0..<steps { step() }
-    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    let images = steps * batch * (heads == 2 ? 2 : 1)
-    let result: [String: Any] = [
-      "weight_params": network.parameterCount,
-      "steps": steps,
-      "threads": tape.parallel.threads,
-      "sec_per_step": seconds / Double(steps),
-      "train_images_per_s": Double(images) / seconds,
-      "peak_rss_mb": Double(peakResidentKilobytes()) / 1024,
-    ]
-    let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
-    print(String(decoding: data, as: UTF8.self))
   }
 }

@@ -26,29 +26,26 @@ extension ProcessWorld {
 
   /// The loop `announcement` describes, with no events, controls of its own or checkpoints.
   func followerLoop(_ announcement: LoopAnnouncement) throws -> EpochLoop {
-    let loop: EpochLoop
-    let checksums: () -> [UInt64]
+    let phase: RunPhase
+    let schedules: Schedules
     switch announcement.kind {
     case .search:
       let configuration = try SearchConfiguration.parse(toml: announcement.configuration, source: "rank 0")
       let (train, test) = try configuration.data.load(status: { _ in })
-      let phase = try SearchPhase(
+      phase = try SearchPhase(
         configuration: configuration, runID: announcement.runID, train: train, test: test, parallelism: parallelism)
-      loop = EpochLoop(
-        phase: phase, schedules: configuration.schedules, sink: FanOutSink([]), controls: ControlQueue(),
-        nanPolicy: announcement.nanPolicy)
-      checksums = { phase.parameterChecksums }
+      schedules = configuration.schedules
     case .training:
       let configuration = try TrainingConfiguration.parse(toml: announcement.configuration, source: "rank 0")
       let (train, test) = try configuration.data.load(status: { _ in })
-      let phase = try TrainingPhase(
+      phase = try TrainingPhase(
         configuration: configuration, runID: announcement.runID, train: train, test: test, parallelism: parallelism)
-      loop = EpochLoop(
-        phase: phase, schedules: configuration.schedules, sink: FanOutSink([]), controls: ControlQueue(),
-        nanPolicy: announcement.nanPolicy)
-      checksums = { phase.parameterChecksums }
+      schedules = configuration.schedules
     }
-    loop.replication = Replication(communicator: communicator, checksums: checksums)
+    let loop = EpochLoop(
+      phase: phase, schedules: schedules, sink: FanOutSink([]), controls: ControlQueue(),
+      nanPolicy: announcement.nanPolicy)
+    loop.replication = Replication(communicator: communicator, checksums: { phase.parameterChecksums })
     return loop
   }
 }

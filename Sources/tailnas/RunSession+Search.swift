@@ -57,28 +57,14 @@ extension RunSession {
     run: RunDirectory, configuration: SearchConfiguration, train: ImageDataset, test: ImageDataset,
     sinks: [EventSink], watching: Watching, checkpoint: ([UInt8], String)?, controls: ControlQueue = ControlQueue()
   ) throws -> (EpochLoop, ControlQueue) {
-    let eventLog = try EventLogWriter(path: run.eventsPath)
-    if let repair = eventLog.repair { printError("tailnas: \(repair)") }
-    let world = ProcessWorld.current
     let phase = try SearchPhase(
-      configuration: configuration, runID: run.id, train: train, test: test, parallelism: world.parallelism)
-    let loop = EpochLoop(
-      phase: phase, schedules: configuration.schedules, sink: FanOutSink([eventLog] + sinks), controls: controls,
-      checkpoints: CheckpointDirectory(run: run, keep: configuration.keepCheckpoints),
-      nanPolicy: watching.nanPolicy(configured: configuration.onNaN))
-    loop.replication = world.replication(
-      of: LoopAnnouncement(
-        kind: .search, runID: run.id, configuration: configuration.tomlText(), nanPolicy: loop.nanPolicy),
-      checksums: { phase.parameterChecksums }, watching: watching)
-    if let (bytes, path) = checkpoint {
-      world.checkWorldSize(ofCheckpoint: bytes)
-      do {
-        try loop.restore(from: bytes)
-      } catch {
-        throw RunStoreError.corruptCheckpoint(path: path, reason: "\(error)")
-      }
-    }
-    try run.claimOwnership()
-    return (loop, controls)
+      configuration: configuration, runID: run.id, train: train, test: test,
+      parallelism: ProcessWorld.current.parallelism)
+    let plan = LoopPlan(
+      kind: .search, schedules: configuration.schedules, keepCheckpoints: configuration.keepCheckpoints,
+      onNaN: configuration.onNaN, configurationText: configuration.tomlText())
+    return try makeLoop(
+      run: run, phase: phase, plan: plan, sinks: sinks, watching: watching, checkpoint: checkpoint,
+      controls: controls)
   }
 }

@@ -28,6 +28,8 @@ final class CountingPhase: RunPhase, @unchecked Sendable {
     appliedValues.append(values)
   }
 
+  var parameterChecksums: [UInt64] { [parameter.bitPattern] }
+
   func step(values: ScheduleValues) -> StepOutcome {
     defer { stepsTaken += 1 }
     if nanSteps.contains(stepsTaken) {
