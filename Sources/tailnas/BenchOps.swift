@@ -182,14 +182,14 @@ struct OpCase {
       OpCase(
         name: "cross_entropy", shape: [n, 10], makeInputs: { [random([n, 10], seed: 40)] },
         body: { t, i in t.crossEntropy(i[0], targets: (0..<n).map { $0 % 10 }) }),
-      op("sep_conv_3x3", x8, params: [[8, 1, 3, 3], [8, 8, 1, 1], [8, 1, 3, 3], [8, 8, 1, 1]]) { t, i in
+      op(Primitive.sep_conv_3x3.name, x8, params: [[8, 1, 3, 3], [8, 8, 1, 1], [8, 1, 3, 3], [8, 8, 1, 1]]) { t, i in
         var y = t.relu(i[0])
         y = t.conv2d(y, weight: i[1], padding: 1, groups: 8)
         y = t.batchNorm(t.conv2d(y, weight: i[2]))
         y = t.conv2d(t.relu(y), weight: i[3], padding: 1, groups: 8)
         return t.batchNorm(t.conv2d(y, weight: i[4]))
       },
-      op("dil_conv_3x3", x8, params: [[8, 1, 3, 3], [8, 8, 1, 1]]) { t, i in
+      op(Primitive.dil_conv_3x3.name, x8, params: [[8, 1, 3, 3], [8, 8, 1, 1]]) { t, i in
         let y = t.conv2d(t.relu(i[0]), weight: i[1], padding: 2, dilation: 2, groups: 8)
         return t.batchNorm(t.conv2d(y, weight: i[2]))
       },
