@@ -73,6 +73,8 @@ final class WorkerPool: @unchecked Sendable {
   private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
   /// Polls of the ticket before a worker parks.
   private let spinLimit: Int
+  /// Job counters for `StepProfile` (process-wide).
+  static let measurement = PoolMeasurement()
 
   private static let registryLock = NSLock()
   nonisolated(unsafe) private static var registry: [Int: WorkerPool] = [:]
@@ -108,6 +110,8 @@ final class WorkerPool: @unchecked Sendable {
     guard busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
       return false
     }
+    let measuring = Self.measurement.isOn
+    let start = measuring ? DispatchTime.now().uptimeNanoseconds : 0
     withoutActuallyEscaping(body) { body in
       job = body
       self.parts = parts
@@ -121,12 +125,17 @@ final class WorkerPool: @unchecked Sendable {
         pthread_mutex_unlock(mutex)
       }
       claimParts(generation: generation, preferred: 0)
+      let ownPartsDone = measuring ? DispatchTime.now().uptimeNanoseconds : 0
       var polls = 0
       while done.load(ordering: .acquiring) < parts {
         polls += 1
         if polls > 2000 { sched_yield() }
       }
       job = nil
+      if measuring {
+        let end = DispatchTime.now().uptimeNanoseconds
+        Self.measurement.job(nanoseconds: end - start, waited: end - ownPartsDone)
+      }
     }
     busy.store(false, ordering: .releasing)
     return true
@@ -187,7 +196,13 @@ final class WorkerPool: @unchecked Sendable {
   /// unshared when `run` returns).
   @inline(never)
   private func runJob(_ index: Int) {
+    guard Self.measurement.isOn else {
+      job?(index)
+      return
+    }
+    let start = DispatchTime.now().uptimeNanoseconds
     job?(index)
+    Self.measurement.busy(nanoseconds: DispatchTime.now().uptimeNanoseconds - start)
   }
 }
 

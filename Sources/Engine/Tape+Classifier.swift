@@ -19,7 +19,7 @@ extension Tape {
       CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(o), Int32(f), 1, x.data, Int32(f),
       weight.data, Int32(f), bias == nil ? 0 : 1, y.data, Int32(o))
     if grad {
-      record(y) {
+      record(y, flops: 2 * Double(n * o * f)) {
         guard let gy = y.grad else { return }
         if x.requiresGrad {
           cblas_sgemm(

@@ -89,7 +89,9 @@ extension Tape {
       let hg = h + d * (k - 1)
       let wg = w + d * (k - 1)
       let gradientLayout = TapLayout(paddedWidth: wg, kernel: k, stride: 1, dilation: d)
-      record(y) { [parallel] in
+      record(
+        y, detail: "k\(k) s\(s) d\(d) \(oh)x\(ow) c\(c)", flops: 2 * Double(y.count * k * k)
+      ) { [parallel] in
         guard let gy = y.grad else { return }
         let target = x.requiresGrad ? x.gradientTarget() : nil
         let needW = weight.requiresGrad

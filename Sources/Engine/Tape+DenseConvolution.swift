@@ -37,7 +37,7 @@ extension Tape {
         Int32(rows), wp, Int32(rows), 0, yp + r.lowerBound * cout, Int32(cout))
     }
     if grad {
-      record(y) { [parallel] in
+      record(y, flops: 2 * Double(y.count * (weight.count / cout))) { [parallel] in
         guard let gy = y.grad else { return }
         let gyp = gy.data
         if x.requiresGrad {
@@ -87,7 +87,7 @@ extension Tape {
       }
     }
     if grad {
-      record(y) { [parallel] in
+      record(y, flops: 2 * Double(y.count * (weight.count / cout))) { [parallel] in
         guard let gy = y.grad else { return }
         let target = x.requiresGrad ? x.gradientTarget() : nil
         let needW = weight.requiresGrad
@@ -149,7 +149,7 @@ extension Tape {
       }
     }
     if grad {
-      record(y) { [parallel] in
+      record(y, flops: 2 * Double(y.count * (weight.count / cout))) { [parallel] in
         guard let gy = y.grad else { return }
         let gx = x.requiresGrad ? x.gradient().data : nil
         let needW = weight.requiresGrad

@@ -51,7 +51,7 @@ extension Tape {
     }
     guard grad else { return y }
     let group = max(1, 1024 / max(1, ohw))
-    record(y) { [parallel] in
+    record(y, detail: "\(oh)x\(ow) c\(cin)", flops: 2 * Double(y.count * cin)) { [parallel] in
       guard let gy = y.grad else { return }
       let targets = x.requiresGrad ? map.gradientTargets() : []
       let needX = targets.contains { $0 != nil }

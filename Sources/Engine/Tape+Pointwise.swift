@@ -53,7 +53,7 @@ extension Tape {
     // Images gathered at once for dW, so that short planes are summed over several images before the
     // accumulators' lanes are added; a direct input is read across all of a thread's images in one call.
     let group = max(1, 1024 / max(1, ohw))
-    record(y) { [parallel] in
+    record(y, detail: "s\(stride) \(oh)x\(ow) c\(cin)", flops: 2 * Double(y.count * cin)) { [parallel] in
       guard let gy = y.grad else { return }
       let targets = x.requiresGrad ? map.gradientTargets() : []
       let needX = targets.contains { $0 != nil }

@@ -32,7 +32,7 @@ extension Tape {
       }
     }
     if grad, let taps {
-      record(y) { [parallel] in
+      record(y, detail: "k\(kernel) s\(stride) \(oh)x\(ow)") { [parallel] in
         guard let gy = y.grad else { return }
         let (gx, accumulate) = x.gradientTarget()
         let tapBytes = UnsafeRawPointer(taps.data)
@@ -103,7 +103,7 @@ extension Tape {
       let hg = h + kernel - 1
       let wg = w + kernel - 1
       let gradientLayout = TapLayout(paddedWidth: wg, kernel: kernel, stride: 1, dilation: 1)
-      record(y) { [parallel] in
+      record(y, detail: "k\(kernel) s\(stride) \(oh)x\(ow)") { [parallel] in
         guard let gy = y.grad else { return }
         let (gx, accumulate) = x.gradientTarget()
         reciprocal.withUnsafeBufferPointer { rb in

@@ -73,7 +73,10 @@ extension Tape {
     // Images whose d is kept at once for dW_p, so that short planes (8 x 8) are summed over several images
     // before the accumulators' lanes are added.
     let group = max(1, 1024 / max(1, ohw))
-    record(y) { [parallel] in
+    record(
+      y, detail: "k\(k) s\(s) d\(d) \(oh)x\(ow) c\(c)",
+      flops: 2 * Double(n * c * ohw * k * k + y.count * c)
+    ) { [parallel] in
       guard let gy = y.grad else { return }
       // dx may be computed over dz's buffer: a group's dz is read in full (dd, dW_p) before its dx is written.
       let target: (UnsafeMutablePointer<Float>, accumulate: Bool)? =

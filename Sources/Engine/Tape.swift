@@ -12,12 +12,16 @@ public final class Tape: @unchecked Sendable {
   private struct Entry {
     let output: Tensor
     let body: () -> Void
+    /// The op and its forward FLOPs, kept only while profiling.
+    var profiled: (op: String, flops: Double)?
   }
   private var entries: [Entry] = []
   /// Whether ops record backward closures; false is the no-grad mode.
   public var isRecording = true
   /// How work is split over threads.
   public let parallel: Parallel
+  /// Measures each op's time while set (`tailnas bench --profile`).
+  public var profile: StepProfile?
   /// Scratch space reused by kernels across steps.
   let scratch = Scratch()
 
@@ -50,9 +54,23 @@ public final class Tape: @unchecked Sendable {
     isRecording && inputs.contains { $0.requiresGrad }
   }
 
-  /// Appends the backward closure of the op that produced `output`.
-  func record(_ output: Tensor, _ backward: @escaping () -> Void) {
-    entries.append(Entry(output: output, body: backward))
+  /// Appends the backward closure of the op that produced `output`. `function` (the op's method, by
+  /// default), `detail` (its kernel, stride) and `flops` (its forward multiply-adds times 2) are only read
+  /// while profiling.
+  func record(
+    _ output: Tensor, function: StaticString = #function, detail: @autoclosure () -> String = "",
+    flops: @autoclosure () -> Double = 0, _ backward: @escaping () -> Void
+  ) {
+    guard let profile else {
+      entries.append(Entry(output: output, body: backward))
+      return
+    }
+    let name = "\(function)".prefix { $0 != "(" }
+    let extra = detail()
+    let op = extra.isEmpty ? String(name) : "\(name) \(extra)"
+    let count = flops()
+    profile.forwardDone(op, flops: count)
+    entries.append(Entry(output: output, body: backward, profiled: (op, count)))
   }
 
   /// Back-propagates from a scalar `loss`: d loss / d loss = 1, then every closure in reverse order.
@@ -106,7 +124,11 @@ public final class Tape: @unchecked Sendable {
   /// tensors not made by tape ops, such as parameters — keep theirs). Buffers go back to the pool.
   public func backward() {
     while let entry = entries.popLast() {
-      entry.body()
+      if let profile, let (op, flops) = entry.profiled {
+        profile.backward(op, flops: flops, entry.body)
+      } else {
+        entry.body()
+      }
       if entry.output.isIntermediate { entry.output.grad = nil }
     }
   }

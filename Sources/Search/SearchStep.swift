@@ -53,7 +53,9 @@ public final class SearchStep {
         train: train, validation: validationLoss, trainInstance: partial?.instance, trainClass: partial?.class,
         trainCorrect: 0, failure: reason)
     }
+    let profile = tape.profile
     if updateArchitecture {
+      profile?.stage = "architecture step"
       switch order {
       case .first:
         validationLoss = architect.firstOrderGradient(
@@ -69,8 +71,9 @@ public final class SearchStep {
       guard validationLoss.isFinite else {
         return failed("validation loss is \(StepOutcome.describe(Double(validationLoss)))")
       }
-      architect.optimizer.step()
+      if let profile { profile.time("Adam step") { architect.optimizer.step() } } else { architect.optimizer.step() }
     }
+    profile?.stage = "weight step"
     let alphas = architect.optimizer.parameters
     setRequiresGrad(alphas, false)
     defer { setRequiresGrad(alphas, true) }
@@ -97,12 +100,16 @@ public final class SearchStep {
       return failed(
         "training loss is \(StepOutcome.describe(Double(trainLoss)))", train: trainLoss, partial: branches)
     }
-    let norm = clipGradientNorm(weightOptimizer.parameters, maxNorm: gradientClip)
+    let norm =
+      profile.map {
+        $0.time("gradient clipping") { clipGradientNorm(weightOptimizer.parameters, maxNorm: gradientClip) }
+      }
+      ?? clipGradientNorm(weightOptimizer.parameters, maxNorm: gradientClip)
     guard norm.isFinite else {
       return failed(
         "the weight gradient's norm is \(StepOutcome.describe(Double(norm)))", train: trainLoss, partial: branches)
     }
-    weightOptimizer.step()
+    if let profile { profile.time("SGD step") { weightOptimizer.step() } } else { weightOptimizer.step() }
     return StepLosses(
       train: trainLoss, validation: validationLoss, trainInstance: branches?.instance, trainClass: branches?.class,
       trainCorrect: Int(sums[3]))

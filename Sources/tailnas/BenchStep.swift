@@ -18,6 +18,8 @@ struct BenchStep: ParsableCommand {
   @Option(help: "0 for plain DARTS, 2 for the two BBN heads (two input batches per step).") var heads = 0
   @Option(help: "Timed steps (after 2 warm-up steps).") var steps = 10
   @Option(help: "Worker threads (default: all cores).") var threads: Int?
+  @Flag(help: "After the JSON line, print where the timed steps' time goes: by stage, op and thread.")
+  var profile = false
 
   func validate() throws {
     guard [0, 2].contains(heads) else { throw ValidationError("--heads must be 0 or 2, got \(heads)") }
@@ -34,7 +36,7 @@ struct BenchStep: ParsableCommand {
     let step = SearchStep(network: network, architect: Architect(network: network), tape: tape)
     var timing = StepTiming(batch: batch, inputChannels: inputChannels, size: size, heads: heads)
     try timing.measure(
-      steps: steps, threads: tape.parallel.threads, weightParameters: network.weights.reduce(0) { $0 + $1.tensor.count }
+      steps: steps, tape: tape, weightParameters: network.weights.reduce(0) { $0 + $1.tensor.count }, profile: profile
     ) {
       _ = step.run(
         train: timing.randomBatch(), validation: timing.randomBatch(), mu: 0.5, classWeights: nil, order: .first)

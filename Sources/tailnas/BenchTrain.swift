@@ -34,6 +34,8 @@ struct BenchTrain: ParsableCommand {
   @Option(name: .customLong("drop-path"), help: "Drop-path probability.") var dropPath = 0.2
   @Option(help: "Timed steps (after 2 warm-up steps).") var steps = 5
   @Option(help: "Worker threads (default: all cores).") var threads: Int?
+  @Flag(help: "After the JSON line, print where the timed steps' time goes: by stage, op and thread.")
+  var profile = false
 
   func validate() throws {
     guard [0, 2].contains(heads) else { throw ValidationError("--heads must be 0 or 2, got \(heads)") }
@@ -61,15 +63,21 @@ struct BenchTrain: ParsableCommand {
       parameters: network.weights.map(\.tensor), learningRate: 0.025, momentum: 0.9, weightDecay: 3e-4)
     let drop = DropPath(probability: dropPath, generator: SplitMix64(seed: 2))
     var timing = StepTiming(batch: batch, inputChannels: inputChannels, size: size, heads: heads)
-    try timing.measure(steps: steps, threads: tape.parallel.threads, weightParameters: network.parameterCount) {
+    try timing.measure(steps: steps, tape: tape, weightParameters: network.parameterCount, profile: profile) {
       let batch = timing.randomBatch()
       optimizer.zeroGrad()
       let loss = network.loss(
         batch, mu: 0.5, classWeights: nil, auxiliaryWeight: 0.4,
         ForwardContext(tape: tape, training: true, dropPath: drop))
       tape.backward(loss.total)
-      _ = clipGradientNorm(optimizer.parameters, maxNorm: 5)
-      optimizer.step()
+      if let stepProfile = tape.profile {
+        _ = stepProfile.time("gradient clipping") { clipGradientNorm(optimizer.parameters, maxNorm: 5) }
+        stepProfile.time("SGD step") { optimizer.step() }
+        stepProfile.stage = "training step"
+      } else {
+        _ = clipGradientNorm(optimizer.parameters, maxNorm: 5)
+        optimizer.step()
+      }
     }
   }
 }

@@ -32,13 +32,30 @@ struct StepTiming {
       : Batch(input: images(), targets: labels())
   }
 
-  /// Runs `step` twice untimed, then `steps` times, and prints the JSON line of the timed steps.
-  func measure(steps: Int, threads: Int, weightParameters: Int, _ step: () -> Void) throws {
+  /// Runs `step` twice untimed, then `steps` times, and prints the JSON line of the timed steps; with
+  /// `profile`, the timed steps run with a `StepProfile` on `tape` and its report follows the line.
+  func measure(
+    steps: Int, tape: Tape, weightParameters: Int, profile: Bool = false, _ step: () -> Void
+  ) throws {
+    let threads = tape.parallel.threads
     for _ in 0..<2 { step() }
+    if profile {
+      tape.profile = StepProfile()
+      StepProfile.startThreadMeasurement()
+    }
     let start = DispatchTime.now().uptimeNanoseconds
     for _ in 0..<steps { step() }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     let images = steps * batch * (heads == 2 ? 2 : 1)
+    defer {
+      if let stepProfile = tape.profile {
+        let report = ProfileReport(
+          profile: stepProfile, threads: StepProfile.stopThreadMeasurement(), steps: steps, threadCount: threads,
+          wallSeconds: seconds, images: images)
+        tape.profile = nil
+        print(report.text())
+      }
+    }
     let result: [String: Any] = [
       "weight_params": weightParameters,
       "steps": steps,
