@@ -2,7 +2,7 @@ import Engine
 
 /// ReLU - depthwise k x k (stride, dilation) - 1x1 - BN: `op.1.weight`, `op.2.weight`, BN `op.3`
 /// (DARTS `DilConv`; with dilation 1 it is each half of a `SepConv`).
-public final class DilConv: ReLUFirst {
+public final class DilConv: ReLUFirst, NormalizedOutput {
   let depthwise: Tensor
   let pointwise: Tensor
   let stride: Int
@@ -32,10 +32,16 @@ public final class DilConv: ReLUFirst {
   }
 
   private func convolved(_ x: Tensor, rectify: Bool, _ context: ForwardContext) -> Tensor {
+    let (z, bn) = unnormalized(x, rectified: !rectify, context)
+    return bn(z, context)
+  }
+
+  /// W_p (w_d (*) relu(x)) and the BN that follows it.
+  public func unnormalized(_ x: Tensor, rectified: Bool, _ context: ForwardContext) -> (Tensor, BatchNorm) {
     let z = context.tape.separableConv(
       x, depthwise: depthwise, pointwise: pointwise, stride: stride, padding: padding, dilation: dilation,
-      rectify: rectify)
-    return bn(z, context)
+      rectify: !rectified)
+    return (z, bn)
   }
 
   /// The parameters with the module indices `first` (depthwise), `first + 1` (pointwise), `first + 2` (BN).

@@ -4,7 +4,7 @@ import Engine
 /// concat(conv_1(x), conv_2(x[:, :, 1:, 1:])) of two 1x1 stride-2 convolutions with C_out/2 outputs each,
 /// then BN: `conv_1.weight`, `conv_2.weight`, BN `bn`. Both halves must have the same size, so the input's
 /// height and width must be even (`NetworkGeometry` checks this when a network is built).
-public final class FactorizedReduce: ReLUFirst {
+public final class FactorizedReduce: ReLUFirst, NormalizedOutput {
   let conv1: Tensor
   let conv2: Tensor
   let bn: BatchNorm
@@ -28,6 +28,11 @@ public final class FactorizedReduce: ReLUFirst {
   /// Both strided halves in one op (`Tape.factorizedReduce`), which reads each plane of x once.
   private func reduced(_ x: Tensor, rectify: Bool, _ context: ForwardContext) -> Tensor {
     bn(context.tape.factorizedReduce(x, conv1, conv2, rectify: rectify), context)
+  }
+
+  /// Both strided halves before the BN, and the BN.
+  public func unnormalized(_ x: Tensor, rectified: Bool, _ context: ForwardContext) -> (Tensor, BatchNorm) {
+    (context.tape.factorizedReduce(x, conv1, conv2, rectify: !rectified), bn)
   }
 
   public func collectParameters(prefix: String, into list: inout [NamedTensor]) {

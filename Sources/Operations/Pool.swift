@@ -15,8 +15,7 @@ public final class Pool: Layer {
   }
 
   public func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor {
-    let tape = context.tape
-    let pooled = isMax ? tape.maxPool(x, stride: stride) : tape.averagePool(x, stride: stride)
+    let (pooled, normalization) = unnormalized(x, context)
     return normalization.map { $0(pooled, context) } ?? pooled
   }
 
@@ -24,5 +23,13 @@ public final class Pool: Layer {
 
   public func collectStatistics(prefix: String, into list: inout [NamedStatistics]) {
     normalization?.collectStatistics(name: prefix + "1", into: &list)
+  }
+}
+
+extension Pool {
+  /// The pool and the search set's batch norm after it (nil in the evaluation set).
+  public func unnormalized(_ x: Tensor, _ context: ForwardContext) -> (Tensor, BatchNorm?) {
+    let tape = context.tape
+    return (isMax ? tape.maxPool(x, stride: stride) : tape.averagePool(x, stride: stride), normalization)
   }
 }

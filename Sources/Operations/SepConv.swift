@@ -2,7 +2,7 @@ import Engine
 
 /// Two stacked DilConv-like blocks without dilation, the first with the stride (DARTS `SepConv`):
 /// `op.1` depthwise, `op.2` 1x1, `op.3` BN, (`op.4` ReLU), `op.5` depthwise, `op.6` 1x1, `op.7` BN.
-public final class SepConv: ReLUFirst {
+public final class SepConv: ReLUFirst, NormalizedOutput {
   let first: DilConv
   let second: DilConv
 
@@ -22,6 +22,11 @@ public final class SepConv: ReLUFirst {
 
   public func activated(_ r: Tensor, _ context: ForwardContext) -> Tensor {
     second(first.activated(r, context), context)
+  }
+
+  /// Both halves but the second half's BN, and that BN.
+  public func unnormalized(_ x: Tensor, rectified: Bool, _ context: ForwardContext) -> (Tensor, BatchNorm) {
+    second.unnormalized(rectified ? first.activated(x, context) : first(x, context), rectified: false, context)
   }
 
   public func collectParameters(prefix: String, into list: inout [NamedTensor]) {

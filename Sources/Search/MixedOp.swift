@@ -18,24 +18,38 @@ public final class MixedOp: NamedModule {
     layers = built
   }
 
-  /// The terms (op output, index into the weights tensor) of this edge; the weights of row `row` of a
-  /// [edges, primitives] weights tensor. `none` contributes no term (its output is zero). The layers that
-  /// start with a ReLU (convolutions, factorized reduce) share one relu(x).
-  func terms(_ x: Tensor, row: Int, _ context: ForwardContext) -> [(Tensor, Int)] {
-    var result: [(Tensor, Int)] = []
+  /// The terms of this edge for a node's normalised weighted sum, with the weights of row `row` of a
+  /// [edges, primitives] weights tensor. `none` contributes no term (its output is zero). A primitive that
+  /// ends in an affine-free batch norm (pools, convolutions, FactorizedReduce) gives its result before that
+  /// batch norm, which the sum applies. The layers that start with a ReLU share one relu(x).
+  func terms(_ x: Tensor, row: Int, _ context: ForwardContext) -> [WeightedTerm] {
+    var result: [WeightedTerm] = []
     result.reserveCapacity(layers.count)
     var rectified: Tensor?
     for (k, layer) in layers.enumerated() {
       guard let layer else { continue }
-      let y: Tensor
-      if let layer = layer as? ReLUFirst {
+      let index = row * primitives.count + k
+      let (y, norm): (Tensor, BatchNorm?)
+      if let layer = layer as? NormalizedOutput {
+        if layer is ReLUFirst {
+          let r = rectified ?? context.tape.relu(x)
+          rectified = r
+          (y, norm) = layer.unnormalized(r, rectified: true, context)
+        } else {
+          (y, norm) = layer.unnormalized(x, rectified: false, context)
+        }
+      } else if let pool = layer as? Pool {
+        (y, norm) = pool.unnormalized(x, context)
+      } else if let layer = layer as? ReLUFirst {
         let r = rectified ?? context.tape.relu(x)
         rectified = r
-        y = layer.activated(r, context)
+        (y, norm) = (layer.activated(r, context), nil)
       } else {
-        y = layer(x, context)
+        (y, norm) = (layer(x, context), nil)
       }
-      result.append((y, row * primitives.count + k))
+      result.append(
+        norm.map { $0.term(y, index: index) ?? WeightedTerm($0(y, context), index: index) }
+          ?? WeightedTerm(y, index: index))
     }
     return result
   }
@@ -47,7 +61,7 @@ public final class MixedOp: NamedModule {
     let terms = terms(x, row: row, context)
     let (n, c, h, w) = x.nchw
     let shape = [n, c, (h + stride - 1) / stride, (w + stride - 1) / stride]
-    return context.tape.weightedSum(terms, weights: weights, shape: shape)
+    return context.tape.normalizedWeightedSum(terms, weights: weights, shape: shape, training: context.training)
   }
 
   public func collectParameters(prefix: String, into list: inout [NamedTensor]) {

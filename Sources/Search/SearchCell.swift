@@ -43,13 +43,14 @@ public final class SearchCell: NamedCell {
       states = [preprocess0(s0, context), preprocess1(s1, context)]
     }
     for node in topology.nodes {
-      var terms: [(Tensor, Int)] = []
+      var terms: [WeightedTerm] = []
       for (input, row) in topology.rows(into: node).enumerated() {
         terms += edges[row].terms(states[input], row: row, context)
       }
       let (n, c, hh, ww) = states[1].nchw
       let shape = reduction ? [n, c, (hh + 1) / 2, (ww + 1) / 2] : [n, c, hh, ww]
-      states.append(context.tape.weightedSum(terms, weights: weights, shape: shape))
+      states.append(
+        context.tape.normalizedWeightedSum(terms, weights: weights, shape: shape, training: context.training))
     }
     return context.tape.concatChannels(Array(states.suffix(topology.multiplier)))
   }

@@ -1,0 +1,227 @@
+import Foundation
+
+/// One term of `Tape.normalizedWeightedSum`: a tensor, the index of its weight, and whether a batch norm
+/// without affine parameters (PyTorch `BatchNorm2d(affine=False)`) comes between the tensor and the sum.
+public struct WeightedTerm: @unchecked Sendable {
+  public var x: Tensor
+  /// The element of the weights tensor that scales this term.
+  public var index: Int
+  /// Whether the term is normalised before it is weighted.
+  public var isNormalized: Bool
+  /// The normalisation's running statistics: updated in training, used in evaluation (nil: batch
+  /// statistics in either mode).
+  public var running: RunningStatistics?
+
+  /// A term `w[index] * x`.
+  public init(_ x: Tensor, index: Int) {
+    self.x = x
+    self.index = index
+    isNormalized = false
+  }
+
+  /// A term `w[index] * BN(x)`, BN affine-free with `running` statistics.
+  public init(normalizing x: Tensor, index: Int, running: RunningStatistics?) {
+    self.x = x
+    self.index = index
+    isNormalized = true
+    self.running = running
+  }
+}
+
+extension Tape {
+  /// y = sum_t w[i_t] * BN_t(x_t), where BN_t is an affine-free batch norm for a normalised term and the
+  /// identity for a plain one: the DARTS mixed ops of a node, whose primitives end in `BatchNorm2d(affine=
+  /// False)` (pools, sep/dil convs, FactorizedReduce), summed without materialising any normalised output.
+  ///
+  /// With BN_t(x) = (x - m_tc) s_tc per channel c (s = 1 / sqrt(var + eps), batch statistics in training,
+  /// running ones in evaluation, exactly as `batchNorm(_:running:training:)` computes and updates them):
+  /// y_c = sum_t a_tc x_t,c + b_c with a_tc = w[i_t] s_tc and b_c = -sum_t a_tc m_tc.
+  ///
+  /// Backward, with M = N H W, S_c = sum dy_c and D_tc = sum dy_c (x_t,c - m_tc):
+  /// dw[i_t] += sum_c s_tc D_tc (the dot of dy with the normalised term); in training dx_t = A dy + B x_t + C
+  /// with A = w s, B = -w s^3 D / M, C = -w s S / M - B m (BN's backward with gamma = w); in evaluation
+  /// dx_t = w s dy; for a plain term dx_t = w dy and dw[i_t] += <dy, x_t>.
+  ///
+  /// Against `batchNorm` + `weightedSum`, forward reads each x twice and writes y once (instead of reading
+  /// x twice, writing and reading BN(x), and writing y), and backward reads dy and each x twice and writes
+  /// each dx once (instead of also writing and reading each BN's dy). Work is split by images; per-thread
+  /// sums are combined in thread order, so results are deterministic for a fixed thread count.
+  public func normalizedWeightedSum(
+    _ terms: [WeightedTerm], weights w: Tensor, shape: [Int], training: Bool, eps: Float = 1e-5
+  ) -> Tensor {
+    guard terms.contains(where: \.isNormalized) else {
+      return weightedSum(terms.map { ($0.x, $0.index) }, weights: w, shape: shape)
+    }
+    for term in terms { materialize(term.x) }
+    precondition(shape.count == 4, "normalizedWeightedSum: shape \(shape) is not NCHW")
+    precondition(terms.allSatisfy { $0.x.shape == shape }, "normalizedWeightedSum: shapes differ from \(shape)")
+    let (n, c, hw) = (shape[0], shape[1], shape[2] * shape[3])
+    let m = n * hw
+    let count = terms.count
+    let grad = needsGradient(terms.map(\.x) + [w])
+    let y = output(shape, grad: grad)
+    let parts = parallel.parts(n)
+    let wp = w.data
+    let pointers = terms.map { UnsafePointer($0.x.data) }
+    // Statistics per term and channel: mean m_tc and inverse deviation s_tc (0 and 1 for plain terms).
+    var means = [Float](repeating: 0, count: count * c)
+    var invStds = [Float](repeating: 1, count: count * c)
+    let batchTerms = terms.indices.filter { terms[$0].isNormalized && (training || terms[$0].running == nil) }
+    if !batchTerms.isEmpty {
+      // Shifted one-pass sums by the channel's first value, in double across images (as `batchNorm`).
+      var shifts = [Float](repeating: 0, count: count * c)
+      for t in batchTerms { for ch in 0..<c { shifts[t * c + ch] = pointers[t][ch * hw] } }
+      var sums = [Double](repeating: 0, count: parts * count * c * 2)
+      sums.withUnsafeMutableBufferPointer { buffer in
+        let sp = buffer.baseAddress!
+        parallel.forEachRange(n) { part, r in
+          let row = sp + part * count * c * 2
+          for b in r {
+            for t in batchTerms {
+              for ch in 0..<c {
+                let (s, q) = vectorShiftedSums(pointers[t] + (b * c + ch) * hw, hw, shift: shifts[t * c + ch])
+                row[2 * (t * c + ch)] += Double(s)
+                row[2 * (t * c + ch) + 1] += Double(q)
+              }
+            }
+          }
+        }
+      }
+      let totals = Self.channelTotals(sums, parts: parts, channels: count * c)
+      for t in batchTerms {
+        let running = training ? terms[t].running : nil
+        running?.batchesTracked += 1
+        for ch in 0..<c {
+          let j = t * c + ch
+          let shiftedMean = totals[2 * j] / Double(m)
+          let mean = Float(Double(shifts[j]) + shiftedMean)
+          let variance = Float(max(0, totals[2 * j + 1] / Double(m) - shiftedMean * shiftedMean))
+          if let running {
+            let mom = running.momentum
+            running.mean.data[ch] = (1 - mom) * running.mean.data[ch] + mom * mean
+            let unbiased = m > 1 ? variance * Float(m) / Float(m - 1) : variance
+            running.variance.data[ch] = (1 - mom) * running.variance.data[ch] + mom * unbiased
+          }
+          means[j] = mean
+          invStds[j] = 1 / (variance + eps).squareRoot()
+        }
+      }
+    }
+    for t in terms.indices where terms[t].isNormalized && !batchTerms.contains(t) {
+      let running = terms[t].running!
+      for ch in 0..<c {
+        means[t * c + ch] = running.mean.data[ch]
+        invStds[t * c + ch] = 1 / (running.variance.data[ch] + eps).squareRoot()
+      }
+    }
+    // y = sum_t a_tc x_t + b_c, walking the images backwards: pass 1 read them last.
+    var scales = [Float](repeating: 0, count: count * c)
+    var offsets = [Float](repeating: 0, count: c)
+    for t in terms.indices {
+      for ch in 0..<c {
+        let a = wp[terms[t].index] * invStds[t * c + ch]
+        scales[t * c + ch] = a
+        offsets[ch] -= a * means[t * c + ch]
+      }
+    }
+    let yp = y.data
+    parallel.forEachRange(n) { _, r in
+      for b in r.reversed() {
+        for ch in (0..<c).reversed() {
+          let o = (b * c + ch) * hw
+          vectorAffine(pointers[0] + o, yp + o, hw, scale: scales[ch], shift: offsets[ch], accumulate: false)
+          for t in 1..<count {
+            vectorScaleAdd(pointers[t] + o, yp + o, hw, scale: scales[t * c + ch], accumulate: true)
+          }
+        }
+      }
+    }
+    guard grad else { return y }
+    let isBatch = terms.indices.map { batchTerms.contains($0) }
+    record(y) { [parallel] in
+      guard let gy = y.grad else { return }
+      let gyp = UnsafePointer(gy.data)
+      let needW = w.requiresGrad
+      // Pass 1: S_c (index count) and D_tc per thread; a plain term's D is its dot <dy, x> (for dw only).
+      let width = count + 1
+      var sums = [Double](repeating: 0, count: parts * width * c)
+      let needBatchSums = !batchTerms.isEmpty
+      sums.withUnsafeMutableBufferPointer { buffer in
+        let sp = buffer.baseAddress!
+        parallel.forEachRange(n) { part, r in
+          let row = sp + part * width * c
+          for b in r.reversed() {
+            for ch in (0..<c).reversed() {
+              let o = (b * c + ch) * hw
+              var sumDy: Float?
+              for t in 0..<count where needW || isBatch[t] {
+                let (s, d) = vectorSumAndCenteredDot(gyp + o, pointers[t] + o, hw, mean: means[t * c + ch])
+                sumDy = s
+                row[t * c + ch] += Double(d)
+              }
+              if needBatchSums { row[count * c + ch] += Double(sumDy ?? vectorSum(gyp + o, hw)) }
+            }
+          }
+        }
+      }
+      var totals = [Double](repeating: 0, count: width * c)
+      for part in 0..<parts {
+        for k in 0..<(width * c) { totals[k] += sums[part * width * c + k] }
+      }
+      if needW {
+        let gw = w.gradient().data
+        for t in 0..<count {
+          var dot = 0.0
+          for ch in 0..<c { dot += Double(invStds[t * c + ch]) * totals[t * c + ch] }
+          gw[terms[t].index] += Float(dot)
+        }
+      }
+      // dx_t = A dy + B x_t + C per channel.
+      var coefficients = [Float](repeating: 0, count: count * c * 3)
+      for t in 0..<count {
+        let weight = wp[terms[t].index]
+        for ch in 0..<c {
+          let j = t * c + ch
+          let inv = invStds[j]
+          coefficients[3 * j] = weight * inv
+          if isBatch[t] {
+            let k = weight * inv / Float(m)
+            let bx = -k * Float(totals[j]) * inv * inv
+            coefficients[3 * j + 1] = bx
+            coefficients[3 * j + 2] = -k * Float(totals[count * c + ch]) - bx * means[j]
+          }
+        }
+      }
+      // A tensor may appear in several terms: only its first term may overwrite a fresh gradient.
+      var targets: [(UnsafeMutablePointer<Float>, Bool)?] = []
+      for term in terms {
+        if !term.x.requiresGrad {
+          targets.append(nil)
+        } else if targets.contains(where: { $0 != nil && $0!.0 == term.x.grad?.data }) {
+          targets.append((term.x.grad!.data, true))
+        } else {
+          targets.append(term.x.gradientTarget())
+        }
+      }
+      parallel.forEachRange(n) { _, r in
+        for b in r {
+          for ch in 0..<c {
+            let o = (b * c + ch) * hw
+            for t in 0..<count {
+              guard let (gx, accumulate) = targets[t] else { continue }
+              let j = t * c + ch
+              if isBatch[t] {
+                vectorLinear2(
+                  gyp + o, pointers[t] + o, gx + o, hw, a: coefficients[3 * j], b: coefficients[3 * j + 1],
+                  c: coefficients[3 * j + 2], accumulate: accumulate)
+              } else {
+                vectorScaleAdd(gyp + o, gx + o, hw, scale: coefficients[3 * j], accumulate: accumulate)
+              }
+            }
+          }
+        }
+      }
+    }
+    return y
+  }
+}
