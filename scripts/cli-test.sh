@@ -135,4 +135,16 @@ for path in sys.argv[1:]:
     assert not noisy, (path, noisy[:5])
 PY
 pass "--version; a file given as a directory is named; CSV and config numbers have no arithmetic noise"
+# Without --preset the sizes are the demo preset's, as the help says (a bare search once ran C 8 at batch
+# 32 over every training image while calling itself demo).
+expect 0 "$bin" search --headless --dataset synthetic --epochs 1 --steps-per-epoch 1 --threads 2 --runs-dir "$work/bare"
+bare=$(ls -d "$work"/bare/*/ | head -1); bare=${bare%/}
+for line in 'preset = "demo"' 'init_channels = 4' 'batch_size = 24' 'max_per_class = 3000'; do
+  grep -q "^$line$" "$bare/config.toml" || { cat "$bare/config.toml"; fail "a bare search lacks $line"; }
+done
+expect 0 "$bin" train "$bare" --epochs 1 --steps-per-epoch 1 --threads 2
+for line in 'init_channels = 8' 'batch_size = 32' 'layers = 5'; do
+  grep -q "^$line$" "$bare/train/config.toml" || { cat "$bare/train/config.toml"; fail "a bare train lacks $line"; }
+done
+pass "without --preset, search and train take the demo preset's sizes"
 echo "$check passed, 0 failed"

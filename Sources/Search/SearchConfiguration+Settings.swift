@@ -155,7 +155,8 @@ extension SearchConfiguration {
     let configuration: SearchConfiguration
     do {
       configuration = try table.resolve(
-        presetPath: "preset", base: SearchConfiguration(), file: file, flags: flags, isKnownElsewhere: isKnownElsewhere)
+        presetPath: "preset", base: SearchConfiguration(preset: .demo), file: file, flags: flags,
+        isKnownElsewhere: isKnownElsewhere)
     } catch let error as SettingError {
       throw SearchError.invalidSetting(error.message)
     }

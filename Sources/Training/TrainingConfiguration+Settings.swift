@@ -177,7 +177,7 @@ extension TrainingConfiguration {
   /// `--preset` flag, then the file's settings, then the other flags, in order; then validates it. Keys of
   /// `isKnownElsewhere` (the search's, in a pipeline file) are skipped.
   public static func resolve(
-    base: TrainingConfiguration = TrainingConfiguration(), file: (text: String, source: String)? = nil,
+    base: TrainingConfiguration = TrainingConfiguration(preset: .demo), file: (text: String, source: String)? = nil,
     flags: [SettingEntry<TrainingConfiguration>] = [], isKnownElsewhere: (String) -> Bool = { _ in false }
   ) throws -> TrainingConfiguration {
     let configuration: TrainingConfiguration

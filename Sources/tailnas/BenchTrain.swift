@@ -64,6 +64,7 @@ struct BenchTrain: ParsableCommand {
     let drop = DropPath(probability: dropPath, generator: SplitMix64(seed: 2))
     var timing = StepTiming(batch: batch, inputChannels: inputChannels, size: size, heads: heads)
     try timing.measure(steps: steps, tape: tape, weightParameters: network.parameterCount, profile: profile) {
+      tape.profile?.stage = "training step"
       let batch = timing.randomBatch()
       optimizer.zeroGrad()
       let loss = network.loss(
@@ -73,7 +74,6 @@ struct BenchTrain: ParsableCommand {
       if let stepProfile = tape.profile {
         _ = stepProfile.time("gradient clipping") { clipGradientNorm(optimizer.parameters, maxNorm: 5) }
         stepProfile.time("SGD step") { optimizer.step() }
-        stepProfile.stage = "training step"
       } else {
         _ = clipGradientNorm(optimizer.parameters, maxNorm: 5)
         optimizer.step()

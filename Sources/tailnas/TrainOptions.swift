@@ -56,7 +56,7 @@ struct TrainOptions: ParsableArguments {
     } catch let error as SettingError {
       throw ValidationError(error.message)
     }
-    var base = TrainingConfiguration()
+    var base = TrainingConfiguration(preset: .demo)
     do {
       try table.apply(flags.filter { $0.setting.path == "train.preset" }, to: &base)
     } catch let error as SettingError {

@@ -13,6 +13,16 @@ import Testing
     #expect(demo.method == .hls && demo.data.dataset == .fashionMNIST)
   }
 
+  /// Without a preset flag or a preset in the file the sizes are the demo preset's, as the help says (a
+  /// bare `tailnas search` once ran C 8 at batch 32 over the whole data set while calling itself demo).
+  @Test func theDefaultIsTheDemoPreset() throws {
+    let demo = SearchConfiguration(preset: .demo)
+    #expect(try SearchConfiguration.resolve().tomlText() == demo.tomlText())
+    let fromFile = try SearchConfiguration.resolve(file: ("method = \"darts\"\n", "test.toml"))
+    #expect(fromFile.initChannels == demo.initChannels && fromFile.stepsPerEpoch == demo.stepsPerEpoch)
+    #expect(fromFile.method == .darts)
+  }
+
   @Test func methodDefaults() {
     let hls = SearchMethod.hls.defaultSchedules
     #expect(hls.mu == .cosine(from: 1, to: 0))
