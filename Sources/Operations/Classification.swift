@@ -21,6 +21,18 @@ public enum Classification {
     return correct
   }
 
+  /// The training accuracy's count for `batch`: the rows whose argmax is the target; with the two BBN heads,
+  /// whose mixed logits z = mu z_instance + (1 - mu) z_class face both samplers' labels,
+  /// mu * correct(z, y_instance) + (1 - mu) * correct(z, y_class), as BBN's own training accuracy (its
+  /// combiner's `l * acc(output, label_a) + (1 - l) * acc(output, label_b)`). Counting against the instance
+  /// labels alone would fall to chance as mu goes to 0, where z follows the class branch's image.
+  public static func trainingCorrect(_ logits: Tensor, _ batch: Batch, mu: Float) -> Double {
+    let instance = Double(correctCount(logits, batch.targets))
+    guard let classTargets = batch.classTargets else { return instance }
+    let m = Double(mu)
+    return m * instance + (1 - m) * Double(correctCount(logits, classTargets))
+  }
+
   /// The column of the largest logit in `row`, the first on a tie.
   public static func argmax(_ logits: Tensor, row: Int, classes k: Int) -> Int {
     var best = 0

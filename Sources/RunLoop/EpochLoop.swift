@@ -67,7 +67,7 @@ public final class EpochLoop: @unchecked Sendable {
       phase.apply(values)
       var lossSum = 0.0
       var applied = 0
-      var correct = 0
+      var correct = 0.0
       var seen = 0
       for s in 0..<phase.stepsPerEpoch {
         guard handleControls() else { return finish(stopped: true) }
@@ -90,7 +90,7 @@ public final class EpochLoop: @unchecked Sendable {
         seen += outcome.seen
       }
       let train = SplitMetrics(
-        loss: applied > 0 ? lossSum / Double(applied) : .nan, accuracy: seen > 0 ? Double(correct) / Double(seen) : .nan
+        loss: applied > 0 ? lossSum / Double(applied) : .nan, accuracy: seen > 0 ? correct / Double(seen) : .nan
       )
       let report = phase.evaluate(
         epoch: epoch, train: train, values: values, seconds: Date().timeIntervalSince(epochStart))

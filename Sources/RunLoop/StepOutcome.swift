@@ -11,8 +11,9 @@ public struct StepOutcome: Sendable, Equatable {
   /// Two-head networks: CE(z, y_instance) and CE(z, y_class) of the training loss.
   public var instanceLoss: Double?
   public var classLoss: Double?
-  /// Training images whose prediction matched their (instance) label, and how many were seen.
-  public var correct: Int
+  /// Training images whose prediction matched their label, and how many were seen; with two heads the count
+  /// is mu * (matches of the instance labels) + (1 - mu) * (matches of the class labels), as BBN counts it.
+  public var correct: Double
   public var seen: Int
   /// Images processed by the step (both branches, both halves), for the throughput.
   public var images: Int
@@ -22,7 +23,7 @@ public struct StepOutcome: Sendable, Equatable {
   public init(
     trainLoss: Double, validationLoss: Double? = nil, auxiliaryLoss: Double? = nil, instanceLoss: Double? = nil,
     classLoss: Double? = nil,
-    correct: Int, seen: Int, images: Int, failure: String? = nil
+    correct: Double, seen: Int, images: Int, failure: String? = nil
   ) {
     self.trainLoss = trainLoss
     self.validationLoss = validationLoss

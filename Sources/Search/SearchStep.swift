@@ -90,7 +90,7 @@ public final class SearchStep {
       twoHead = evaluation.branchLosses != nil
       return [
         loss, evaluation.branchLosses?.instance ?? 0, evaluation.branchLosses?.class ?? 0,
-        Float(Classification.correctCount(evaluation.logits, slice.targets)),
+        Float(Classification.trainingCorrect(evaluation.logits, slice, mu: mu)),
       ]
     }
     let ranks = Float(replicas.worldSize)
@@ -112,6 +112,6 @@ public final class SearchStep {
     if let profile { profile.time("SGD step") { weightOptimizer.step() } } else { weightOptimizer.step() }
     return StepLosses(
       train: trainLoss, validation: validationLoss, trainInstance: branches?.instance, trainClass: branches?.class,
-      trainCorrect: Int(sums[3]))
+      trainCorrect: Double(sums[3]))
   }
 }

@@ -11,7 +11,7 @@ public struct StepLosses: Sendable, Equatable {
   public var trainInstance: Float?
   public var trainClass: Float?
   /// Training images whose prediction matched the (instance) target.
-  public var trainCorrect: Int
+  public var trainCorrect: Double
   /// Why the step changed no parameter (a loss or gradient norm that is not finite); nil when it applied.
   public var failure: String?
 

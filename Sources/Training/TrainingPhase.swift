@@ -126,7 +126,7 @@ public final class TrainingPhase: RunPhase, @unchecked Sendable {
       parts = (loss.auxiliary != nil, loss.branches != nil)
       return [
         total, loss.main, loss.auxiliary ?? 0, loss.branches?.instance ?? 0, loss.branches?.class ?? 0,
-        Float(Classification.correctCount(loss.logits, slice.targets)),
+        Float(Classification.trainingCorrect(loss.logits, slice, mu: mu)),
       ]
     }
     let ranks = Float(replicas.worldSize)
@@ -145,7 +145,7 @@ public final class TrainingPhase: RunPhase, @unchecked Sendable {
     }
     let total = sums[0] / ranks
     guard total.isFinite else { return failed("training loss is \(StepOutcome.describe(Double(total)))") }
-    outcome.correct = Int(sums[5])
+    outcome.correct = Double(sums[5])
     let norm = clipGradientNorm(optimizer.parameters, maxNorm: Float(configuration.gradientClip))
     guard norm.isFinite else { return failed("the gradient's norm is \(StepOutcome.describe(Double(norm)))") }
     optimizer.step()
