@@ -41,7 +41,24 @@ extension RunningStatistics {
   }
 }
 
+extension RunningStatistics {
+  /// Moves channel `ch` toward a batch's statistics over `count` values, as PyTorch's training mode does:
+  /// running = (1 - momentum) running + momentum stat, with the unbiased variance var * n / (n - 1).
+  func update(channel ch: Int, mean: Float, variance: Float, count n: Int) {
+    self.mean.data[ch] = (1 - momentum) * self.mean.data[ch] + momentum * mean
+    let unbiased = n > 1 ? variance * Float(n) / Float(n - 1) : variance
+    self.variance.data[ch] = (1 - momentum) * self.variance.data[ch] + momentum * unbiased
+  }
+}
+
 extension Tape {
+  /// The mean and biased variance of `count` values from their sums shifted by K = `shift`:
+  /// mean = K + S/n and var = Q/n - (S/n)^2 with S = sum(x - K), Q = sum((x - K)^2), in double precision.
+  static func moments(sum s: Double, squares q: Double, shift: Float, count n: Int) -> (mean: Float, variance: Float) {
+    let shiftedMean = s / Double(n)
+    return (Float(Double(shift) + shiftedMean), Float(max(0, q / Double(n) - shiftedMean * shiftedMean)))
+  }
+
   /// Batch normalisation over N, H, W per channel.
   ///
   /// Training: y = (x - mean_B) / sqrt(var_B + eps) * gamma + beta with the biased batch variance; the
@@ -94,17 +111,9 @@ extension Tape {
       let totals = Self.channelTotals(sums, parts: parts, channels: c)
       if training, let running { running.batchesTracked += 1 }
       for ch in 0..<c {
-        let s = totals[2 * ch]
-        let q = totals[2 * ch + 1]
-        let shiftedMean = s / Double(m)
-        let mean = Float(Double(shifts[ch]) + shiftedMean)
-        let variance = Float(max(0, q / Double(m) - shiftedMean * shiftedMean))
-        if training, let running {
-          let mom = running.momentum
-          running.mean.data[ch] = (1 - mom) * running.mean.data[ch] + mom * mean
-          let unbiased = m > 1 ? variance * Float(m) / Float(m - 1) : variance
-          running.variance.data[ch] = (1 - mom) * running.variance.data[ch] + mom * unbiased
-        }
+        let (mean, variance) = Self.moments(
+          sum: totals[2 * ch], squares: totals[2 * ch + 1], shift: shifts[ch], count: m)
+        if training, let running { running.update(channel: ch, mean: mean, variance: variance, count: m) }
         means[ch] = mean
         invStds[ch] = 1 / (variance + eps).squareRoot()
       }

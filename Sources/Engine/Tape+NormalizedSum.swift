@@ -93,15 +93,9 @@ extension Tape {
         running?.batchesTracked += 1
         for ch in 0..<c {
           let j = t * c + ch
-          let shiftedMean = totals[2 * j] / Double(m)
-          let mean = Float(Double(shifts[j]) + shiftedMean)
-          let variance = Float(max(0, totals[2 * j + 1] / Double(m) - shiftedMean * shiftedMean))
-          if let running {
-            let mom = running.momentum
-            running.mean.data[ch] = (1 - mom) * running.mean.data[ch] + mom * mean
-            let unbiased = m > 1 ? variance * Float(m) / Float(m - 1) : variance
-            running.variance.data[ch] = (1 - mom) * running.variance.data[ch] + mom * unbiased
-          }
+          let (mean, variance) = Self.moments(
+            sum: totals[2 * j], squares: totals[2 * j + 1], shift: shifts[j], count: m)
+          running?.update(channel: ch, mean: mean, variance: variance, count: m)
           means[j] = mean
           invStds[j] = 1 / (variance + eps).squareRoot()
         }
