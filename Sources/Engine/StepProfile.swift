@@ -98,6 +98,15 @@ public final class StepProfile: @unchecked Sendable {
   public static func stopThreadMeasurement() -> ThreadUse { WorkerPool.measurement.stop() }
 }
 
+extension StepProfile? {
+  /// Runs `body`, filed as `op` of the current stage when there is a profile: callers time a piece of work
+  /// outside the tape (an optimizer step) without a branch of their own for the unprofiled case.
+  public func time<R>(_ op: String, _ body: () throws -> R) rethrows -> R {
+    guard let profile = self else { return try body() }
+    return try profile.time(op, body)
+  }
+}
+
 /// The worker pool's counters while a profile measures (otherwise one relaxed load per job).
 final class PoolMeasurement: Sendable {
   private let on = Atomic<Bool>(false)

@@ -71,7 +71,7 @@ public final class SearchStep {
       guard validationLoss.isFinite else {
         return failed("validation loss is \(StepOutcome.describe(Double(validationLoss)))")
       }
-      if let profile { profile.time("Adam step") { architect.optimizer.step() } } else { architect.optimizer.step() }
+      profile.time("Adam step") { architect.optimizer.step() }
     }
     profile?.stage = "weight step"
     let alphas = architect.optimizer.parameters
@@ -100,16 +100,14 @@ public final class SearchStep {
       return failed(
         "training loss is \(StepOutcome.describe(Double(trainLoss)))", train: trainLoss, partial: branches)
     }
-    let norm =
-      profile.map {
-        $0.time("gradient clipping") { clipGradientNorm(weightOptimizer.parameters, maxNorm: gradientClip) }
-      }
-      ?? clipGradientNorm(weightOptimizer.parameters, maxNorm: gradientClip)
+    let norm = profile.time("gradient clipping") {
+      clipGradientNorm(weightOptimizer.parameters, maxNorm: gradientClip)
+    }
     guard norm.isFinite else {
       return failed(
         "the weight gradient's norm is \(StepOutcome.describe(Double(norm)))", train: trainLoss, partial: branches)
     }
-    if let profile { profile.time("SGD step") { weightOptimizer.step() } } else { weightOptimizer.step() }
+    profile.time("SGD step") { weightOptimizer.step() }
     return StepLosses(
       train: trainLoss, validation: validationLoss, trainInstance: branches?.instance, trainClass: branches?.class,
       trainCorrect: Double(sums[3]))

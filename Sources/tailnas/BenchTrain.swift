@@ -71,13 +71,8 @@ struct BenchTrain: ParsableCommand {
         batch, mu: 0.5, classWeights: nil, auxiliaryWeight: 0.4,
         ForwardContext(tape: tape, training: true, dropPath: drop))
       tape.backward(loss.total)
-      if let stepProfile = tape.profile {
-        _ = stepProfile.time("gradient clipping") { clipGradientNorm(optimizer.parameters, maxNorm: 5) }
-        stepProfile.time("SGD step") { optimizer.step() }
-      } else {
-        _ = clipGradientNorm(optimizer.parameters, maxNorm: 5)
-        optimizer.step()
-      }
+      _ = tape.profile.time("gradient clipping") { clipGradientNorm(optimizer.parameters, maxNorm: 5) }
+      tape.profile.time("SGD step") { optimizer.step() }
     }
   }
 }
