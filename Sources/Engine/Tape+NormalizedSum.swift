@@ -66,7 +66,9 @@ extension Tape {
     // Statistics per term and channel: mean m_tc and inverse deviation s_tc (0 and 1 for plain terms).
     var means = [Float](repeating: 0, count: count * c)
     var invStds = [Float](repeating: 1, count: count * c)
-    let batchTerms = terms.indices.filter { terms[$0].isNormalized && (training || terms[$0].running == nil) }
+    // Terms normalised by the batch's statistics (the others by their running ones, or plain).
+    let isBatch = terms.map { $0.isNormalized && (training || $0.running == nil) }
+    let batchTerms = terms.indices.filter { isBatch[$0] }
     if !batchTerms.isEmpty {
       // Shifted one-pass sums by the channel's first value, in double across images (as `batchNorm`).
       var shifts = [Float](repeating: 0, count: count * c)
@@ -101,7 +103,7 @@ extension Tape {
         }
       }
     }
-    for t in terms.indices where terms[t].isNormalized && !batchTerms.contains(t) {
+    for t in terms.indices where terms[t].isNormalized && !isBatch[t] {
       let running = terms[t].running!
       for ch in 0..<c {
         means[t * c + ch] = running.mean.data[ch]
@@ -131,7 +133,6 @@ extension Tape {
       }
     }
     guard grad else { return y }
-    let isBatch = terms.indices.map { batchTerms.contains($0) }
     record(y) { [parallel] in
       guard let gy = y.grad else { return }
       let gyp = UnsafePointer(gy.data)

@@ -24,20 +24,15 @@ public final class DilConv: ReLUFirst, NormalizedOutput {
 
   /// BN(W_p (w_d (*) relu(x))), the ReLU and both convolutions in one op (`Tape.separableConv`).
   public func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor {
-    convolved(x, rectify: true, context)
+    normalized(x, rectified: false, context)
   }
 
   public func activated(_ r: Tensor, _ context: ForwardContext) -> Tensor {
-    convolved(r, rectify: false, context)
-  }
-
-  private func convolved(_ x: Tensor, rectify: Bool, _ context: ForwardContext) -> Tensor {
-    let (z, bn) = unnormalized(x, rectified: !rectify, context)
-    return bn(z, context)
+    normalized(r, rectified: true, context)
   }
 
   /// W_p (w_d (*) relu(x)) and the BN that follows it.
-  public func unnormalized(_ x: Tensor, rectified: Bool, _ context: ForwardContext) -> (Tensor, BatchNorm) {
+  public func unnormalized(_ x: Tensor, rectified: Bool, _ context: ForwardContext) -> (Tensor, BatchNorm?) {
     let z = context.tape.separableConv(
       x, depthwise: depthwise, pointwise: pointwise, stride: stride, padding: padding, dilation: dilation,
       rectify: !rectified)

@@ -18,20 +18,16 @@ public final class FactorizedReduce: ReLUFirst, NormalizedOutput {
 
   /// The ReLU is taken in the convolutions' read of x (relu commutes with the slice).
   public func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor {
-    reduced(x, rectify: true, context)
+    normalized(x, rectified: false, context)
   }
 
   public func activated(_ r: Tensor, _ context: ForwardContext) -> Tensor {
-    reduced(r, rectify: false, context)
+    normalized(r, rectified: true, context)
   }
 
-  /// Both strided halves in one op (`Tape.factorizedReduce`), which reads each plane of x once.
-  private func reduced(_ x: Tensor, rectify: Bool, _ context: ForwardContext) -> Tensor {
-    bn(context.tape.factorizedReduce(x, conv1, conv2, rectify: rectify), context)
-  }
-
-  /// Both strided halves before the BN, and the BN.
-  public func unnormalized(_ x: Tensor, rectified: Bool, _ context: ForwardContext) -> (Tensor, BatchNorm) {
+  /// Both strided halves in one op (`Tape.factorizedReduce`), which reads each plane of x once, before the
+  /// BN; and the BN.
+  public func unnormalized(_ x: Tensor, rectified: Bool, _ context: ForwardContext) -> (Tensor, BatchNorm?) {
     (context.tape.factorizedReduce(x, conv1, conv2, rectify: !rectified), bn)
   }
 

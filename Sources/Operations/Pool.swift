@@ -2,7 +2,7 @@ import Engine
 
 /// Max or average 3x3 pooling with padding 1 (average excludes padding, `count_include_pad=False`). In the
 /// search set a batch norm without affine parameters follows (MixedOp's `Sequential(pool, BN)`: `1.`).
-public final class Pool: Layer {
+public final class Pool: NormalizedOutput {
   public let stride: Int
   public let isMax: Bool
   /// The search set's batch norm after the pool.
@@ -15,8 +15,7 @@ public final class Pool: Layer {
   }
 
   public func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor {
-    let (pooled, normalization) = unnormalized(x, context)
-    return normalization.map { $0(pooled, context) } ?? pooled
+    normalized(x, rectified: false, context)
   }
 
   public func collectParameters(prefix: String, into list: inout [NamedTensor]) {}
@@ -27,8 +26,9 @@ public final class Pool: Layer {
 }
 
 extension Pool {
-  /// The pool and the search set's batch norm after it (nil in the evaluation set).
-  public func unnormalized(_ x: Tensor, _ context: ForwardContext) -> (Tensor, BatchNorm?) {
+  /// The pool and the search set's batch norm after it (nil in the evaluation set); a pool does not
+  /// rectify, so `rectified` changes nothing.
+  public func unnormalized(_ x: Tensor, rectified: Bool, _ context: ForwardContext) -> (Tensor, BatchNorm?) {
     let tape = context.tape
     return (isMax ? tape.maxPool(x, stride: stride) : tape.averagePool(x, stride: stride), normalization)
   }

@@ -25,7 +25,7 @@ public final class SepConv: ReLUFirst, NormalizedOutput {
   }
 
   /// Both halves but the second half's BN, and that BN.
-  public func unnormalized(_ x: Tensor, rectified: Bool, _ context: ForwardContext) -> (Tensor, BatchNorm) {
+  public func unnormalized(_ x: Tensor, rectified: Bool, _ context: ForwardContext) -> (Tensor, BatchNorm?) {
     second.unnormalized(rectified ? first.activated(x, context) : first(x, context), rectified: false, context)
   }
 

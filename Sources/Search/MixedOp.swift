@@ -38,8 +38,6 @@ public final class MixedOp: NamedModule {
         } else {
           (y, norm) = layer.unnormalized(x, rectified: false, context)
         }
-      } else if let pool = layer as? Pool {
-        (y, norm) = pool.unnormalized(x, context)
       } else if let layer = layer as? ReLUFirst {
         let r = rectified ?? context.tape.relu(x)
         rectified = r
