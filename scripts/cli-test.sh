@@ -4,6 +4,7 @@
 # input with the documented exit codes (64 usage, 65 bad data, 66 missing input).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export PYTHONPATH="$PWD/scripts${PYTHONPATH:+:$PYTHONPATH}"  # runfiles.py for the inline Python
 bin="$PWD/.build/release/tailnas"
 [ -x "$bin" ] || { echo "cli-test: build the release binary first"; exit 1; }
 work=$(mktemp -d)
@@ -102,16 +103,10 @@ set +e; wait $pid; rc=$?; set -e
 [ "$rc" = 3 ] || { cat "$work/stopped.log"; fail "a stopped training exited $rc, expected 3"; }
 expect 0 "$bin" resume "$stopped" --headless
 python3 - "$through/events.jsonl" "$stopped/events.jsonl" <<'PY' || fail "the resumed training differs"
-import json, sys
+import sys
+from runfiles import by_epoch, epoch_reports
 def epochs(path):
-    out = {}
-    for line in open(path):
-        if line.strip():
-            e = json.loads(line)["event"]
-            if e["type"] == "epoch":
-                e["data"].pop("seconds")
-                out[e["data"]["epoch"]] = e["data"]
-    return out
+    return by_epoch(epoch_reports(path))
 a, b = epochs(sys.argv[1]), epochs(sys.argv[2])
 assert sorted(a) == sorted(b) == [0, 1, 2], (sorted(a), sorted(b))
 assert a == b, "epoch metrics differ"

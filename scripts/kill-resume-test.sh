@@ -4,6 +4,7 @@
 # the same for a training (`tailnas train`): every weight, running statistic and epoch metric.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export PYTHONPATH="$PWD/scripts${PYTHONPATH:+:$PYTHONPATH}"  # runfiles.py for the inline Python
 bin="$PWD/.build/release/tailnas"
 [ -x "$bin" ] || { echo "kill-resume-test: build the release binary first"; exit 1; }
 work=$(mktemp -d)
@@ -30,29 +31,13 @@ grep -q "resuming" "$work/resume.log" || { cat "$work/resume.log"; echo "FAILED:
 echo "ok 2 - tailnas resume continued the run"
 
 python3 - "$work"/whole/*/events.jsonl "$run/events.jsonl" "$work"/whole/*/checkpoints "$run/checkpoints" <<'PY'
-import json, struct, sys, glob
+import sys
+from runfiles import by_epoch, epoch_reports, newest_checkpoint, safetensors
 def epochs(path):
-    out = {}
-    for line in open(path):
-        line = line.strip()
-        if not line:
-            continue
-        try:
-            e = json.loads(line)["event"]
-        except json.JSONDecodeError:
-            continue  # a torn last line from the kill
-        if e["type"] == "epoch":
-            report = e["data"]
-            report.pop("seconds")
-            out[report["epoch"]] = report
-    return out
+    return by_epoch(epoch_reports(path, torn_lines=True))  # a torn last line from the kill
 def alphas(directory):
-    path = sorted(glob.glob(directory + "/epoch-*.safetensors"))[-1]
-    data = open(path, "rb").read()
-    n = struct.unpack("<Q", data[:8])[0]
-    header = json.loads(data[8:8 + n])
-    return {k: data[8 + n + v["data_offsets"][0]: 8 + n + v["data_offsets"][1]]
-            for k, v in header.items() if k.startswith("alphas_")}
+    tensors, _ = safetensors(newest_checkpoint(directory))
+    return {k: v for k, v in tensors.items() if k.startswith("alphas_")}
 a, b = epochs(sys.argv[1]), epochs(sys.argv[2])
 assert sorted(a) == sorted(b) == [0, 1, 2, 3], (sorted(a), sorted(b))
 for k in a:
@@ -86,25 +71,12 @@ echo "ok 4 - killed the training with kill -9 after epoch 1"
 grep -q "resuming" "$work/train-resume.log" || { cat "$work/train-resume.log"; echo "FAILED: no resume"; exit 1; }
 python3 - "$search/train/events.jsonl" "$search/train-2/events.jsonl" "$search/train/checkpoints" \
   "$search/train-2/checkpoints" <<'PY'
-import json, struct, sys, glob
+import sys
+from runfiles import by_epoch, epoch_reports, newest_checkpoint, safetensors
 def epochs(path):
-    out = {}
-    for line in open(path):
-        try:
-            e = json.loads(line)["event"]
-        except json.JSONDecodeError:
-            continue  # a torn last line from the kill
-        if e["type"] == "epoch":
-            e["data"].pop("seconds")
-            out[e["data"]["epoch"]] = e["data"]
-    return out
+    return by_epoch(epoch_reports(path, torn_lines=True))  # a torn last line from the kill
 def tensors(directory):
-    path = sorted(glob.glob(directory + "/epoch-*.safetensors"))[-1]
-    data = open(path, "rb").read()
-    n = struct.unpack("<Q", data[:8])[0]
-    header = json.loads(data[8:8 + n])
-    return {k: data[8 + n + v["data_offsets"][0]: 8 + n + v["data_offsets"][1]]
-            for k, v in header.items() if k != "__metadata__"}
+    return safetensors(newest_checkpoint(directory))[0]
 a, b = epochs(sys.argv[1]), epochs(sys.argv[2])
 assert sorted(a) == sorted(b) == [0, 1, 2], (sorted(a), sorted(b))
 assert a == b, "epoch metrics differ"

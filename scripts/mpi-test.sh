@@ -7,6 +7,7 @@
 # Skipped when Open MPI is not installed (`make` installs it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export PYTHONPATH="$PWD/scripts${PYTHONPATH:+:$PYTHONPATH}"  # runfiles.py for the inline Python
 command -v mpirun > /dev/null && pkg-config --exists ompi-c || { echo "mpi-test: skipped (no Open MPI)"; exit 0; }
 read -r -a arch <<< "${TAILNAS_ARCH_FLAGS:-}"
 TAILNAS_MPI=1 swift build -c release "${arch[@]}" --scratch-path .build/mpi --product tailnas > /dev/null
@@ -23,23 +24,14 @@ fail() { echo "mpi-test: FAILED: $1"; exit 1; }
 # checkpoints and per-epoch checksums, and every rank of A had the same checksums.
 same() {
   python3 - "$@" <<'PY'
-import glob, json, re, struct, sys
+import glob, re, sys
+from runfiles import epoch_reports, newest_checkpoint, safetensors
 def run(directory):
     return sorted(glob.glob(directory + "/*/events.jsonl"))[0].rsplit("/", 1)[0]
 def epochs(path):
-    out = []
-    for line in open(path + "/events.jsonl"):
-        e = json.loads(line)["event"]
-        if e["type"] == "epoch":
-            e["data"].pop("seconds")
-            out.append(e["data"])
-    return out
+    return epoch_reports(path + "/events.jsonl")
 def tensors(path):
-    data = open(sorted(glob.glob(path + "/checkpoints/epoch-*.safetensors"))[-1], "rb").read()
-    n = struct.unpack("<Q", data[:8])[0]
-    header = json.loads(data[8:8 + n])
-    meta = header.pop("__metadata__")
-    return {k: data[8 + n + v["data_offsets"][0]: 8 + n + v["data_offsets"][1]] for k, v in header.items()}, meta
+    return safetensors(newest_checkpoint(path + "/checkpoints"))
 def checksums(log):
     rows = {}
     for line in open(log):
@@ -117,18 +109,10 @@ cp -r "$run" "$work/copy"
 "${mpi[@]}" "$bin" resume "$run" --headless > "$work/k-resume.log" 2>&1 || { cat "$work/k-resume.log"; fail "resume"; }
 grep -q "resuming" "$work/k-resume.log" || fail "resume did not say so"
 python3 - "$work"/s-mpi/*/ "$run" <<'PY'
-import json, sys
+import sys
+from runfiles import by_epoch, epoch_reports
 def epochs(path):
-    out = {}
-    for line in open(path + "/events.jsonl"):
-        try:
-            e = json.loads(line)["event"]
-        except json.JSONDecodeError:
-            continue  # a torn last line from the kill
-        if e["type"] == "epoch":
-            e["data"].pop("seconds")
-            out[e["data"]["epoch"]] = e["data"]
-    return out
+    return by_epoch(epoch_reports(path + "/events.jsonl", torn_lines=True))  # a torn last line from the kill
 a, b = epochs(sys.argv[1]), epochs(sys.argv[2])
 assert sorted(a) == sorted(b) == [0, 1, 2], (sorted(a), sorted(b))
 assert all(a[k] == b[k] for k in a), "the resumed run differs from the uninterrupted one"
