@@ -95,7 +95,9 @@ public final class EpochLoop: @unchecked Sendable {
       let report = phase.evaluate(
         epoch: epoch, train: train, values: values, seconds: Date().timeIntervalSince(epochStart))
       send(.epoch(report))
-      if let reason = replication?.checkInStep(epoch: epoch) { return fail(reason) }
+      if let reason = replication?.checkInStep(epoch: epoch, checksums: phase.parameterChecksums) {
+        return fail(reason)
+      }
       lastReport = report
       if report.test.accuracy > bestAccuracy {
         bestAccuracy = report.test.accuracy

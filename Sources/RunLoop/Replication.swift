@@ -14,8 +14,6 @@ public final class Replication: @unchecked Sendable {
   public let communicator: Communicator
   /// Rank 0's announcement of the loop (what the other ranks need to build its phase); empty elsewhere.
   let announcement: [UInt8]
-  /// The checksums of this rank's parameters (weights, then alphas when searched).
-  let checksums: () -> [UInt64]
   /// Where rank 0 reports each epoch's checksums, if anywhere.
   let report: ((String) -> Void)?
   /// Whether rank 0 has ended the run (another rank saw the end while waiting for controls).
@@ -30,12 +28,10 @@ public final class Replication: @unchecked Sendable {
   }
 
   public init(
-    communicator: Communicator, announcement: [UInt8] = [], checksums: @escaping () -> [UInt64],
-    report: ((String) -> Void)? = nil
+    communicator: Communicator, announcement: [UInt8] = [], report: ((String) -> Void)? = nil
   ) {
     self.communicator = communicator
     self.announcement = announcement
-    self.checksums = checksums
     self.report = report
   }
 
@@ -86,10 +82,10 @@ public final class Replication: @unchecked Sendable {
     return (try? JSONDecoder().decode([ControlCommand].self, from: Data(received))) ?? [.stop]
   }
 
-  /// At the end of epoch `epoch` (from 0): every rank's checksums, reported by rank 0; the reason to fail
-  /// when they differ.
-  func checkInStep(epoch: Int) -> String? {
-    let all = communicator.allgather(checksums())
+  /// At the end of epoch `epoch` (from 0): every rank's `checksums` of its parameters (the phase's
+  /// `parameterChecksums`), reported by rank 0; the reason to fail when they differ.
+  func checkInStep(epoch: Int, checksums: [UInt64]) -> String? {
+    let all = communicator.allgather(checksums)
     let lines = all.enumerated().map { rank, words in
       "rank \(rank) " + words.map { String($0, radix: 16) }.joined(separator: " ")
     }

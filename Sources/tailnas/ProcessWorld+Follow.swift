@@ -45,7 +45,7 @@ extension ProcessWorld {
     let loop = EpochLoop(
       phase: phase, schedules: schedules, sink: FanOutSink([]), controls: ControlQueue(),
       nanPolicy: announcement.nanPolicy)
-    loop.replication = Replication(communicator: communicator, checksums: { phase.parameterChecksums })
+    loop.replication = Replication(communicator: communicator)
     return loop
   }
 }

@@ -61,13 +61,11 @@ final class ProcessWorld: Sendable {
 
   /// The replication of the loop `announcement` describes, which rank 0 leads; nil when the run is on one
   /// rank.
-  func replication(
-    of announcement: LoopAnnouncement, checksums: @escaping () -> [UInt64], watching: Watching
-  ) -> Replication? {
+  func replication(of announcement: LoopAnnouncement, watching: Watching) -> Replication? {
     guard isReplicated else { return nil }
     let bytes = [UInt8]((try? JSONEncoder().encode(announcement)) ?? Data())
     return Replication(
-      communicator: communicator, announcement: bytes, checksums: checksums,
+      communicator: communicator, announcement: bytes,
       report: watching == .headless ? { printError("tailnas: \($0)") } : nil)
   }
 

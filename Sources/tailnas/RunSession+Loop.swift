@@ -30,7 +30,7 @@ extension RunSession {
     loop.replication = world.replication(
       of: LoopAnnouncement(
         kind: plan.kind, runID: run.id, configuration: plan.configurationText, nanPolicy: loop.nanPolicy),
-      checksums: { phase.parameterChecksums }, watching: watching)
+      watching: watching)
     if let (bytes, path) = checkpoint {
       world.checkWorldSize(ofCheckpoint: bytes)
       do {

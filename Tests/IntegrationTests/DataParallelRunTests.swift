@@ -50,38 +50,38 @@ import Testing
     ScheduleEdit(target: .weightLearningRate, curve: .cosine(from: 0.04, to: 0.002)))
 
   /// Runs `makePhase(parallelism)` in one process emulating two ranks.
-  static func emulated(_ makePhase: (DataParallelism) throws -> (RunPhase, () -> [UInt64])) throws -> Ending {
-    let (phase, checksums) = try makePhase(DataParallelism(emulating: 2))
+  static func emulated(_ makePhase: (DataParallelism) throws -> RunPhase) throws -> Ending {
+    let phase = try makePhase(DataParallelism(emulating: 2))
     let sink = InMemoryEventSink()
     let controls = ControlQueue()
     controls.send(edit)
     let loop = EpochLoop(
       phase: phase, schedules: schedules(of: phase), sink: sink, controls: controls, nanPolicy: .stop)
     #expect(loop.run() == .finished)
-    return Ending(reports: reports(sink), checksums: [checksums()])
+    return Ending(reports: reports(sink), checksums: [phase.parameterChecksums])
   }
 
   /// Runs two ranks of `makePhase` on two threads; rank 1 starts with other alphas and weights and a
   /// stop in its own queue, which must not matter: it takes rank 0's state and rank 0's controls.
   static func threaded(
-    _ makePhase: (DataParallelism) throws -> (RunPhase, () -> [UInt64]), scramble: (RunPhase) -> Void
+    _ makePhase: (DataParallelism) throws -> RunPhase, scramble: (RunPhase) -> Void
   ) throws -> Ending {
     let world = ThreadedWorld(size: 2)
     let sink = InMemoryEventSink()
     var loops: [EpochLoop] = []
-    var checksums: [() -> [UInt64]] = []
+    var phases: [RunPhase] = []
     for rank in 0..<2 {
       let communicator = world.communicator(rank: rank)
-      let (phase, sum) = try makePhase(DataParallelism(communicator: communicator))
+      let phase = try makePhase(DataParallelism(communicator: communicator))
       let controls = ControlQueue()
       controls.send(rank == 0 ? edit : .stop)
       if rank == 1 { scramble(phase) }
       let loop = EpochLoop(
         phase: phase, schedules: schedules(of: phase), sink: rank == 0 ? sink : FanOutSink([]), controls: controls,
         nanPolicy: .stop)
-      loop.replication = Replication(communicator: communicator, checksums: sum)
+      loop.replication = Replication(communicator: communicator)
       loops.append(loop)
-      checksums.append(sum)
+      phases.append(phase)
     }
     // Rank 1 first takes rank 0's announcement of the loop, as a follower process does before building it.
     let outcomes = RankThreads.run(
@@ -94,7 +94,7 @@ import Testing
         }
       })
     #expect(outcomes == [.finished, .finished])
-    return Ending(reports: reports(sink), checksums: checksums.map { $0() })
+    return Ending(reports: reports(sink), checksums: phases.map(\.parameterChecksums))
   }
 
   static func schedules(of phase: RunPhase) -> Schedules {
@@ -104,10 +104,9 @@ import Testing
   @Test(arguments: [ArchitectureOrder.first, .second])
   func twoThreadedRanksSearchAsTheEmulationDoes(_ order: ArchitectureOrder) throws {
     let c = Self.search(order)
-    let make = { (parallelism: DataParallelism) throws -> (RunPhase, () -> [UInt64]) in
-      let phase = try SearchPhase(
+    let make = { (parallelism: DataParallelism) throws -> RunPhase in
+      try SearchPhase(
         configuration: c, runID: "dp", train: Self.data.train, test: Self.data.test, parallelism: parallelism)
-      return (phase, { phase.parameterChecksums })
     }
     let emulated = try Self.emulated(make)
     let threaded = try Self.threaded(make) { phase in
@@ -122,10 +121,8 @@ import Testing
   @Test func twoThreadedRanksTrainAsTheEmulationDoes() throws {
     let c = Self.training()
     let data = TrainingRunTests.data
-    let make = { (parallelism: DataParallelism) throws -> (RunPhase, () -> [UInt64]) in
-      let phase = try TrainingPhase(
-        configuration: c, runID: "dp", train: data.train, test: data.test, parallelism: parallelism)
-      return (phase, { phase.parameterChecksums })
+    let make = { (parallelism: DataParallelism) throws -> RunPhase in
+      try TrainingPhase(configuration: c, runID: "dp", train: data.train, test: data.test, parallelism: parallelism)
     }
     let emulated = try Self.emulated(make)
     let threaded = try Self.threaded(make) { phase in

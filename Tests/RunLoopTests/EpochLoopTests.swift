@@ -14,6 +14,8 @@ final class CountingPhase: RunPhase, @unchecked Sendable {
   /// Global steps (counted by this phase) whose loss is NaN.
   var nanSteps: Set<Int> = []
   var parameter = 0.0
+  /// Added to the parameter at every step besides the learning rate: a rank that computes differently.
+  var drift = 0.0
   var learningRate = 0.0
   var stepsTaken = 0
   var appliedValues: [ScheduleValues] = []
@@ -35,7 +37,7 @@ final class CountingPhase: RunPhase, @unchecked Sendable {
     if nanSteps.contains(stepsTaken) {
       return StepOutcome(trainLoss: .nan, correct: 0, seen: 4, images: 4, failure: "training loss is NaN")
     }
-    parameter += learningRate
+    parameter += learningRate + drift
     return StepOutcome(trainLoss: 1 / (1 + parameter), correct: 3, seen: 4, images: 4)
   }
 

@@ -21,8 +21,7 @@ import Testing
       let loop = EpochLoop(
         phase: phase, schedules: EpochLoopTests.schedules, sink: rank == 0 ? sink : FanOutSink([]),
         controls: rank == 0 ? controls : own, nanPolicy: .pause)
-      loop.replication = Replication(
-        communicator: world.communicator(rank: rank), checksums: { [phase.parameter.bitPattern] })
+      loop.replication = Replication(communicator: world.communicator(rank: rank))
       loops.append(loop)
       phases.append(phase)
     }
@@ -68,6 +67,21 @@ import Testing
     #expect(phases.map(\.learningRate) == [0.5, 0.5])
     #expect(phases[0].parameter == phases[1].parameter)
     #expect(abs(phases[0].parameter - (0.1 + 4 * 0.5)) < 1e-12)
+  }
+
+  /// Ranks whose parameters part are caught at the end of the first epoch, on every rank, by their checksums.
+  @Test func ranksOutOfStepFailAfterTheEpoch() {
+    let (loops, phases) = Self.ranks(controls: ControlQueue(), sink: InMemoryEventSink(), nanStep: nil)
+    phases[1].drift = 0.25
+    let outcomes = Self.start(loops)()
+    #expect(phases.map(\.stepsTaken) == [3, 3], "both stop after the first epoch's three steps")
+    for outcome in outcomes {
+      guard case .failed(let reason) = outcome else {
+        Issue.record("expected a failure, got \(outcome)")
+        continue
+      }
+      #expect(reason.hasPrefix("the ranks' parameters differ after epoch 1 (rank 0 "), "\(reason)")
+    }
   }
 
   @Test func aStopOnRankZeroStopsEveryRank() {
