@@ -47,15 +47,8 @@ struct StepTiming {
     for _ in 0..<steps { step() }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     let images = steps * batch * (heads == 2 ? 2 : 1)
-    defer {
-      if let stepProfile = tape.profile {
-        let report = ProfileReport(
-          profile: stepProfile, threads: StepProfile.stopThreadMeasurement(), steps: steps, threadCount: threads,
-          wallSeconds: seconds, images: images)
-        tape.profile = nil
-        print(report.text())
-      }
-    }
+    // The pool's counters cover the timed steps and nothing after them.
+    let threadUse = tape.profile == nil ? nil : StepProfile.stopThreadMeasurement()
     let result: [String: Any] = [
       "weight_params": weightParameters,
       "steps": steps,
@@ -66,5 +59,12 @@ struct StepTiming {
     ]
     let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
     print(String(decoding: data, as: UTF8.self))
+    if let stepProfile = tape.profile, let threadUse {
+      tape.profile = nil
+      let report = ProfileReport(
+        profile: stepProfile, threads: threadUse, steps: steps, threadCount: threads, wallSeconds: seconds,
+        images: images)
+      print(report.text())
+    }
   }
 }
