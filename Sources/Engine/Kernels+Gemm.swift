@@ -9,6 +9,10 @@ func smallGemm(
   _ c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
 ) {
   let lanes = WideVector.scalarCount
+  if n < 8 && k >= lanes {
+    smallGemmNarrow(m: m, n: n, k: k, a, lda: lda, b, ldb: ldb, c, ldc: ldc, accumulate: accumulate)
+    return
+  }
   var i = 0
   while i + 4 <= m {
     let a0 = a + i * lda
@@ -98,6 +102,21 @@ func smallGemm(
   }
 }
 
+/// `smallGemm` for fewer than eight columns (a 1x1 convolution on 2x2 planes, the auxiliary head's):
+/// no vector of columns fits, so B is transposed into a [n, k] scratch and each C entry is a dot product
+/// of two contiguous rows of length k, `smallGemmTransposedB`'s form (C = A (B^T)^T).
+private func smallGemmNarrow(
+  m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
+  _ c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+) {
+  withUnsafeTemporaryAllocation(of: Float.self, capacity: n * k) { buffer in
+    let bt = buffer.baseAddress!
+    for p in 0..<k { for j in 0..<n { bt[j * k + p] = b[p * ldb + j] } }
+    if !accumulate { for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) } }
+    smallGemmTransposedB(m: m, n: n, k: k, a, lda: lda, bt, ldb: k, c, ldc: ldc)
+  }
+}
+
 /// The leftover rows or columns of `smallGemm`, one row at a time, eight columns per vector.
 private func smallGemmEdge(
   rows: Range<Int>, columns: Range<Int>, k: Int, _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>,
@@ -151,6 +170,12 @@ func smallGemmTransposedB(
   _ b: UnsafePointer<Float>, ldb: Int, bImageStride: Int = 0, _ c: UnsafeMutablePointer<Float>, ldc: Int
 ) {
   let lanes = WideVector.scalarCount
+  if k < lanes && n >= 2 * lanes {
+    smallGemmTransposedBShort(
+      m: m, n: n, k: k, images: images, a, lda: lda, aImageStride: aImageStride, b, ldb: ldb,
+      bImageStride: bImageStride, c, ldc: ldc)
+    return
+  }
   let vectorEnd = k / lanes * lanes
   var i = 0
   while i + 4 <= m {
@@ -238,6 +263,24 @@ func smallGemmTransposedB(
       for image in 0..<images {
         c[r * ldc + col] += vectorDot(a + image * aImageStride + r * lda, b + image * bImageStride + col * ldb, k)
       }
+    }
+  }
+}
+
+/// `smallGemmTransposedB` for rows shorter than a vector (the weight gradient of a 1x1 convolution on
+/// 2x2 planes): each image's B_b [n, k] is transposed into a [k, n] scratch and C += A_b (B_b^T) runs as
+/// `smallGemm`, whose vectors then span C's columns instead of a few products per entry.
+private func smallGemmTransposedBShort(
+  m: Int, n: Int, k: Int, images: Int, _ a: UnsafePointer<Float>, lda: Int, aImageStride: Int,
+  _ b: UnsafePointer<Float>, ldb: Int, bImageStride: Int, _ c: UnsafeMutablePointer<Float>, ldc: Int
+) {
+  withUnsafeTemporaryAllocation(of: Float.self, capacity: n * k) { buffer in
+    let bt = buffer.baseAddress!
+    for image in 0..<images {
+      let bb = b + image * bImageStride
+      for j in 0..<n { for p in 0..<k { bt[p * n + j] = bb[j * ldb + p] } }
+      smallGemm(
+        m: m, n: n, k: k, a + image * aImageStride, lda: lda, bt, ldb: n, c, ldc: ldc, accumulate: true)
     }
   }
 }

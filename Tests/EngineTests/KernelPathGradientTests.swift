@@ -60,6 +60,30 @@ import Testing
     Check.check([x, w], samples: 48) { tape, t in tape.conv2d(t[0], weight: t[1], stride: stride) }
   }
 
+  /// 1x1 convolutions on planes narrower than a vector (the auxiliary head's 2x2, a 1x3 plane): the
+  /// products take the transposed paths, forward against a plain triple loop and gradients against
+  /// finite differences, over several images on two threads.
+  @Test(arguments: [([5, 20, 2, 2], 9), ([3, 17, 1, 3], 33), ([4, 32, 2, 2], 40)])
+  func pointwiseOnNarrowPlanes(shape: [Int], outputs: Int) {
+    var g = SplitMix64(seed: UInt64(148 + shape[1] + outputs))
+    let x = Check.random(shape, &g)
+    let w = Check.random([outputs, shape[1], 1, 1], &g)
+    let (n, cin, hw) = (shape[0], shape[1], shape[2] * shape[3])
+    let y = Tape(threads: 2).conv2d(x, weight: w)
+    var largest: Float = 0
+    for b in 0..<n {
+      for o in 0..<outputs {
+        for s in 0..<hw {
+          var expected: Float = 0
+          for i in 0..<cin { expected += w[o * cin + i] * x[(b * cin + i) * hw + s] }
+          largest = max(largest, abs(y[(b * outputs + o) * hw + s] - expected))
+        }
+      }
+    }
+    #expect(largest < 1e-4)
+    Check.check([x, w], samples: 48) { tape, t in tape.conv2d(t[0], weight: t[1]) }
+  }
+
   @Test func batchNormAndReLUOnWidePlanes() {
     var g = SplitMix64(seed: 150)
     let x = Check.random([2, 3, 3, 29], &g)
