@@ -54,14 +54,28 @@ func preparePlane(
     }
     return
   }
+  // Sixteen values at a time: with x0 even, the values x0 + 2i + e (e = 0 the even lanes, e = 1 the odd
+  // lanes) sit at padded columns x0 + p + e + 2i, which all have the parity of p + e and follow each other
+  // in their half of the row from (x0 + p + e) / 2 on: two contiguous stores of eight.
   let even = (wp + 1) / 2
+  let evenLanes = (p & 1) * even + p / 2
+  let oddLanes = ((p + 1) & 1) * even + (p + 1) / 2
   for i in 0..<h {
     let row = dst + (i + p) * wp
     let s = src + i * w
-    for x in 0..<w {
+    var x = 0
+    while x + 16 <= w {
+      var v = UnsafeRawPointer(s + x).loadUnaligned(as: SIMD16<Float>.self)
+      if rectify { v.replace(with: 0, where: v .< 0) }
+      store8(v.evenHalf, row + evenLanes + x / 2)
+      store8(v.oddHalf, row + oddLanes + x / 2)
+      x += 16
+    }
+    while x < w {
       let pc = x + p
       let v = s[x]
       row[(pc & 1) * even + (pc >> 1)] = rectify && v < 0 ? 0 : v
+      x += 1
     }
   }
 }
