@@ -115,6 +115,38 @@ func depthwiseCorrelate(
         plane + done, layout: t, kernel: 3, filter: f, output: out + done, outPitch: outPitch, oh: oh, ow: ow - done,
         accumulate: accumulate)
     }
+  case 5 where t.rowStep == 1 && t.tapRows == 1 && oh >= 2:
+    // Pairs of rows over whole wide vectors, then whole 8-lane vectors (as the 3 x 3 case); the columns
+    // they leave and an odd last row by the general loops.
+    let rows = oh / 2 * 2
+    var done =
+      accumulate
+      ? depthwiseCorrelate5TwoRows(
+        plane, layout: t, filter: f, output: out, outPitch: outPitch, rows: rows, ow: ow, from: 0, add: true,
+        as: WideVector.self)
+      : depthwiseCorrelate5TwoRows(
+        plane, layout: t, filter: f, output: out, outPitch: outPitch, rows: rows, ow: ow, from: 0, add: false,
+        as: WideVector.self)
+    if WideVector.scalarCount > 8, done + 8 <= ow {
+      done =
+        accumulate
+        ? depthwiseCorrelate5TwoRows(
+          plane, layout: t, filter: f, output: out, outPitch: outPitch, rows: rows, ow: ow, from: done, add: true,
+          as: SIMD8<Float>.self)
+        : depthwiseCorrelate5TwoRows(
+          plane, layout: t, filter: f, output: out, outPitch: outPitch, rows: rows, ow: ow, from: done, add: false,
+          as: SIMD8<Float>.self)
+    }
+    if done < ow {
+      depthwiseCorrelateRows(
+        plane + done, layout: t, kernel: 5, filter: f, output: out + done, outPitch: outPitch, oh: rows,
+        ow: ow - done, accumulate: accumulate)
+    }
+    if rows < oh {
+      depthwiseCorrelateRows(
+        plane + rows * t.pitch, layout: t, kernel: 5, filter: f, output: out + rows * outPitch, outPitch: outPitch,
+        oh: 1, ow: ow, accumulate: accumulate)
+    }
   case 5:
     depthwiseCorrelateRows(
       plane, layout: t, kernel: 5, filter: f, output: out, outPitch: outPitch, oh: oh, ow: ow, accumulate: accumulate)

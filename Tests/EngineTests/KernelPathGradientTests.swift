@@ -18,13 +18,18 @@ import Testing
     }
   }
 
-  @Test func depthwiseGradientAccumulates() {
-    var g = SplitMix64(seed: 120)
-    let x = Check.random([2, 3, 6, 19], &g)
-    let w = Check.random([3, 1, 3, 3], &g)
-    Check.check([x, w]) { tape, t in
-      let a = tape.conv2d(t[0], weight: t[1], padding: 1, groups: 3)
-      let b = tape.conv2d(t[0], weight: t[1], padding: 2, dilation: 2, groups: 3)
+  /// An input read by two depthwise convolutions, so the second input gradient adds to the first: 3 x 3
+  /// on 19 columns, and 5 x 5 on 37 columns and 7 rows (the two-row kernel's wide and 8-lane vectors, its
+  /// scalar columns and an odd last row).
+  @Test(arguments: [(3, [2, 3, 6, 19]), (5, [2, 3, 7, 37])])
+  func depthwiseGradientAccumulates(kernel: Int, shape: [Int]) {
+    var g = SplitMix64(seed: UInt64(115 + kernel))
+    let x = Check.random(shape, &g)
+    let w = Check.random([3, 1, kernel, kernel], &g)
+    let half = kernel / 2
+    Check.check([x, w], samples: 48) { tape, t in
+      let a = tape.conv2d(t[0], weight: t[1], padding: half, groups: 3)
+      let b = tape.conv2d(t[0], weight: t[1], padding: 2 * half, dilation: 2, groups: 3)
       return tape.concatChannels([a, b])
     }
   }
