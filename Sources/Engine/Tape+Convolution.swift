@@ -137,7 +137,11 @@ extension Tape {
                 for i in 0..<oh {
                   let row = gplane + (back + s * i) * wg + back
                   let src = gyp + i * ow
-                  for j in 0..<ow { row[s * j] = src[j] }
+                  if s == 2 {
+                    spreadByTwo(src, ow, into: row, room: wg - back)
+                  } else {
+                    for j in 0..<ow { row[s * j] = src[j] }
+                  }
                 }
               }
               depthwiseCorrelate(

@@ -138,6 +138,9 @@ struct GatherGeometry {
     offset = map.offset
   }
 
+  /// The floats of a plane row from the window's first column on (what a vector may read or write).
+  var rowRoom: Int { rowPitch - offset % rowPitch }
+
   /// Whether the window is the whole plane, stored contiguously.
   var coversPlane: Bool { stride == 1 && offset == 0 && rows * columns == planePitch }
 
@@ -153,6 +156,10 @@ struct GatherGeometry {
       let out = dst + i * columns
       if stride == 1 {
         if rectify { vectorRelu(line, out, columns) } else { vectorCopy(line, out, columns) }
+        continue
+      }
+      if stride == 2 {
+        gatherEven(line, columns, into: out, rectify: rectify, room: rowRoom)
         continue
       }
       for j in 0..<columns {
@@ -193,7 +200,9 @@ struct GatherGeometry {
         }
         continue
       }
-      if let xs {
+      if stride == 2 {
+        scatterAddEven(values, columns, mask: xs, into: line, room: rowRoom)
+      } else if let xs {
         for j in 0..<columns where xs[j] > 0 { line[j * stride] += values[j] }
       } else {
         for j in 0..<columns { line[j * stride] += values[j] }

@@ -154,7 +154,11 @@ extension Tape {
               } else {
                 for row in 0..<oh {
                   let line = gplane + (back + s * row) * wg + back
-                  for j in 0..<ow { line[s * j] = ddp[row * ow + j] }
+                  if s == 2 {
+                    spreadByTwo(ddp + row * ow, ow, into: line, room: wg - back)
+                  } else {
+                    for j in 0..<ow { line[s * j] = ddp[row * ow + j] }
+                  }
                 }
               }
               let gxc = gx + (b * c + ch) * hw

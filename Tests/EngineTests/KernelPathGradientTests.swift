@@ -89,6 +89,30 @@ import Testing
     Check.check([x, w], samples: 48) { tape, t in tape.conv2d(t[0], weight: t[1]) }
   }
 
+  /// Stride-2 ops on rows wide enough for the vector paths of the strided gather, scatter and
+  /// zero-upsampling (19 output columns: two vectors of eight and three single values), rectified and
+  /// not, on a plain input and on a slice that starts one column in (FactorizedReduce's second half).
+  /// Inputs within 0.05 of the ReLU's kink are moved off it, so the finite differences do not straddle it.
+  @Test(arguments: [true, false])
+  func strideTwoOnWideRows(rectify: Bool) {
+    var g = SplitMix64(seed: rectify ? 171 : 172)
+    let x = Check.random([2, 3, 5, 38], &g)
+    for i in 0..<x.count where abs(x[i]) < 0.05 { x[i] = x[i] < 0 ? -0.1 : 0.1 }
+    let w = Check.random([4, 3, 1, 1], &g)
+    let w2 = Check.random([4, 3, 1, 1], &g)
+    let dw = Check.random([3, 1, 3, 3], &g)
+    let pw = Check.random([3, 3, 1, 1], &g)
+    Check.check([x, w], samples: 48) { tape, t in tape.pointwiseConv(t[0], weight: t[1], stride: 2, rectify: rectify) }
+    Check.check([x, w], samples: 48) { tape, t in
+      tape.pointwiseConv(tape.sliceSpatial(t[0], top: 1, left: 1), weight: t[1], stride: 2, rectify: rectify)
+    }
+    Check.check([x, w, w2], samples: 48) { tape, t in tape.factorizedReduce(t[0], t[1], t[2], rectify: rectify) }
+    Check.check([x, dw, pw], samples: 48) { tape, t in
+      tape.separableConv(t[0], depthwise: t[1], pointwise: t[2], stride: 2, padding: 1, rectify: rectify)
+    }
+    Check.check([x, dw], samples: 48) { tape, t in tape.conv2d(t[0], weight: t[1], stride: 2, padding: 1, groups: 3) }
+  }
+
   @Test func batchNormAndReLUOnWidePlanes() {
     var g = SplitMix64(seed: 150)
     let x = Check.random([2, 3, 3, 29], &g)
