@@ -15,11 +15,15 @@ enum CellsPanel {
     }
     let inner = rect.insetBy(dx: 1, dy: 1)
     let grid: (columns: Int, rows: Int, shown: Int)? = graphs.map { plan(for: $0, in: inner) }
-    var title = "cells (trained genotype)"
+    // Longest first; a narrow panel (80 x 24) keeps the count and the zoom key before the genotype's name.
+    var titles = ["cells (trained genotype)"]
     if let graphs, let grid, grid.shown > 0, grid.shown < graphs.count {
-      title += ", +\(Format.count(graphs.count - grid.shown, "cell")), zoom (\(PanelID.alphas.rawValue))"
+      let more = "+\(Format.count(graphs.count - grid.shown, "cell"))"
+      let zoom = "zoom (\(PanelID.alphas.rawValue))"
+      titles = ["cells (trained genotype), \(more), \(zoom)", "cells, \(more), \(zoom)", "cells, \(zoom)"]
     }
-    _ = PanelFrame.draw(.alphas, in: rect, title: title, focused: focused, ascii: model.options.ascii, on: &buffer)
+    _ = PanelFrame.draw(
+      .alphas, in: rect, titles: titles, focused: focused, ascii: model.options.ascii, on: &buffer)
     guard let graphs, let grid else {
       buffer.put("the cells appear when the training starts", x: inner.x + 1, y: inner.y + 1, style: .muted)
       return

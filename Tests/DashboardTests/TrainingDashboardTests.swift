@@ -70,9 +70,16 @@ enum PipelineRun {
     assertSnapshot(screen, named: "training-zoom-cells-140x45")
   }
 
-  @Test func theCellsPanelSaysHowManyCellsZoomingShows() throws {
-    let model = try PipelineRun.model(size: TerminalSize(width: 140, height: 45))
+  /// At 140 x 45 the whole title fits; at 80 x 24 the genotype's name gives way, so the count and the key
+  /// that shows the rest stay on screen.
+  @Test(arguments: [
+    (TerminalSize(width: 140, height: 45), "cells (trained genotype), +2 cells, zoom (3)"),
+    (TerminalSize(width: 80, height: 24), "cells, +"),
+  ])
+  func theCellsPanelSaysHowManyCellsZoomingShows(size: TerminalSize, title: String) throws {
+    let model = try PipelineRun.model(size: size)
     let screen = DashboardRenderer.render(model, size: model.size)
-    #expect(screen.contains("+2 cells, zoom (3)"))
+    #expect(screen.contains(title))
+    #expect(screen.contains("zoom (3)"))
   }
 }
