@@ -63,53 +63,10 @@ extension Tape {
     let parts = parallel.parts(n)
     let wp = w.data
     let pointers = terms.map { UnsafePointer($0.x.data) }
-    // Statistics per term and channel: mean m_tc and inverse deviation s_tc (0 and 1 for plain terms).
-    var means = [Float](repeating: 0, count: count * c)
-    var invStds = [Float](repeating: 1, count: count * c)
-    // Terms normalised by the batch's statistics (the others by their running ones, or plain).
-    let isBatch = terms.map { $0.isNormalized && (training || $0.running == nil) }
+    let (isBatch, means, invStds) = termStatistics(
+      pointers, normalized: terms.map(\.isNormalized), running: terms.map(\.running), training: training, eps: eps,
+      shape: (n, c, hw))
     let batchTerms = terms.indices.filter { isBatch[$0] }
-    if !batchTerms.isEmpty {
-      // Shifted one-pass sums by the channel's first value, in double across images (as `batchNorm`).
-      var shifts = [Float](repeating: 0, count: count * c)
-      for t in batchTerms { for ch in 0..<c { shifts[t * c + ch] = pointers[t][ch * hw] } }
-      var sums = [Double](repeating: 0, count: parts * count * c * 2)
-      sums.withUnsafeMutableBufferPointer { buffer in
-        let sp = buffer.baseAddress!
-        parallel.forEachRange(n) { part, r in
-          let row = sp + part * count * c * 2
-          for b in r {
-            for t in batchTerms {
-              for ch in 0..<c {
-                let (s, q) = vectorShiftedSums(pointers[t] + (b * c + ch) * hw, hw, shift: shifts[t * c + ch])
-                row[2 * (t * c + ch)] += Double(s)
-                row[2 * (t * c + ch) + 1] += Double(q)
-              }
-            }
-          }
-        }
-      }
-      let totals = Self.channelTotals(sums, parts: parts, channels: count * c)
-      for t in batchTerms {
-        let running = training ? terms[t].running : nil
-        running?.batchesTracked += 1
-        for ch in 0..<c {
-          let j = t * c + ch
-          let (mean, variance) = Self.moments(
-            sum: totals[2 * j], squares: totals[2 * j + 1], shift: shifts[j], count: m)
-          running?.update(channel: ch, mean: mean, variance: variance, count: m)
-          means[j] = mean
-          invStds[j] = 1 / (variance + eps).squareRoot()
-        }
-      }
-    }
-    for t in terms.indices where terms[t].isNormalized && !isBatch[t] {
-      let running = terms[t].running!
-      for ch in 0..<c {
-        means[t * c + ch] = running.mean.data[ch]
-        invStds[t * c + ch] = 1 / (running.variance.data[ch] + eps).squareRoot()
-      }
-    }
     // y = sum_t a_tc x_t + b_c, walking the images backwards: pass 1 read them last.
     var scales = [Float](repeating: 0, count: count * c)
     var offsets = [Float](repeating: 0, count: c)
@@ -218,5 +175,66 @@ extension Tape {
       }
     }
     return y
+  }
+}
+
+extension Tape {
+  /// The per-channel statistics of the normalised ones among several NCHW tensors of one shape (n, c, hw),
+  /// as `batchNorm` computes and updates them: batch statistics (mean, biased variance from sums shifted by
+  /// each channel's first value, in double across images; the running ones move by the momentum) in
+  /// training or without running statistics, the running ones otherwise. Returns which tensors took batch
+  /// statistics, and each tensor's means and inverse deviations 1 / sqrt(var + eps) at index t * c + ch (0
+  /// and 1 for a tensor not normalised). Split by images; deterministic for a fixed thread count.
+  func termStatistics(
+    _ pointers: [UnsafePointer<Float>], normalized: [Bool], running: [RunningStatistics?], training: Bool,
+    eps: Float, shape: (n: Int, c: Int, hw: Int)
+  ) -> (isBatch: [Bool], means: [Float], invStds: [Float]) {
+    let (n, c, hw) = shape
+    let count = pointers.count
+    let parts = parallel.parts(n)
+    var means = [Float](repeating: 0, count: count * c)
+    var invStds = [Float](repeating: 1, count: count * c)
+    let isBatch = (0..<count).map { normalized[$0] && (training || running[$0] == nil) }
+    let batchTerms = (0..<count).filter { isBatch[$0] }
+    if !batchTerms.isEmpty {
+      var shifts = [Float](repeating: 0, count: count * c)
+      for t in batchTerms { for ch in 0..<c { shifts[t * c + ch] = pointers[t][ch * hw] } }
+      var sums = [Double](repeating: 0, count: parts * count * c * 2)
+      sums.withUnsafeMutableBufferPointer { buffer in
+        let sp = buffer.baseAddress!
+        parallel.forEachRange(n) { part, r in
+          let row = sp + part * count * c * 2
+          for b in r {
+            for t in batchTerms {
+              for ch in 0..<c {
+                let (s, q) = vectorShiftedSums(pointers[t] + (b * c + ch) * hw, hw, shift: shifts[t * c + ch])
+                row[2 * (t * c + ch)] += Double(s)
+                row[2 * (t * c + ch) + 1] += Double(q)
+              }
+            }
+          }
+        }
+      }
+      let totals = Self.channelTotals(sums, parts: parts, channels: count * c)
+      for t in batchTerms {
+        let updated = training ? running[t] : nil
+        updated?.batchesTracked += 1
+        for ch in 0..<c {
+          let j = t * c + ch
+          let (mean, variance) = Self.moments(
+            sum: totals[2 * j], squares: totals[2 * j + 1], shift: shifts[j], count: n * hw)
+          updated?.update(channel: ch, mean: mean, variance: variance, count: n * hw)
+          means[j] = mean
+          invStds[j] = 1 / (variance + eps).squareRoot()
+        }
+      }
+    }
+    for t in 0..<count where normalized[t] && !isBatch[t] {
+      for ch in 0..<c {
+        means[t * c + ch] = running[t]!.mean.data[ch]
+        invStds[t * c + ch] = 1 / (running[t]!.variance.data[ch] + eps).squareRoot()
+      }
+    }
+    return (isBatch, means, invStds)
   }
 }

@@ -40,18 +40,28 @@ final class EvaluationCell: NamedCell {
     // Each preprocessing layer takes its ReLU in its convolution's read of the input (the first cell
     // reads the stem twice this way, with no rectified copy of it).
     var states = [preprocess0(s0, context), preprocess1(s1, context)]
-    // Each node sums its two edges with their drop path in one op (`Tape.dropPathSum`): the masks are
-    // drawn edge by edge as DARTS draws them, and no dropped copy of an edge's output is stored.
+    // Each node sums its two edges with their last batch norms and their drop path in one op
+    // (`Tape.normalizedDropPathSum`): the masks are drawn edge by edge as DARTS draws them, and neither a
+    // normalised nor a dropped copy of an edge's output is stored.
     let dropPath = context.training ? context.dropPath : nil
     for node in 0..<genotype.steps {
-      var terms: [(Tensor, mask: [Float]?)] = []
+      var terms: [DropPathTerm] = []
       for k in (2 * node)..<(2 * node + 2) {
-        let y = ops[k](states[genotype.edges[k].input], context)
-        terms.append((y, ops[k] is Identity ? nil : dropPath?.mask(images: y.shape[0])))
+        let x = states[genotype.edges[k].input]
+        let (y, norm) =
+          (ops[k] as? NormalizedOutput)?.unnormalized(x, rectified: false, context) ?? (ops[k](x, context), nil)
+        let mask = ops[k] is Identity ? nil : dropPath?.mask(images: y.shape[0])
+        if let norm, let weight = norm.weight, let bias = norm.bias {
+          terms.append(DropPathTerm(normalizing: y, weight: weight, bias: bias, running: norm.running, mask: mask))
+        } else {
+          terms.append(DropPathTerm(norm.map { $0(y, context) } ?? y, mask: mask))
+        }
       }
-      let keep = dropPath?.keep ?? 1
+      let normalized = terms.contains(where: \.isNormalized)
       states.append(
-        terms.contains { $0.mask != nil } ? tape.dropPathSum(terms, keep: keep) : tape.add(terms[0].0, terms[1].0))
+        normalized || terms.contains { $0.mask != nil }
+          ? tape.normalizedDropPathSum(terms, keep: dropPath?.keep ?? 1, training: context.training)
+          : tape.add(terms[0].x, terms[1].x))
     }
     return tape.concatChannels(genotype.concat.map { states[$0] })
   }
