@@ -150,36 +150,9 @@ extension Tape {
           }
         }
       }
-      // A tensor may appear in several terms: only its first term may overwrite a fresh gradient.
-      var targets: [(UnsafeMutablePointer<Float>, Bool)?] = []
-      for term in terms {
-        if !term.x.requiresGrad {
-          targets.append(nil)
-        } else if targets.contains(where: { $0 != nil && $0!.0 == term.x.grad?.data }) {
-          targets.append((term.x.grad!.data, true))
-        } else {
-          targets.append(term.x.gradientTarget())
-        }
-      }
-      parallel.forEachRange(n) { _, r in
-        for b in r {
-          for ch in 0..<c {
-            let o = (b * c + ch) * hw
-            for t in 0..<count {
-              guard let (gx, accumulate) = targets[t] else { continue }
-              let j = t * c + ch
-              let a = coefficients[3 * j] * (factors[t]?[b] ?? 1)
-              if isBatch[t] {
-                vectorLinear2(
-                  gyp + o, pointers[t] + o, gx + o, hw, a: a, b: coefficients[3 * j + 1], c: coefficients[3 * j + 2],
-                  accumulate: accumulate)
-              } else {
-                vectorScaleAdd(gyp + o, gx + o, hw, scale: a, accumulate: accumulate)
-              }
-            }
-          }
-        }
-      }
+      Self.writeTermGradients(
+        gyp, terms: terms.map(\.x), pointers: pointers, coefficients: coefficients, isBatch: isBatch,
+        factors: factors, shape: (n, c, hw), parallel: parallel)
     }
     return y
   }

@@ -144,41 +144,62 @@ extension Tape {
           }
         }
       }
-      // A tensor may appear in several terms: only its first term may overwrite a fresh gradient.
-      var targets: [(UnsafeMutablePointer<Float>, Bool)?] = []
-      for term in terms {
-        if !term.x.requiresGrad {
-          targets.append(nil)
-        } else if targets.contains(where: { $0 != nil && $0!.0 == term.x.grad?.data }) {
-          targets.append((term.x.grad!.data, true))
-        } else {
-          targets.append(term.x.gradientTarget())
-        }
-      }
-      parallel.forEachRange(n) { _, r in
-        for b in r {
-          for ch in 0..<c {
-            let o = (b * c + ch) * hw
-            for t in 0..<count {
-              guard let (gx, accumulate) = targets[t] else { continue }
-              let j = t * c + ch
-              if isBatch[t] {
-                vectorLinear2(
-                  gyp + o, pointers[t] + o, gx + o, hw, a: coefficients[3 * j], b: coefficients[3 * j + 1],
-                  c: coefficients[3 * j + 2], accumulate: accumulate)
-              } else {
-                vectorScaleAdd(gyp + o, gx + o, hw, scale: coefficients[3 * j], accumulate: accumulate)
-              }
-            }
-          }
-        }
-      }
+      Self.writeTermGradients(
+        gyp, terms: terms.map(\.x), pointers: pointers, coefficients: coefficients, isBatch: isBatch, factors: nil,
+        shape: (n, c, hw), parallel: parallel)
     }
     return y
   }
 }
 
 extension Tape {
+  /// Where each term's gradient goes (nil for a term that needs none): a tensor may appear in several
+  /// terms, and only its first term may overwrite a fresh gradient; the later ones add to it.
+  static func gradientTargets(_ tensors: [Tensor]) -> [(UnsafeMutablePointer<Float>, accumulate: Bool)?] {
+    var targets: [(UnsafeMutablePointer<Float>, accumulate: Bool)?] = []
+    for x in tensors {
+      if !x.requiresGrad {
+        targets.append(nil)
+      } else if targets.contains(where: { $0 != nil && $0!.0 == x.grad?.data }) {
+        targets.append((x.grad!.data, true))
+      } else {
+        targets.append(x.gradientTarget())
+      }
+    }
+    return targets
+  }
+
+  /// The input gradients of a normalised sum's terms, plane by plane (split by images):
+  /// dx_t (= or +=) A_tc f_t[b] dy + B_tc x_t + C_tc for a term normalised by batch statistics, A_tc f_t[b] dy
+  /// otherwise, with (A, B, C) at `coefficients[3 (t c + ch)]` and f_t[b] the term's per-image factor (1
+  /// without `factors` or without a factor for t). A term whose tensor needs no gradient is skipped.
+  static func writeTermGradients(
+    _ dy: UnsafePointer<Float>, terms: [Tensor], pointers: [UnsafePointer<Float>], coefficients: [Float],
+    isBatch: [Bool], factors: [[Float]?]?, shape: (n: Int, c: Int, hw: Int), parallel: Parallel
+  ) {
+    let (n, c, hw) = shape
+    let targets = gradientTargets(terms)
+    parallel.forEachRange(n) { _, r in
+      for b in r {
+        for ch in 0..<c {
+          let o = (b * c + ch) * hw
+          for t in terms.indices {
+            guard let (gx, accumulate) = targets[t] else { continue }
+            let j = t * c + ch
+            let a = coefficients[3 * j] * (factors?[t]?[b] ?? 1)
+            if isBatch[t] {
+              vectorLinear2(
+                dy + o, pointers[t] + o, gx + o, hw, a: a, b: coefficients[3 * j + 1], c: coefficients[3 * j + 2],
+                accumulate: accumulate)
+            } else {
+              vectorScaleAdd(dy + o, gx + o, hw, scale: a, accumulate: accumulate)
+            }
+          }
+        }
+      }
+    }
+  }
+
   /// The per-channel statistics of the normalised ones among several NCHW tensors of one shape (n, c, hw),
   /// as `batchNorm` computes and updates them: batch statistics (mean, biased variance from sums shifted by
   /// each channel's first value, in double across images; the running ones move by the momentum) in
