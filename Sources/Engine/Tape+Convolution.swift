@@ -135,13 +135,7 @@ extension Tape {
                 for i in 0..<oh { vectorCopy(gyp + i * ow, gplane + (back + i) * wg + back, ow) }
               } else {
                 for i in 0..<oh {
-                  let row = gplane + (back + s * i) * wg + back
-                  let src = gyp + i * ow
-                  if s == 2 {
-                    spreadByTwo(src, ow, into: row, room: wg - back)
-                  } else {
-                    for j in 0..<ow { row[s * j] = src[j] }
-                  }
+                  spreadStrided(gyp + i * ow, ow, stride: s, into: gplane + (back + s * i) * wg + back, room: wg - back)
                 }
               }
               depthwiseCorrelate(

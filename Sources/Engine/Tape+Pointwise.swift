@@ -158,14 +158,7 @@ struct GatherGeometry {
         if rectify { vectorRelu(line, out, columns) } else { vectorCopy(line, out, columns) }
         continue
       }
-      if stride == 2 {
-        gatherEven(line, columns, into: out, rectify: rectify, room: rowRoom)
-        continue
-      }
-      for j in 0..<columns {
-        let v = line[j * stride]
-        out[j] = rectify && v < 0 ? 0 : v
-      }
+      gatherStrided(line, columns, stride: stride, into: out, rectify: rectify, room: rowRoom)
     }
   }
 
@@ -200,13 +193,7 @@ struct GatherGeometry {
         }
         continue
       }
-      if stride == 2 {
-        scatterAddEven(values, columns, mask: xs, into: line, room: rowRoom)
-      } else if let xs {
-        for j in 0..<columns where xs[j] > 0 { line[j * stride] += values[j] }
-      } else {
-        for j in 0..<columns { line[j * stride] += values[j] }
-      }
+      scatterAddStrided(values, columns, stride: stride, mask: xs, into: line, room: rowRoom)
     }
   }
 }

@@ -154,11 +154,7 @@ extension Tape {
               } else {
                 for row in 0..<oh {
                   let line = gplane + (back + s * row) * wg + back
-                  if s == 2 {
-                    spreadByTwo(ddp + row * ow, ow, into: line, room: wg - back)
-                  } else {
-                    for j in 0..<ow { line[s * j] = ddp[row * ow + j] }
-                  }
+                  spreadStrided(ddp + row * ow, ow, stride: s, into: line, room: wg - back)
                 }
               }
               let gxc = gx + (b * c + ch) * hw
