@@ -87,42 +87,11 @@ extension Tape {
     if let bias { inputs.append(bias) }
     let grad = needsGradient(inputs)
     let y = output(x.shape, grad: grad)
-    let useBatch = training || running == nil
+    let (batch, means, invStds) = termStatistics(
+      [UnsafePointer(x.data)], normalized: [true], running: [running], training: training, eps: eps,
+      shape: (n, c, hw))
+    let useBatch = batch[0]
     let parts = parallel.parts(n)
-    var means = [Float](repeating: 0, count: c)
-    var invStds = [Float](repeating: 0, count: c)
-    if useBatch {
-      var shifts = [Float](repeating: 0, count: c)
-      for ch in 0..<c { shifts[ch] = x.data[ch * hw] }
-      var sums = [Double](repeating: 0, count: parts * c * 2)
-      sums.withUnsafeMutableBufferPointer { buffer in
-        let sp = buffer.baseAddress!
-        parallel.forEachRange(n) { part, r in
-          let row = sp + part * c * 2
-          for b in r {
-            for ch in 0..<c {
-              let (s, q) = vectorShiftedSums(x.data + (b * c + ch) * hw, hw, shift: shifts[ch])
-              row[2 * ch] += Double(s)
-              row[2 * ch + 1] += Double(q)
-            }
-          }
-        }
-      }
-      let totals = Self.channelTotals(sums, parts: parts, channels: c)
-      if training, let running { running.batchesTracked += 1 }
-      for ch in 0..<c {
-        let (mean, variance) = Self.moments(
-          sum: totals[2 * ch], squares: totals[2 * ch + 1], shift: shifts[ch], count: m)
-        if training, let running { running.update(channel: ch, mean: mean, variance: variance, count: m) }
-        means[ch] = mean
-        invStds[ch] = 1 / (variance + eps).squareRoot()
-      }
-    } else {
-      for ch in 0..<c {
-        means[ch] = running!.mean.data[ch]
-        invStds[ch] = 1 / (running!.variance.data[ch] + eps).squareRoot()
-      }
-    }
     // y = a x + b0 per channel.
     var scales = [Float](repeating: 0, count: c)
     var offsets = [Float](repeating: 0, count: c)
@@ -207,6 +176,65 @@ extension Tape {
       }
     }
     return y
+  }
+
+  /// The per-channel statistics of the normalised ones among several NCHW tensors of one shape (n, c, hw):
+  /// `batchNorm`'s for its one tensor, and the normalised sums' for their terms. Batch statistics (mean,
+  /// biased variance from sums shifted by each channel's first value, in double across images; the running
+  /// ones move by the momentum) in training or without running statistics, the running ones otherwise. Returns which tensors took batch
+  /// statistics, and each tensor's means and inverse deviations 1 / sqrt(var + eps) at index t * c + ch (0
+  /// and 1 for a tensor not normalised). Split by images; deterministic for a fixed thread count.
+  func termStatistics(
+    _ pointers: [UnsafePointer<Float>], normalized: [Bool], running: [RunningStatistics?], training: Bool,
+    eps: Float, shape: (n: Int, c: Int, hw: Int)
+  ) -> (isBatch: [Bool], means: [Float], invStds: [Float]) {
+    let (n, c, hw) = shape
+    let count = pointers.count
+    let parts = parallel.parts(n)
+    var means = [Float](repeating: 0, count: count * c)
+    var invStds = [Float](repeating: 1, count: count * c)
+    let isBatch = (0..<count).map { normalized[$0] && (training || running[$0] == nil) }
+    let batchTerms = (0..<count).filter { isBatch[$0] }
+    if !batchTerms.isEmpty {
+      var shifts = [Float](repeating: 0, count: count * c)
+      for t in batchTerms { for ch in 0..<c { shifts[t * c + ch] = pointers[t][ch * hw] } }
+      var sums = [Double](repeating: 0, count: parts * count * c * 2)
+      sums.withUnsafeMutableBufferPointer { buffer in
+        let sp = buffer.baseAddress!
+        parallel.forEachRange(n) { part, r in
+          let row = sp + part * count * c * 2
+          for b in r {
+            for t in batchTerms {
+              for ch in 0..<c {
+                let (s, q) = vectorShiftedSums(pointers[t] + (b * c + ch) * hw, hw, shift: shifts[t * c + ch])
+                row[2 * (t * c + ch)] += Double(s)
+                row[2 * (t * c + ch) + 1] += Double(q)
+              }
+            }
+          }
+        }
+      }
+      let totals = Self.channelTotals(sums, parts: parts, channels: count * c)
+      for t in batchTerms {
+        let updated = training ? running[t] : nil
+        updated?.batchesTracked += 1
+        for ch in 0..<c {
+          let j = t * c + ch
+          let (mean, variance) = Self.moments(
+            sum: totals[2 * j], squares: totals[2 * j + 1], shift: shifts[j], count: n * hw)
+          updated?.update(channel: ch, mean: mean, variance: variance, count: n * hw)
+          means[j] = mean
+          invStds[j] = 1 / (variance + eps).squareRoot()
+        }
+      }
+    }
+    for t in 0..<count where normalized[t] && !isBatch[t] {
+      for ch in 0..<c {
+        means[t * c + ch] = running[t]!.mean.data[ch]
+        invStds[t * c + ch] = 1 / (running[t]!.variance.data[ch] + eps).squareRoot()
+      }
+    }
+    return (isBatch, means, invStds)
   }
 
   /// The per-channel pairs of per-thread sums (`sums[(part * channels + ch) * 2 + k]`) added up in part
