@@ -10,7 +10,8 @@ public struct StepLosses: Sendable, Equatable {
   /// Two-head networks: CE(z, y_instance) and CE(z, y_class) of the training loss.
   public var trainInstance: Float?
   public var trainClass: Float?
-  /// Training images whose prediction matched the (instance) target.
+  /// Training images whose prediction matched their target; with two heads mu * (matches of the instance
+  /// targets) + (1 - mu) * (matches of the class targets), as `StepOutcome.correct`.
   public var trainCorrect: Double
   /// Why the step changed no parameter (a loss or gradient norm that is not finite); nil when it applied.
   public var failure: String?

@@ -57,9 +57,8 @@ final class EvaluationCell: NamedCell {
           terms.append(DropPathTerm(norm.map { $0(y, context) } ?? y, mask: mask))
         }
       }
-      let normalized = terms.contains(where: \.isNormalized)
       states.append(
-        normalized || terms.contains { $0.mask != nil }
+        terms.contains { $0.isNormalized || $0.mask != nil }
           ? tape.normalizedDropPathSum(terms, keep: dropPath?.keep ?? 1, training: context.training)
           : tape.add(terms[0].x, terms[1].x))
     }
