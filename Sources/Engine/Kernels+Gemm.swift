@@ -181,11 +181,22 @@ func smallGemmTransposedB(
   while i + 4 <= m {
     var j = 0
     if vectorEnd == k {
-      while j + 4 <= n {
-        smallGemmTransposedB4x4(
-          i: i, j: j, k: k, images: images, a, lda: lda, aImageStride: aImageStride, b, ldb: ldb,
-          bImageStride: bImageStride, c, ldc: ldc)
-        j += 4
+      if lanes > 8 {
+        while j + 4 <= n {
+          smallGemmTransposedB4x4(
+            i: i, j: j, k: k, images: images, a, lda: lda, aImageStride: aImageStride, b, ldb: ldb,
+            bImageStride: bImageStride, c, ldc: ldc)
+          j += 4
+        }
+      } else {
+        // 16 vector registers: sixteen accumulators would spill, twelve fit; four columns left go to
+        // two 4 x 2 blocks rather than a 4 x 3 and a single column.
+        while n - j >= 3 && n - j != 4 {
+          smallGemmTransposedB4x3(
+            i: i, j: j, k: k, images: images, a, lda: lda, aImageStride: aImageStride, b, ldb: ldb,
+            bImageStride: bImageStride, c, ldc: ldc)
+          j += 3
+        }
       }
     }
     while j + 2 <= n {
@@ -362,4 +373,70 @@ private func smallGemmTransposedB4x4(
   r3[1] += laneSum(c31)
   r3[2] += laneSum(c32)
   r3[3] += laneSum(c33)
+}
+
+/// One 4 x 3 block of `smallGemmTransposedB` (rows i..<i+4 of C, columns j..<j+3) for k a multiple of the
+/// vector width, for 8-lane vectors: with sixteen vector registers (AVX2) the 4 x 4 block's sixteen
+/// accumulators, four B rows and an A row spill to the stack inside the loop; twelve accumulators, three B
+/// rows and an A row fit (seven loads per twelve multiply-adds).
+@inline(__always)
+private func smallGemmTransposedB4x3(
+  i: Int, j: Int, k: Int, images: Int, _ a: UnsafePointer<Float>, lda: Int, aImageStride: Int,
+  _ b: UnsafePointer<Float>, ldb: Int, bImageStride: Int, _ c: UnsafeMutablePointer<Float>, ldc: Int
+) {
+  var c00 = SIMD8<Float>()
+  var c01 = c00
+  var c02 = c00
+  var c10 = c00
+  var c11 = c00
+  var c12 = c00
+  var c20 = c00
+  var c21 = c00
+  var c22 = c00
+  var c30 = c00
+  var c31 = c00
+  var c32 = c00
+  for image in 0..<images {
+    let a0 = a + image * aImageStride + i * lda
+    let b0 = b + image * bImageStride + j * ldb
+    var p = 0
+    while p < k {
+      let x0 = load8(b0 + p)
+      let x1 = load8(b0 + ldb + p)
+      let x2 = load8(b0 + 2 * ldb + p)
+      var v = load8(a0 + p)
+      c00 = madd(c00, v, x0)
+      c01 = madd(c01, v, x1)
+      c02 = madd(c02, v, x2)
+      v = load8(a0 + lda + p)
+      c10 = madd(c10, v, x0)
+      c11 = madd(c11, v, x1)
+      c12 = madd(c12, v, x2)
+      v = load8(a0 + 2 * lda + p)
+      c20 = madd(c20, v, x0)
+      c21 = madd(c21, v, x1)
+      c22 = madd(c22, v, x2)
+      v = load8(a0 + 3 * lda + p)
+      c30 = madd(c30, v, x0)
+      c31 = madd(c31, v, x1)
+      c32 = madd(c32, v, x2)
+      p += 8
+    }
+  }
+  let r0 = c + i * ldc + j
+  let r1 = r0 + ldc
+  let r2 = r1 + ldc
+  let r3 = r2 + ldc
+  r0[0] += laneSum(c00)
+  r0[1] += laneSum(c01)
+  r0[2] += laneSum(c02)
+  r1[0] += laneSum(c10)
+  r1[1] += laneSum(c11)
+  r1[2] += laneSum(c12)
+  r2[0] += laneSum(c20)
+  r2[1] += laneSum(c21)
+  r2[2] += laneSum(c22)
+  r3[0] += laneSum(c30)
+  r3[1] += laneSum(c31)
+  r3[2] += laneSum(c32)
 }

@@ -65,6 +65,17 @@ import Testing
     Check.check([x, w], samples: 48) { tape, t in tape.conv2d(t[0], weight: t[1], stride: stride) }
   }
 
+  /// The 1x1 weight gradient on planes of a whole number of vectors (4 x 8): the register blocks of four
+  /// output channels by four (16-lane vectors) or three input channels (8-lane vectors), with the column
+  /// counts that leave no, one or two 4 x 2 blocks after them and six output channels (two left over).
+  @Test(arguments: [5, 7, 10, 16])
+  func pointwiseWeightGradientOnVectorPlanes(inputs: Int) {
+    var g = SplitMix64(seed: UInt64(180 + inputs))
+    let x = Check.random([3, inputs, 4, 8], &g)
+    let w = Check.random([6, inputs, 1, 1], &g)
+    Check.check([x, w], samples: 96) { tape, t in tape.conv2d(t[0], weight: t[1]) }
+  }
+
   /// 1x1 convolutions on planes narrower than a vector (the auxiliary head's 2x2, a 1x3 plane): the
   /// products take the transposed paths, forward against a plain triple loop and gradients against
   /// finite differences, over several images on two threads.
