@@ -66,9 +66,11 @@ import Testing
   }
 
   /// The 1x1 weight gradient on planes of a whole number of vectors (4 x 8): the register blocks of four
-  /// output channels by four (16-lane vectors) or three input channels (8-lane vectors), with the column
-  /// counts that leave no, one or two 4 x 2 blocks after them and six output channels (two left over).
-  @Test(arguments: [5, 7, 10, 16])
+  /// output channels by four (16-lane vectors) or three input channels (8-lane vectors), with input
+  /// channel counts that leave after those blocks no 4 x 2 block, one or two (with 8 lanes: 9; 5; 7, 10
+  /// and 16), or none, one and a single column (with 16 lanes: 16; 10; 5 and 9; 7 both), and six output
+  /// channels (two rows left over).
+  @Test(arguments: [5, 7, 9, 10, 16])
   func pointwiseWeightGradientOnVectorPlanes(inputs: Int) {
     var g = SplitMix64(seed: UInt64(180 + inputs))
     let x = Check.random([3, inputs, 4, 8], &g)
