@@ -44,12 +44,25 @@ final class EvaluationCell: NamedCell {
     // (`Tape.normalizedDropPathSum`): the masks are drawn edge by edge as DARTS draws them, and neither a
     // normalised nor a dropped copy of an edge's output is stored.
     let dropPath = context.training ? context.dropPath : nil
+    // A pool without a batch norm after it has no parameters: edges that pool the same state the same way
+    // (DARTS_V2's reduction cell pools c_{k-1} three times and c_{k-2} twice) share one pooled tensor, and
+    // its gradient is the sum of theirs. Each edge still draws its own drop-path mask.
+    var pooled: [PoolKey: Tensor] = [:]
     for node in 0..<genotype.steps {
       var terms: [DropPathTerm] = []
       for k in (2 * node)..<(2 * node + 2) {
-        let x = states[genotype.edges[k].input]
-        let (y, norm) =
-          (ops[k] as? NormalizedOutput)?.unnormalized(x, rectified: false, context) ?? (ops[k](x, context), nil)
+        let input = genotype.edges[k].input
+        let x = states[input]
+        let (y, norm): (Tensor, BatchNorm?)
+        if let pool = ops[k] as? Pool, pool.normalization == nil {
+          let key = PoolKey(input: input, isMax: pool.isMax, stride: pool.stride)
+          let shared = pooled[key] ?? pool(x, context)
+          pooled[key] = shared
+          (y, norm) = (shared, nil)
+        } else {
+          (y, norm) =
+            (ops[k] as? NormalizedOutput)?.unnormalized(x, rectified: false, context) ?? (ops[k](x, context), nil)
+        }
         let mask = ops[k] is Identity ? nil : dropPath?.mask(images: y.shape[0])
         if let norm, let weight = norm.weight, let bias = norm.bias {
           terms.append(DropPathTerm(normalizing: y, weight: weight, bias: bias, running: norm.running, mask: mask))
@@ -66,4 +79,11 @@ final class EvaluationCell: NamedCell {
   }
 
   public var edgeModules: [NamedModule] { ops }
+
+  /// A parameter-free pool of one state: edges with equal keys compute equal tensors.
+  private struct PoolKey: Hashable {
+    let input: Int
+    let isMax: Bool
+    let stride: Int
+  }
 }

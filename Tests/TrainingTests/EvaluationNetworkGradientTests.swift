@@ -13,7 +13,9 @@ import Testing
 /// the PyTorch fixtures (`EvaluationNetworkFixtureTests`): through several batch norms of a small batch the
 /// loss is so curved at steps float32 can resolve that central differences at h = 1e-3 miss by 20% even in
 /// float64 PyTorch (h = 1e-5 agrees there). The check uses Richardson extrapolation of central differences at
-/// h and h/2, (4 D(h/2) - D(h)) / 3, which cancels the h^2 term.
+/// h and h/2, (4 D(h/2) - D(h)) / 3, which cancels the h^2 term. The reduction cell pools c_{k-2} on two
+/// edges, which share one pooled tensor (`EvaluationCell`), so the last cell's preprocessing gets the sum
+/// of both edges' gradients through it.
 @Suite struct EvaluationNetworkGradientTests {
   static let genotype = Genotype(
     normal: CellGenotype(
@@ -24,7 +26,7 @@ import Testing
     reduce: CellGenotype(
       edges: [
         GenotypeEdge(op: .max_pool_3x3, input: 0), GenotypeEdge(op: .skip_connect, input: 1),
-        GenotypeEdge(op: .sep_conv_5x5, input: 2), GenotypeEdge(op: .dil_conv_5x5, input: 1),
+        GenotypeEdge(op: .sep_conv_5x5, input: 2), GenotypeEdge(op: .max_pool_3x3, input: 0),
       ], concat: [2, 3]))
 
   @Test(arguments: [0, 2])
