@@ -39,15 +39,19 @@ struct TapLayout {
 /// Copies an h x w plane into the interior of a padded plane of width w + 2p (rows offset by p), either
 /// as is or with each padded row's even columns first and odd columns after (`deinterleave`); with
 /// `rectify` each value v is written as relu(v) (NaN kept, as `vectorRelu`), so a ReLU before the window
-/// op costs nothing. Only the interior positions are written, so a border zeroed once stays zero.
+/// op costs nothing; with `affine` (a, b) each value is first mapped to a v + b, a batch norm of the input
+/// as `vectorAffineRelu` computes it. Only the interior positions are written, so a border zeroed once
+/// stays zero (the zero padding of the normalised, rectified plane).
 @inline(__always)
 func preparePlane(
   _ src: UnsafePointer<Float>, h: Int, w: Int, padding p: Int, deinterleave: Bool, rectify: Bool = false,
-  into dst: UnsafeMutablePointer<Float>
+  affine: (scale: Float, shift: Float)? = nil, into dst: UnsafeMutablePointer<Float>
 ) {
   let wp = w + 2 * p
   if !deinterleave {
-    if rectify {
+    if let (a, b) = affine {
+      for i in 0..<h { vectorAffineRelu(src + i * w, dst + (i + p) * wp + p, w, scale: a, shift: b, rectify: rectify) }
+    } else if rectify {
       for i in 0..<h { vectorRelu(src + i * w, dst + (i + p) * wp + p, w) }
     } else {
       for i in 0..<h { vectorCopy(src + i * w, dst + (i + p) * wp + p, w) }
@@ -60,12 +64,15 @@ func preparePlane(
   let even = (wp + 1) / 2
   let evenLanes = (p & 1) * even + p / 2
   let oddLanes = ((p + 1) & 1) * even + (p + 1) / 2
+  let (a, b) = affine ?? (1, 0)
+  let (av, bv) = (SIMD16<Float>(repeating: a), SIMD16<Float>(repeating: b))
   for i in 0..<h {
     let row = dst + (i + p) * wp
     let s = src + i * w
     var x = 0
     while x + 16 <= w {
       var v = UnsafeRawPointer(s + x).loadUnaligned(as: SIMD16<Float>.self)
+      if affine != nil { v = madd(bv, av, v) }
       if rectify { v.replace(with: 0, where: v .< 0) }
       store8(v.evenHalf, row + evenLanes + x / 2)
       store8(v.oddHalf, row + oddLanes + x / 2)
@@ -73,7 +80,7 @@ func preparePlane(
     }
     while x < w {
       let pc = x + p
-      let v = s[x]
+      let v = affine == nil ? s[x] : a * s[x] + b
       row[(pc & 1) * even + (pc >> 1)] = rectify && v < 0 ? 0 : v
       x += 1
     }

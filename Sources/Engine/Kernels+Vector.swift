@@ -292,3 +292,63 @@ func vectorReluGradient(
     i += 1
   }
 }
+
+/// dst[i] = v, or relu(v) when `rectify` (NaN kept, as `vectorRelu`), with v = a * src[i] + b: a batch norm's
+/// affine map (computed as `vectorAffine` does, so values match a separate batch norm's output exactly).
+@inline(__always)
+func vectorAffineRelu(
+  _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int, scale a: Float, shift b: Float,
+  rectify: Bool
+) {
+  let av = SIMD8<Float>(repeating: a)
+  let bv = SIMD8<Float>(repeating: b)
+  let zero = SIMD8<Float>()
+  var i = 0
+  while i + 8 <= n {
+    var v = madd(bv, av, load8(src + i))
+    if rectify { v.replace(with: zero, where: v .< zero) }
+    store8(v, dst + i)
+    i += 8
+  }
+  while i < n {
+    let v = a * src[i] + b
+    dst[i] = rectify && v < 0 ? 0 : v
+    i += 1
+  }
+}
+
+/// The gradient through relu(a x + b) of dr, written to g: g[i] = dr[i] where a x[i] + b > 0 (with
+/// `rectify`; else g = dr), computed as `vectorAffineRelu` computes the value. Returns (sum g, sum g (x - m)),
+/// the two sums of the batch norm's backward. g may be dr itself.
+@inline(__always)
+func vectorAffineReluGradient(
+  _ dr: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ g: UnsafeMutablePointer<Float>, _ n: Int,
+  scale a: Float, shift b: Float, mean m: Float, rectify: Bool
+) -> (Float, Float) {
+  let av = SIMD8<Float>(repeating: a)
+  let bv = SIMD8<Float>(repeating: b)
+  let mv = SIMD8<Float>(repeating: m)
+  let zero = SIMD8<Float>()
+  var s = zero
+  var d = zero
+  var i = 0
+  while i + 8 <= n {
+    let xv = load8(x + i)
+    var v = load8(dr + i)
+    if rectify { v = zero.replacing(with: v, where: madd(bv, av, xv) .> zero) }
+    store8(v, g + i)
+    s += v
+    d = madd(d, v, xv - mv)
+    i += 8
+  }
+  var sum = laneSum(s)
+  var centered = laneSum(d)
+  while i < n {
+    let v = !rectify || a * x[i] + b > 0 ? dr[i] : 0
+    g[i] = v
+    sum += v
+    centered += v * (x[i] - m)
+    i += 1
+  }
+  return (sum, centered)
+}

@@ -17,9 +17,18 @@ extension Tape {
   ///
   /// The filter gradients are summed per thread, then in thread order: deterministic for a fixed thread
   /// count. Results match the three separate ops to rounding (the same kernels, the same sums per image).
+  ///
+  /// With `normalizing` the op reads its input through a batch norm first, r = relu(BN(x)) (the second
+  /// half of a `SepConv` after the first half's BN): BN(x)_c = a_c x_c + b_c, a = gamma s, b = beta - a m,
+  /// s = 1 / sqrt(var + eps), with the statistics and running-statistics update of `batchNorm`, is applied
+  /// while each plane is copied into the padded scratch plane, so BN(x) is never stored. Backward writes
+  /// g = dBN(x) (the gradient above, where a x + b > 0) and takes BN's sums S = sum g and D = sum g (x - m)
+  /// per channel in the same pass, while g is in cache; then dbeta += S, dgamma += s D, and
+  /// dx = A g + B x + C with A = gamma s, B = -gamma s^3 D / M, C = -gamma s S / M - B m, M = N H W (in
+  /// evaluation with running statistics dx = A g): BN's backward without its first pass over dy and x.
   public func separableConv(
     _ x: Tensor, depthwise: Tensor, pointwise: Tensor, stride s: Int = 1, padding: Int, dilation d: Int = 1,
-    rectify: Bool
+    rectify: Bool, normalizing norm: InputNormalization? = nil
   ) -> Tensor {
     let xp = materialize(x)
     let (n, c, h, w) = x.nchw
@@ -36,8 +45,22 @@ extension Tape {
     let hp = h + 2 * padding
     let wp = w + 2 * padding
     let layout = TapLayout(paddedWidth: wp, kernel: k, stride: s, dilation: d)
-    let grad = needsGradient(x, depthwise, pointwise)
+    let grad = needsGradient([x, depthwise, pointwise] + [norm?.weight, norm?.bias].compactMap { $0 })
     let y = output([n, cout, oh, ow], grad: grad)
+    // The input's batch norm as a v + b per channel (`InputNormalization`).
+    let (isBatch, means, invStds) =
+      norm.map {
+        termStatistics(
+          [UnsafePointer(xp)], normalized: [true], running: [$0.running], training: $0.training, eps: $0.eps,
+          shape: (n, c, hw))
+      }.map { ($0.isBatch[0], $0.means, $0.invStds) } ?? (
+        false, [Float](repeating: 0, count: c), [Float](repeating: 1, count: c)
+      )
+    let scales = (0..<c).map { (norm?.weight?.data[$0] ?? 1) * invStds[$0] }
+    let shifts = (0..<c).map { (norm?.bias?.data[$0] ?? 0) - means[$0] * scales[$0] }
+    @inline(__always) func affine(_ ch: Int) -> (scale: Float, shift: Float)? {
+      norm == nil ? nil : (scales[ch], shifts[ch])
+    }
     let scratch = self.scratch
     let (dwp, pwp, yp) = (depthwise.data, pointwise.data, y.data)
     // Rows of the scratch matrices (d, dd, a copy of dz[n]) apart by `pitch` (`gemmPitch`).
@@ -48,7 +71,8 @@ extension Tape {
     ) {
       for ch in 0..<c {
         preparePlane(
-          xp + (b * c + ch) * hw, h: h, w: w, padding: padding, deinterleave: s == 2, rectify: rectify, into: padded)
+          xp + (b * c + ch) * hw, h: h, w: w, padding: padding, deinterleave: s == 2, rectify: rectify,
+          affine: affine(ch), into: padded)
         depthwiseCorrelate(
           padded, layout: layout, kernel: k, filter: dwp + ch * k * k, output: mid + ch * pitch, outPitch: ow,
           oh: oh, ow: ow, accumulate: false)
@@ -74,7 +98,7 @@ extension Tape {
     // before the accumulators' lanes are added.
     let group = max(1, 1024 / max(1, ohw))
     record(
-      y, detail: "k\(k) s\(s) d\(d) \(oh)x\(ow) c\(c)",
+      y, detail: "k\(k) s\(s) d\(d) \(oh)x\(ow) c\(c)\(norm == nil ? "" : " bn")",
       flops: 2 * Double(n * c * ohw * k * k + y.count * c)
     ) { [parallel] in
       guard let gy = y.grad else { return }
@@ -85,6 +109,20 @@ extension Tape {
       let needPointwise = pointwise.requiresGrad
       let gyp = gy.data
       let parts = parallel.parts(n)
+      // With the input's batch norm: g = dBN(x) goes to dx's buffer when it is fresh (dx is then computed
+      // over it), else to a buffer of its own; BN's sums per thread and channel go to `normSums`.
+      let gammaGradient = norm?.weight.map { $0.requiresGrad ? $0.gradient().data : nil } ?? nil
+      let betaGradient = norm?.bias.map { $0.requiresGrad ? $0.gradient().data : nil } ?? nil
+      let needNormalized = norm != nil && (target != nil || gammaGradient != nil || betaGradient != nil)
+      let own = needNormalized && (target == nil || target!.accumulate) ? Tensor(uninitialized: x.shape) : nil
+      let normalizedGradient: UnsafeMutablePointer<Float>? = needNormalized ? (own?.data ?? target!.0) : nil
+      // `own` is only reached through this pointer: it must outlive every use (its buffer goes back to the
+      // shared pool once it is released).
+      defer { withExtendedLifetime(own) {} }
+      let normSums = UnsafeMutablePointer<Double>.allocate(capacity: max(1, parts * c * 2))
+      defer { normSums.deallocate() }
+      normSums.update(repeating: 0, count: parts * c * 2)
+      let needInput = target != nil || needNormalized
       // W_p^T for dd = W_p^T dz, and the flipped filters for dr, shared by the threads.
       let shared = scratch.buffer(part: parts, slot: 4, count: cout * c + c * k * k)
       let transposed = shared
@@ -112,7 +150,7 @@ extension Tape {
           // the filter gradient. dx comes after dW_p: it may be written over dz (a donated buffer).
           for (i, b) in images.enumerated() {
             let dd = dds + i * c * pitch
-            if needDepthwise || target != nil {
+            if needDepthwise || needInput {
               var dz = UnsafePointer(gyp + b * cout * ohw)
               if let dzCopy {
                 copyMatrix(dz, srcPitch: ohw, into: dzCopy, dstPitch: pitch, rows: cout, columns: ohw)
@@ -125,7 +163,7 @@ extension Tape {
             for ch in 0..<c {
               preparePlane(
                 xp + (b * c + ch) * hw, h: h, w: w, padding: padding, deinterleave: s == 2, rectify: rectify,
-                into: padded)
+                affine: affine(ch), into: padded)
               if needPointwise {
                 depthwiseCorrelate(
                   padded, layout: layout, kernel: k, filter: dwp + ch * k * k, output: mids + (i * c + ch) * pitch,
@@ -145,7 +183,7 @@ extension Tape {
           }
           // dr[c]: dd[c] zero-upsampled and padded, correlated with the flipped filter.
           for (i, b) in images.enumerated() {
-            guard let (gx, accumulate) = target else { break }
+            guard needInput else { break }
             for ch in 0..<c {
               let ddp = dds + (i * c + ch) * pitch
               let xc = xp + (b * c + ch) * hw
@@ -157,6 +195,19 @@ extension Tape {
                   spreadStrided(ddp + row * ow, ow, stride: s, into: line, room: wg - back)
                 }
               }
+              if let normalizedGradient {
+                depthwiseCorrelate(
+                  gplane, layout: gradientLayout, kernel: k, filter: flipped + ch * k * k, output: dr, outPitch: w,
+                  oh: h, ow: w, accumulate: false)
+                let (sum, centered) = vectorAffineReluGradient(
+                  dr, xc, normalizedGradient + (b * c + ch) * hw, hw, scale: scales[ch], shift: shifts[ch],
+                  mean: means[ch], rectify: rectify)
+                let row = normSums + (part * c + ch) * 2
+                row[0] += Double(sum)
+                row[1] += Double(centered)
+                continue
+              }
+              guard let (gx, accumulate) = target else { break }
               let gxc = gx + (b * c + ch) * hw
               if rectify {
                 depthwiseCorrelate(
@@ -175,6 +226,40 @@ extension Tape {
       }
       if needDepthwise { scratch.addParts(slot: 5, parts: parts, count: c * k * k, into: depthwise.gradient().data) }
       if needPointwise { scratch.addParts(slot: 6, parts: parts, count: cout * c, into: pointwise.gradient().data) }
+      guard let normalizedGradient else { return }
+      // BN's backward from its sums, combined in thread order: dx = A g + B x + C per channel.
+      var coefficients = [Float](repeating: 0, count: c * 3)
+      let totals = Self.channelTotals(
+        Array(UnsafeBufferPointer(start: normSums, count: parts * c * 2)), parts: parts, channels: c)
+      let m = Float(n * hw)
+      for ch in 0..<c {
+        let (sum, centered) = (Float(totals[2 * ch]), Float(totals[2 * ch + 1]))
+        gammaGradient?[ch] += centered * invStds[ch]
+        betaGradient?[ch] += sum
+        let a = (norm!.weight?.data[ch] ?? 1) * invStds[ch]
+        coefficients[3 * ch] = a
+        if isBatch {
+          let bx = -a * invStds[ch] * invStds[ch] * centered / m
+          coefficients[3 * ch + 1] = bx
+          coefficients[3 * ch + 2] = -a * sum / m - bx * means[ch]
+        }
+      }
+      guard let (gx, accumulate) = target else { return }
+      // Backwards through the images: the last ones g was written for are still in this thread's cache.
+      parallel.forEachRange(n) { _, r in
+        for b in r.reversed() {
+          for ch in (0..<c).reversed() {
+            let o = (b * c + ch) * hw
+            if isBatch {
+              vectorLinear2(
+                normalizedGradient + o, xp + o, gx + o, hw, a: coefficients[3 * ch], b: coefficients[3 * ch + 1],
+                c: coefficients[3 * ch + 2], accumulate: accumulate)
+            } else {
+              vectorScaleAdd(normalizedGradient + o, gx + o, hw, scale: coefficients[3 * ch], accumulate: accumulate)
+            }
+          }
+        }
+      }
     }
     return y
   }

@@ -39,6 +39,18 @@ public final class DilConv: ReLUFirst, NormalizedOutput {
     return (z, bn)
   }
 
+  /// W_p (w_d (*) relu(BN(z))) with `norm` the batch norm before this block (a `SepConv`'s first half's),
+  /// which the convolution applies while it reads z (`Tape.separableConv`'s `normalizing`), and the BN
+  /// that follows it.
+  func unnormalized(normalizing z: Tensor, by norm: BatchNorm, _ context: ForwardContext) -> (Tensor, BatchNorm?) {
+    let input = InputNormalization(
+      weight: norm.weight, bias: norm.bias, running: norm.running, training: context.training)
+    let y = context.tape.separableConv(
+      z, depthwise: depthwise, pointwise: pointwise, stride: stride, padding: padding, dilation: dilation,
+      rectify: true, normalizing: input)
+    return (y, bn)
+  }
+
   /// The parameters with the module indices `first` (depthwise), `first + 1` (pointwise), `first + 2` (BN).
   func collectParameters(prefix: String, first: Int, into list: inout [NamedTensor]) {
     list.append(NamedTensor(prefix + "op.\(first).weight", depthwise))

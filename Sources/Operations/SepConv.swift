@@ -17,16 +17,18 @@ public final class SepConv: ReLUFirst, NormalizedOutput {
   }
 
   public func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor {
-    second(first(x, context), context)
+    normalized(x, rectified: false, context)
   }
 
   public func activated(_ r: Tensor, _ context: ForwardContext) -> Tensor {
-    second(first.activated(r, context), context)
+    normalized(r, rectified: true, context)
   }
 
-  /// Both halves but the second half's BN, and that BN.
+  /// Both halves but the second half's BN, and that BN. The first half's BN (`op.3`) and the ReLU after it
+  /// (`op.4`) are applied by the second half's convolution as it reads the first half's output.
   public func unnormalized(_ x: Tensor, rectified: Bool, _ context: ForwardContext) -> (Tensor, BatchNorm?) {
-    second.unnormalized(rectified ? first.activated(x, context) : first(x, context), rectified: false, context)
+    let (z, _) = first.unnormalized(x, rectified: rectified, context)
+    return second.unnormalized(normalizing: z, by: first.bn, context)
   }
 
   public func collectParameters(prefix: String, into list: inout [NamedTensor]) {
