@@ -21,26 +21,31 @@ public final class MixedOp: NamedModule {
   /// The terms of this edge for a node's normalised weighted sum, with the weights of row `row` of a
   /// [edges, primitives] weights tensor. `none` contributes no term (its output is zero). A primitive that
   /// ends in an affine-free batch norm (pools, convolutions, FactorizedReduce) gives its result before that
-  /// batch norm, which the sum applies. The layers that start with a ReLU share one relu(x).
-  func terms(_ x: Tensor, row: Int, _ context: ForwardContext) -> [WeightedTerm] {
+  /// batch norm, which the sum applies. The layers that start with a ReLU share one relu(x), and the
+  /// pools one pool of x of each kind, with the other edges that read x (`shared`).
+  func terms(_ x: Tensor, row: Int, shared: inout SharedEdgeInputs, _ context: ForwardContext) -> [WeightedTerm] {
     var result: [WeightedTerm] = []
     result.reserveCapacity(layers.count)
-    var rectified: Tensor?
     for (k, layer) in layers.enumerated() {
       guard let layer else { continue }
       let index = row * primitives.count + k
       let (y, norm): (Tensor, BatchNorm?)
-      if let layer = layer as? NormalizedOutput {
+      if let pool = layer as? Pool {
+        let kind = SharedEdgeInputs.PoolKind(isMax: pool.isMax, stride: pool.stride)
+        let pooled = shared.pooled[kind] ?? pool.unnormalized(x, rectified: false, context).0
+        shared.pooled[kind] = pooled
+        (y, norm) = (pooled, pool.normalization)
+      } else if let layer = layer as? NormalizedOutput {
         if layer is ReLUFirst {
-          let r = rectified ?? context.tape.relu(x)
-          rectified = r
+          let r = shared.rectified ?? context.tape.relu(x)
+          shared.rectified = r
           (y, norm) = layer.unnormalized(r, rectified: true, context)
         } else {
           (y, norm) = layer.unnormalized(x, rectified: false, context)
         }
       } else if let layer = layer as? ReLUFirst {
-        let r = rectified ?? context.tape.relu(x)
-        rectified = r
+        let r = shared.rectified ?? context.tape.relu(x)
+        shared.rectified = r
         (y, norm) = (layer.activated(r, context), nil)
       } else {
         (y, norm) = (layer(x, context), nil)
@@ -56,7 +61,8 @@ public final class MixedOp: NamedModule {
   public func callAsFunction(_ x: Tensor, weights: Tensor, row: Int = 0, stride: Int, _ context: ForwardContext)
     -> Tensor
   {
-    let terms = terms(x, row: row, context)
+    var shared = SharedEdgeInputs()
+    let terms = terms(x, row: row, shared: &shared, context)
     let (n, c, h, w) = x.nchw
     let shape = [n, c, (h + stride - 1) / stride, (w + stride - 1) / stride]
     return context.tape.normalizedWeightedSum(terms, weights: weights, shape: shape, training: context.training)

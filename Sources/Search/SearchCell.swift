@@ -42,10 +42,11 @@ public final class SearchCell: NamedCell {
     } else {
       states = [preprocess0(s0, context), preprocess1(s1, context)]
     }
+    var shared = [SharedEdgeInputs](repeating: SharedEdgeInputs(), count: 2 + topology.nodes.count)
     for node in topology.nodes {
       var terms: [WeightedTerm] = []
       for (input, row) in topology.rows(into: node).enumerated() {
-        terms += edges[row].terms(states[input], row: row, context)
+        terms += edges[row].terms(states[input], row: row, shared: &shared[input], context)
       }
       let (n, c, hh, ww) = states[1].nchw
       let shape = reduction ? [n, c, (hh + 1) / 2, (ww + 1) / 2] : [n, c, hh, ww]

@@ -1,0 +1,18 @@
+import Engine
+
+/// What every edge that reads one state of a search cell computes alike, computed once per state: relu of
+/// the state, for the primitives that start with a ReLU, and each pool of it. In a normal cell c_{k-2} and
+/// c_{k-1} each feed four edges, so without sharing a cell takes 14 ReLUs and 14 pools of each kind where
+/// 5 of each suffice. The affine-free batch norm after a pool stays each edge's own (its running statistics
+/// are the edge's; its batch statistics are the same), and the gradient of a shared tensor is the sum of
+/// its edges' gradients.
+struct SharedEdgeInputs {
+  /// A pool by kind and stride: equal keys on one state give equal tensors.
+  struct PoolKind: Hashable {
+    let isMax: Bool
+    let stride: Int
+  }
+
+  var rectified: Tensor?
+  var pooled: [PoolKind: Tensor] = [:]
+}
