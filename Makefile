@@ -39,7 +39,8 @@ format:
 # Tests run against the optimised build that ships (with testing enabled for @testable imports); the
 # crash/resume and tmux tests drive the real binary; the TensorBoard test reads exports back with the
 # `tensorboard` pip package, in a virtual environment cached under .build/; the MPI test builds tailnas with
-# MPI (TAILNAS_MPI=1) in its own scratch path, .build/mpi, and runs it under mpirun.
+# MPI (TAILNAS_MPI=1) in the test build's scratch path and flags (only the tailnas target is compiled again,
+# and the plain one after the test), and runs it under mpirun.
 TEST_FLAGS = -c release -Xswiftc -enable-testing $(ARCH_FLAGS)
 
 test: deps lint
@@ -51,7 +52,7 @@ test: deps lint
 	bash scripts/fault-test.sh
 	bash scripts/study-test.sh
 	bash scripts/tmux-test.sh
-	TAILNAS_ARCH_FLAGS="$(ARCH_FLAGS)" bash scripts/mpi-test.sh
+	TAILNAS_BUILD_FLAGS="$(TEST_FLAGS)" bash scripts/mpi-test.sh
 	bash scripts/slurm-test.sh
 
 # The tests on a build whose preconditions hold (-O instead of -Ounchecked), with the engine's precondition
