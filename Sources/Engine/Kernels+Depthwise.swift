@@ -49,8 +49,10 @@ func preparePlane(
 ) {
   let wp = w + 2 * p
   if !deinterleave {
-    if let (a, b) = affine {
-      for i in 0..<h { vectorAffineRelu(src + i * w, dst + (i + p) * wp + p, w, scale: a, shift: b, rectify: rectify) }
+    if let (a, b) = affine, rectify {
+      for i in 0..<h { vectorAffineRelu(src + i * w, dst + (i + p) * wp + p, w, scale: a, shift: b) }
+    } else if let (a, b) = affine {
+      for i in 0..<h { vectorAffine(src + i * w, dst + (i + p) * wp + p, w, scale: a, shift: b, accumulate: false) }
     } else if rectify {
       for i in 0..<h { vectorRelu(src + i * w, dst + (i + p) * wp + p, w) }
     } else {

@@ -293,37 +293,35 @@ func vectorReluGradient(
   }
 }
 
-/// dst[i] = v, or relu(v) when `rectify` (NaN kept, as `vectorRelu`), with v = a * src[i] + b: a batch norm's
-/// affine map (computed as `vectorAffine` does, so values match a separate batch norm's output exactly).
+/// dst[i] = relu(a * src[i] + b) (NaN kept, as `vectorRelu`): a batch norm's affine map, computed as
+/// `vectorAffine` computes it, so values match a separate batch norm's output exactly, then the ReLU.
 @inline(__always)
 func vectorAffineRelu(
-  _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int, scale a: Float, shift b: Float,
-  rectify: Bool
+  _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int, scale a: Float, shift b: Float
 ) {
   let av = SIMD8<Float>(repeating: a)
   let bv = SIMD8<Float>(repeating: b)
   let zero = SIMD8<Float>()
   var i = 0
   while i + 8 <= n {
-    var v = madd(bv, av, load8(src + i))
-    if rectify { v.replace(with: zero, where: v .< zero) }
-    store8(v, dst + i)
+    let v = madd(bv, av, load8(src + i))
+    store8(v.replacing(with: zero, where: v .< zero), dst + i)
     i += 8
   }
   while i < n {
     let v = a * src[i] + b
-    dst[i] = rectify && v < 0 ? 0 : v
+    dst[i] = v < 0 ? 0 : v
     i += 1
   }
 }
 
-/// The gradient through relu(a x + b) of dr, written to g: g[i] = dr[i] where a x[i] + b > 0 (with
-/// `rectify`; else g = dr), computed as `vectorAffineRelu` computes the value. Returns (sum g, sum g (x - m)),
-/// the two sums of the batch norm's backward. g may be dr itself.
+/// The gradient through relu(a x + b) of dr, written to g: g[i] = dr[i] where a x[i] + b > 0, computed as
+/// `vectorAffineRelu` computes the value. Returns (sum g, sum g (x - m)), the two sums of the batch norm's
+/// backward. g may be dr itself.
 @inline(__always)
 func vectorAffineReluGradient(
   _ dr: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ g: UnsafeMutablePointer<Float>, _ n: Int,
-  scale a: Float, shift b: Float, mean m: Float, rectify: Bool
+  scale a: Float, shift b: Float, mean m: Float
 ) -> (Float, Float) {
   let av = SIMD8<Float>(repeating: a)
   let bv = SIMD8<Float>(repeating: b)
@@ -334,8 +332,7 @@ func vectorAffineReluGradient(
   var i = 0
   while i + 8 <= n {
     let xv = load8(x + i)
-    var v = load8(dr + i)
-    if rectify { v = zero.replacing(with: v, where: madd(bv, av, xv) .> zero) }
+    let v = zero.replacing(with: load8(dr + i), where: madd(bv, av, xv) .> zero)
     store8(v, g + i)
     s += v
     d = madd(d, v, xv - mv)
@@ -344,7 +341,7 @@ func vectorAffineReluGradient(
   var sum = laneSum(s)
   var centered = laneSum(d)
   while i < n {
-    let v = !rectify || a * x[i] + b > 0 ? dr[i] : 0
+    let v = a * x[i] + b > 0 ? dr[i] : 0
     g[i] = v
     sum += v
     centered += v * (x[i] - m)

@@ -26,6 +26,7 @@ extension Tape {
   /// per channel in the same pass, while g is in cache; then dbeta += S, dgamma += s D, and
   /// dx = A g + B x + C with A = gamma s, B = -gamma s^3 D / M, C = -gamma s S / M - B m, M = N H W (in
   /// evaluation with running statistics dx = A g): BN's backward without its first pass over dy and x.
+  /// `normalizing` needs `rectify`: a batch norm is only read this way in front of a ReLU.
   public func separableConv(
     _ x: Tensor, depthwise: Tensor, pointwise: Tensor, stride s: Int = 1, padding: Int, dilation d: Int = 1,
     rectify: Bool, normalizing norm: InputNormalization? = nil
@@ -37,6 +38,7 @@ extension Tape {
       depthwise.shape == [c, 1, k, k] && pointwise.shape.count == 4 && pointwise.shape[1] == c
         && pointwise.shape[2] == 1 && pointwise.shape[3] == 1,
       "separableConv: weights \(depthwise.shape), \(pointwise.shape) for input \(x.shape)")
+    precondition(norm == nil || rectify, "separableConv: a normalised input is read through a ReLU")
     let cout = pointwise.shape[0]
     let g = ConvGeometry(kernel: k, stride: s, padding: padding, dilation: d)
     let oh = g.outputSize(h)
@@ -119,9 +121,9 @@ extension Tape {
       // `own` is only reached through this pointer: it must outlive every use (its buffer goes back to the
       // shared pool once it is released).
       defer { withExtendedLifetime(own) {} }
-      let normSums = UnsafeMutablePointer<Double>.allocate(capacity: max(1, parts * c * 2))
-      defer { normSums.deallocate() }
-      normSums.update(repeating: 0, count: parts * c * 2)
+      let normSums = needNormalized ? UnsafeMutablePointer<Double>.allocate(capacity: parts * c * 2) : nil
+      defer { normSums?.deallocate() }
+      normSums?.update(repeating: 0, count: parts * c * 2)
       let needInput = target != nil || needNormalized
       // W_p^T for dd = W_p^T dz, and the flipped filters for dr, shared by the threads.
       let shared = scratch.buffer(part: parts, slot: 4, count: cout * c + c * k * k)
@@ -195,13 +197,13 @@ extension Tape {
                   spreadStrided(ddp + row * ow, ow, stride: s, into: line, room: wg - back)
                 }
               }
-              if let normalizedGradient {
+              if let normalizedGradient, let normSums {
                 depthwiseCorrelate(
                   gplane, layout: gradientLayout, kernel: k, filter: flipped + ch * k * k, output: dr, outPitch: w,
                   oh: h, ow: w, accumulate: false)
                 let (sum, centered) = vectorAffineReluGradient(
                   dr, xc, normalizedGradient + (b * c + ch) * hw, hw, scale: scales[ch], shift: shifts[ch],
-                  mean: means[ch], rectify: rectify)
+                  mean: means[ch])
                 let row = normSums + (part * c + ch) * 2
                 row[0] += Double(sum)
                 row[1] += Double(centered)
@@ -226,7 +228,7 @@ extension Tape {
       }
       if needDepthwise { scratch.addParts(slot: 5, parts: parts, count: c * k * k, into: depthwise.gradient().data) }
       if needPointwise { scratch.addParts(slot: 6, parts: parts, count: cout * c, into: pointwise.gradient().data) }
-      guard let normalizedGradient else { return }
+      guard let normalizedGradient, let normSums else { return }
       // BN's backward from its sums, combined in thread order: dx = A g + B x + C per channel.
       var coefficients = [Float](repeating: 0, count: c * 3)
       let totals = Self.channelTotals(
@@ -236,7 +238,7 @@ extension Tape {
         let (sum, centered) = (Float(totals[2 * ch]), Float(totals[2 * ch + 1]))
         gammaGradient?[ch] += centered * invStds[ch]
         betaGradient?[ch] += sum
-        let a = (norm!.weight?.data[ch] ?? 1) * invStds[ch]
+        let a = scales[ch]
         coefficients[3 * ch] = a
         if isBatch {
           let bx = -a * invStds[ch] * invStds[ch] * centered / m

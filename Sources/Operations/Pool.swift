@@ -18,6 +18,15 @@ public final class Pool: NormalizedOutput {
     normalized(x, rectified: false, context)
   }
 
+  /// What a pool computes besides its input: pools of one kind on one input give equal tensors, so the
+  /// edges of a cell that pool one state alike can share one result.
+  public struct Kind: Hashable, Sendable {
+    public let isMax: Bool
+    public let stride: Int
+  }
+
+  public var kind: Kind { Kind(isMax: isMax, stride: stride) }
+
   public func collectParameters(prefix: String, into list: inout [NamedTensor]) {}
 
   public func collectStatistics(prefix: String, into list: inout [NamedStatistics]) {

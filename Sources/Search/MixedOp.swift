@@ -31,9 +31,8 @@ public final class MixedOp: NamedModule {
       let index = row * primitives.count + k
       let (y, norm): (Tensor, BatchNorm?)
       if let pool = layer as? Pool {
-        let kind = SharedEdgeInputs.PoolKind(isMax: pool.isMax, stride: pool.stride)
-        let pooled = shared.pooled[kind] ?? pool.unnormalized(x, rectified: false, context).0
-        shared.pooled[kind] = pooled
+        let pooled = shared.pooled[pool.kind] ?? pool.unnormalized(x, rectified: false, context).0
+        shared.pooled[pool.kind] = pooled
         (y, norm) = (pooled, pool.normalization)
       } else if let layer = layer as? NormalizedOutput {
         if layer is ReLUFirst {

@@ -1,4 +1,5 @@
 import Engine
+import Operations
 
 /// What every edge that reads one state of a search cell computes alike, computed once per state: relu of
 /// the state, for the primitives that start with a ReLU, and each pool of it. In a normal cell c_{k-2} and
@@ -7,12 +8,6 @@ import Engine
 /// are the edge's; its batch statistics are the same), and the gradient of a shared tensor is the sum of
 /// its edges' gradients.
 struct SharedEdgeInputs {
-  /// A pool by kind and stride: equal keys on one state give equal tensors.
-  struct PoolKind: Hashable {
-    let isMax: Bool
-    let stride: Int
-  }
-
   var rectified: Tensor?
-  var pooled: [PoolKind: Tensor] = [:]
+  var pooled: [Pool.Kind: Tensor] = [:]
 }

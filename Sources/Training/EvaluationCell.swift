@@ -47,7 +47,7 @@ final class EvaluationCell: NamedCell {
     // A pool without a batch norm after it has no parameters: edges that pool the same state the same way
     // (DARTS_V2's reduction cell pools c_{k-1} three times and c_{k-2} twice) share one pooled tensor, and
     // its gradient is the sum of theirs. Each edge still draws its own drop-path mask.
-    var pooled: [PoolKey: Tensor] = [:]
+    var pooled = [[Pool.Kind: Tensor]](repeating: [:], count: states.count + genotype.steps)
     for node in 0..<genotype.steps {
       var terms: [DropPathTerm] = []
       for k in (2 * node)..<(2 * node + 2) {
@@ -55,9 +55,8 @@ final class EvaluationCell: NamedCell {
         let x = states[input]
         let (y, norm): (Tensor, BatchNorm?)
         if let pool = ops[k] as? Pool, pool.normalization == nil {
-          let key = PoolKey(input: input, isMax: pool.isMax, stride: pool.stride)
-          let shared = pooled[key] ?? pool(x, context)
-          pooled[key] = shared
+          let shared = pooled[input][pool.kind] ?? pool(x, context)
+          pooled[input][pool.kind] = shared
           (y, norm) = (shared, nil)
         } else {
           (y, norm) =
@@ -79,11 +78,4 @@ final class EvaluationCell: NamedCell {
   }
 
   public var edgeModules: [NamedModule] { ops }
-
-  /// A parameter-free pool of one state: edges with equal keys compute equal tensors.
-  private struct PoolKey: Hashable {
-    let input: Int
-    let isMax: Bool
-    let stride: Int
-  }
 }
