@@ -33,10 +33,18 @@ public struct StudyRun: Sendable {
   /// The run id: `<method>-<12 hex digits of the settings' hash>`.
   public var id: String { directory.lastPathComponent }
 
-  /// The id of these settings.
+  /// The id of these settings. Settings a single-head search never reads (mu, and the instance and class
+  /// heads' multipliers, unless a multiplier it does read follows mu) are left out, so that a grid crossing
+  /// `method` with `mu` runs each single-head point once: its points at every mu share one run.
   static func id(search: SearchConfiguration, training: TrainingConfiguration?) -> String {
     var search = search
     search.threads = nil
+    if !search.method.isTwoHead {
+      search.scheduleOverrides.multipliers[.instance] = nil
+      search.scheduleOverrides.multipliers[.class] = nil
+      let followsMu = search.schedules.multipliers.values.contains { $0 == .mu || $0 == .oneMinusMu }
+      if !followsMu { search.scheduleOverrides.mu = nil }
+    }
     var text = search.tomlText()
     if var training {
       training.threads = nil

@@ -42,6 +42,21 @@ import Testing
     #expect(Set(longer).isDisjoint(with: before))
   }
 
+  @Test func singleHeadPointsAtEveryMuShareOneRun() throws {
+    let runs = try Self.study("method = [\"darts\", \"darts-rw\", \"hls\"]\nmu = [\"constant 0.3\", \"constant 0.7\"]")
+      .runs()
+    #expect(runs.count == 6)
+    // mu does not reach a single-head search: darts and darts-rw run once each, hls once per mu.
+    #expect(runs[0].id == runs[1].id && runs[2].id == runs[3].id && runs[0].id != runs[2].id)
+    #expect(runs[4].id != runs[5].id)
+    #expect(runs[1].search.schedules.mu == .constant(0.7))
+    // Unless a multiplier it reads follows mu: then mu changes its search.
+    let following = try Self.study(
+      "method = [\"darts\"]\nmu = [\"constant 0.3\", \"constant 0.7\"]", extra: "[schedules]\nbackbone = \"mu\""
+    ).runs()
+    #expect(following[0].id != following[1].id)
+  }
+
   @Test func axesNameSettingsByPathOrUniqueKey() throws {
     let study = try Self.study("imbalance_ratio = [10, 100]\n\"train.epochs\" = [1, 2]")
     let runs = try study.runs()
