@@ -101,6 +101,8 @@ done
 kill -INT $pid
 set +e; wait $pid; rc=$?; set -e
 [ "$rc" = 3 ] || { cat "$work/stopped.log"; fail "a stopped training exited $rc, expected 3"; }
+listing=$("$bin" runs --runs-dir "$(dirname "$run")")
+grep -E "$(basename "$stopped").* stopped " <<< "$listing" > /dev/null || { echo "$listing"; fail "tailnas runs does not list the stopped training as stopped"; }
 expect 0 "$bin" resume "$stopped" --headless
 python3 - "$through/events.jsonl" "$stopped/events.jsonl" <<'PY' || fail "the resumed training differs"
 import sys

@@ -6,7 +6,9 @@ public enum RunStatus: String, Sendable, Equatable, CaseIterable {
   case finished
   /// The run ended with an error (e.g. a full disk).
   case failed
-  /// Stopped by the user, killed or crashed: `tailnas resume` continues it.
+  /// Stopped by the user (`q`, or a signal the run handled): it wrote its end, and `tailnas resume` continues it.
+  case stopped
+  /// Killed or crashed without writing its end: `tailnas resume` continues it from its newest checkpoint.
   case interrupted
   /// Created but not started (the training of a pipeline whose search has not finished).
   case pending

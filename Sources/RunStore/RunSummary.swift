@@ -9,7 +9,7 @@ public struct RunSummary: Sendable {
   public var id: String
   /// The run as its events tell it.
   public private(set) var history: RunHistory
-  /// Running, finished, failed or interrupted.
+  /// Running, finished, failed, stopped, interrupted or pending.
   public private(set) var status: RunStatus
   /// Problems met while reading (e.g. a torn last line).
   public var warnings: [String] = []
@@ -21,7 +21,7 @@ public struct RunSummary: Sendable {
     if history.failure != nil {
       status = .failed
     } else if let finished = history.finished {
-      status = finished.stopped ? .interrupted : .finished
+      status = finished.stopped ? .stopped : .finished
     } else if history.started == nil {
       status = isLive ? .running : .pending
     } else {

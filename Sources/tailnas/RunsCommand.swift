@@ -10,7 +10,8 @@ struct RunsCommand: ParsableCommand {
     abstract: "List saved runs: id, method, data set, imbalance ratio, status, epochs done, best test accuracy.",
     discussion: """
       Status: running (a live process owns the run), finished (completed its last epoch), failed (ended with \
-      an error), interrupted (stopped, killed or crashed; `tailnas resume RUN` continues it). Entries of the \
+      an error), stopped (by the user, with q or Ctrl-C), interrupted (killed or crashed), pending (a pipeline's \
+      training whose search has not finished); `tailnas resume RUN` continues a stopped or interrupted run. Entries of the \
       runs directory that are not runs are skipped; runs that cannot be read are named on standard error.
       """)
 
