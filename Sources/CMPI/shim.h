@@ -10,5 +10,6 @@ static inline MPI_Datatype tailnas_mpi_uint64(void) { return MPI_UINT64_T; }
 static inline MPI_Op tailnas_mpi_sum(void) { return MPI_SUM; }
 static inline void *tailnas_mpi_in_place(void) { return MPI_IN_PLACE; }
 static inline int tailnas_mpi_success(void) { return MPI_SUCCESS; }
+static inline MPI_Status *tailnas_mpi_status_ignore(void) { return MPI_STATUS_IGNORE; }
 static inline int tailnas_mpi_thread_funneled(void) { return MPI_THREAD_FUNNELED; }
 static inline int tailnas_mpi_thread_serialized(void) { return MPI_THREAD_SERIALIZED; }

@@ -44,9 +44,15 @@ public final class MPIWorld: Communicator {
     }
   }
 
+  /// The byte count goes first, as a non-blocking broadcast this rank waits for without spinning
+  /// (`waitSleeping`): the other ranks reach a broadcast long before the root when it has work of its own
+  /// first (rank 0 evaluates the test set alone after each epoch), and a blocking `MPI_Bcast` would poll
+  /// at full speed all that time, taking a core from the root's threads on a shared machine.
   public func broadcast(_ bytes: inout [UInt8], root: Int) {
     var count = UInt64(bytes.count)
-    MPI_Bcast(&count, 1, tailnas_mpi_uint64(), Int32(root), tailnas_mpi_comm_world())
+    var request: MPI_Request?
+    MPI_Ibcast(&count, 1, tailnas_mpi_uint64(), Int32(root), tailnas_mpi_comm_world(), &request)
+    Self.waitSleeping(&request)
     if rank != root { bytes = [UInt8](repeating: 0, count: Int(count)) }
     bytes.withUnsafeMutableBufferPointer { buffer in
       for (start, count) in Self.chunks(buffer.count) {
@@ -62,6 +68,19 @@ public final class MPIWorld: Communicator {
       &mine, Int32(words.count), tailnas_mpi_uint64(), &all, Int32(words.count), tailnas_mpi_uint64(),
       tailnas_mpi_comm_world())
     return (0..<size).map { Array(all[$0 * words.count..<($0 + 1) * words.count]) }
+  }
+
+  /// Waits for `request`, testing it with `MPI_Test` and sleeping between tests: 20 microseconds at first,
+  /// doubling to at most 2 ms, so that a short wait costs little latency and a long one almost no CPU.
+  static func waitSleeping(_ request: inout MPI_Request?) {
+    var done: Int32 = 0
+    var pause: UInt32 = 20
+    while true {
+      MPI_Test(&request, &done, tailnas_mpi_status_ignore())
+      if done != 0 { return }
+      usleep(pause)
+      pause = min(pause * 2, 2000)
+    }
   }
 
   /// Ends MPI in this process.
