@@ -179,4 +179,37 @@ grep -q "jobs 0...3, not 4" "$work/err" || fail "a job out of range: $(cat "$wor
 expect 64 "$bin" study report "$work/tiny.toml" --format xml
 pass "bad study files, grid values, jobs and flags are refused with a clear message and exit code 64 or 66"
 
+# A failed run: the first run's training cut back to its first checkpoint and ended by a failure, as a full
+# disk would leave it. Workers leave it alone; --retry-failed resumes it from that checkpoint to the end.
+failed_run=$(ls -d "$study"/runs/*/ | sort | head -1); failed_run=${failed_run%/}
+python3 - "$failed_run/train" <<'PY' || fail "could not stage a failed training"
+import glob, json, os, sys
+train = sys.argv[1]
+lines = [l for l in open(train + "/events.jsonl") if l.strip()]
+first = next(i for i, l in enumerate(lines) if json.loads(l)["event"]["type"] == "checkpoint")
+kept = lines[:first + 1]
+envelope = json.loads(kept[-1])
+envelope["event"] = {"type": "failed", "data": {"reason": "cannot write the run's events: No space left on device"}}
+open(train + "/events.jsonl", "w").write("".join(kept) + json.dumps(envelope) + "\n")
+newest = sorted(glob.glob(train + "/checkpoints/*.safetensors"))
+for path in newest[1:]:
+    os.remove(path)
+PY
+"$bin" study status "$work/tiny.toml" | grep -q "failed: cannot write the run's events" || fail "the failed run is not listed as failed"
+before=$(md5sum < "$failed_run/train/events.jsonl")
+expect 0 "$bin" study run "$work/tiny.toml"
+[ "$(md5sum < "$failed_run/train/events.jsonl")" = "$before" ] || fail "a worker without --retry-failed touched the failed run"
+expect 1 "$bin" study "$work/tiny.toml" --jobs 1 --headless
+grep -q "1 run failed.*--retry-failed resumes them" "$work/err" || fail "the study does not say a run failed: $(cat "$work/err")"
+expect 0 "$bin" study run "$work/tiny.toml" --retry-failed
+"$bin" study status "$work/tiny.toml" | grep -c "finished$" | grep -qx 4 || fail "--retry-failed did not finish the failed run"
+python3 - "$failed_run/train/events.jsonl" <<'PY' || fail "the retried training did not resume from its checkpoint"
+import json, sys
+events = [json.loads(l)["event"] for l in open(sys.argv[1]) if l.strip()]
+starts = [e["data"].get("startEpoch", 0) for e in events if e["type"] == "started"]
+assert len(starts) == 2 and starts[0] == 0 and starts[1] >= 1, starts
+assert events[-1]["type"] == "finished", events[-1]["type"]
+PY
+pass "a failed run is left alone by workers and the study exits 1 naming it; --retry-failed resumes it from its checkpoint"
+
 echo "study-test: all $check checks passed"
