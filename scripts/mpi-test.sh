@@ -3,7 +3,8 @@
 # default scratch path with those flags, as `make test` does) and checks that a 2-rank `mpirun`
 # search (first and second order) and training equal, bit for bit, one process that emulates the 2 ranks
 # (TAILNAS_EMULATED_RANKS=2): every epoch report, every tensor of the final checkpoint, and each epoch's
-# checksums of weights and alphas, which are also equal on both ranks. Then kills one rank with kill -9:
+# checksums of weights and alphas, which are also equal on both ranks; a 4-rank search (more ranks than
+# cores) against its emulation too, and 3 ranks for a batch of 16 refused. Then kills one rank with kill -9:
 # the job must end saying so, and `mpirun ... tailnas resume` must finish the run as if nothing happened.
 # Skipped when Open MPI is not installed (`make` installs it).
 set -euo pipefail
@@ -26,14 +27,15 @@ else
   bin="$PWD/.build/mpi/release/tailnas"
   trap 'rm -rf "$work"' EXIT
 fi
-mpi=(mpirun --oversubscribe -np 2)
-[ "$(id -u)" -ne 0 ] || mpi+=(--allow-run-as-root)
+root=()
+[ "$(id -u)" -ne 0 ] || root=(--allow-run-as-root)
+mpi=(mpirun --oversubscribe -np 2 "${root[@]}")
 check=0
 pass() { check=$((check + 1)); echo "ok $check - $1"; }
 fail() { echo "mpi-test: FAILED: $1"; exit 1; }
 
-# same A B LOG_A LOG_B: the runs in directories A and B (one run each) have equal epoch reports, final
-# checkpoints and per-epoch checksums, and every rank of A had the same checksums.
+# same A B LOG_A LOG_B [RANKS]: the runs in directories A and B (one run each) have equal epoch reports, final
+# checkpoints and per-epoch checksums, and every one of A's RANKS ranks (default 2) had the same checksums.
 same() {
   python3 - "$@" <<'PY'
 import glob, re, sys
@@ -57,11 +59,12 @@ assert len(ea) == len(eb) > 0 and ea == eb, "epoch reports differ"
 (ta, ma), (tb, mb) = tensors(a), tensors(b)
 assert ta.keys() == tb.keys() and all(ta[k] == tb[k] for k in ta), \
     "final checkpoints differ: " + ", ".join(k for k in ta if ta[k] != tb.get(k))[:300]
-assert ma["world_size"] == mb["world_size"] == "2", (ma["world_size"], mb["world_size"])
+ranks_expected = sys.argv[5] if len(sys.argv) > 5 else "2"
+assert ma["world_size"] == mb["world_size"] == ranks_expected, (ma["world_size"], mb["world_size"])
 ca, cb = checksums(sys.argv[3]), checksums(sys.argv[4])
 assert sorted(ca) == list(range(1, len(ea) + 1)), f"checksum lines of epochs {sorted(ca)}"
 for epoch, ranks in ca.items():
-    assert len(ranks) == 2 and ranks[0] == ranks[1], f"epoch {epoch}: the ranks differ: {ranks}"
+    assert len(ranks) == int(ranks_expected) and len(set(ranks)) == 1, f"epoch {epoch}: the ranks differ: {ranks}"
     assert cb[epoch] == ranks[:1], f"epoch {epoch}: mpirun {ranks[0]} but emulation {cb[epoch]}"
 PY
 }
@@ -74,6 +77,16 @@ pass "2-rank mpirun search (first order) equals the 2-rank emulation bit for bit
 "$bin" "${search[@]}" --runs-dir "$work/s-one" > /dev/null 2>&1
 ! same "$work/s-mpi" "$work/s-one" "$work/s-mpi.log" "$work/s-emu.log" 2> /dev/null || fail "a 1-process run matched"
 pass "a 1-process search differs from them (per-rank batch-norm statistics), so the comparison can fail"
+
+# More ranks than cores: 4 ranks (4 images each of the tiny preset's 16) against the 4-rank emulation; 3 ranks
+# cannot split 16 images evenly and are refused before any work.
+mpirun --oversubscribe -np 4 "${root[@]}" "$bin" "${search[@]}" --runs-dir "$work/s-mpi4" > "$work/s-mpi4.log" 2>&1 || { cat "$work/s-mpi4.log"; fail "4-rank search"; }
+TAILNAS_EMULATED_RANKS=4 "$bin" "${search[@]}" --runs-dir "$work/s-emu4" > "$work/s-emu4.log" 2>&1
+same "$work/s-mpi4" "$work/s-emu4" "$work/s-mpi4.log" "$work/s-emu4.log" 4 || fail "4-rank search"
+set +e; mpirun --oversubscribe -np 3 "${root[@]}" "$bin" "${search[@]}" --runs-dir "$work/s-mpi3" > "$work/s-mpi3.log" 2>&1; rc=$?; set -e
+[ "$rc" != 0 ] && grep -q "batch size 16 does not split into 3 equal slices" "$work/s-mpi3.log" \
+  || { cat "$work/s-mpi3.log"; fail "a 3-rank run of batch 16 was not refused"; }
+pass "4-rank mpirun search equals the 4-rank emulation bit for bit; 3 ranks for a batch of 16 are refused"
 
 second=(search --headless --preset tiny --epochs 2 --steps-per-epoch 3 --seed 6 --threads 1 --order second)
 "${mpi[@]}" "$bin" "${second[@]}" --runs-dir "$work/o-mpi" > "$work/o-mpi.log" 2>&1 || { cat "$work/o-mpi.log"; fail "2-rank second-order search"; }

@@ -7,8 +7,6 @@ static inline MPI_Comm tailnas_mpi_comm_world(void) { return MPI_COMM_WORLD; }
 static inline MPI_Datatype tailnas_mpi_float(void) { return MPI_FLOAT; }
 static inline MPI_Datatype tailnas_mpi_byte(void) { return MPI_BYTE; }
 static inline MPI_Datatype tailnas_mpi_uint64(void) { return MPI_UINT64_T; }
-static inline MPI_Op tailnas_mpi_sum(void) { return MPI_SUM; }
-static inline void *tailnas_mpi_in_place(void) { return MPI_IN_PLACE; }
 static inline int tailnas_mpi_success(void) { return MPI_SUCCESS; }
 static inline MPI_Status *tailnas_mpi_status_ignore(void) { return MPI_STATUS_IGNORE; }
 static inline int tailnas_mpi_thread_funneled(void) { return MPI_THREAD_FUNNELED; }

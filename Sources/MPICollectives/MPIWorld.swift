@@ -36,11 +36,31 @@ public final class MPIWorld: Communicator {
     ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_LOCAL_SIZE"].flatMap { Int($0) } ?? 1
   }
 
+  /// Sums in rank order, ((b_0 + b_1) + b_2) + ..., the order of a process that emulates the ranks
+  /// (`Replicas.reduce`), so that any rank count reproduces the emulation bit for bit: `MPI_Allreduce`
+  /// leaves the order to the library (Open MPI adds 4 ranks' buffers pairwise, and a 4-rank search then
+  /// drifted from its emulation in the last bits). Rank k receives the partial sum of ranks 0..<k from rank
+  /// k - 1 a chunk at a time, adds its own and passes it on, so the chunks flow down the ranks as a
+  /// pipeline; the last rank broadcasts the total. Each rank sends and receives the buffer about twice, as
+  /// a library allreduce does.
   public func allreduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) {
+    guard size > 1, let base = buffer.baseAddress else { return }
+    let chunk = 1 << 14
+    var partial = [Float](repeating: 0, count: min(chunk, buffer.count))
+    for start in stride(from: 0, to: buffer.count, by: chunk) {
+      let count = min(chunk, buffer.count - start)
+      if rank > 0 {
+        MPI_Recv(
+          &partial, Int32(count), tailnas_mpi_float(), Int32(rank - 1), 0, tailnas_mpi_comm_world(),
+          tailnas_mpi_status_ignore())
+        for j in 0..<count { base[start + j] = partial[j] + base[start + j] }
+      }
+      if rank < size - 1 {
+        MPI_Send(base + start, Int32(count), tailnas_mpi_float(), Int32(rank + 1), 0, tailnas_mpi_comm_world())
+      }
+    }
     for (start, count) in Self.chunks(buffer.count) {
-      MPI_Allreduce(
-        tailnas_mpi_in_place(), buffer.baseAddress! + start, count, tailnas_mpi_float(), tailnas_mpi_sum(),
-        tailnas_mpi_comm_world())
+      MPI_Bcast(base + start, count, tailnas_mpi_float(), Int32(size - 1), tailnas_mpi_comm_world())
     }
   }
 
