@@ -179,8 +179,8 @@ grep -q "jobs 0...3, not 4" "$work/err" || fail "a job out of range: $(cat "$wor
 expect 64 "$bin" study report "$work/tiny.toml" --format xml
 pass "bad study files, grid values, jobs and flags are refused with a clear message and exit code 64 or 66"
 
-# A failed run: the first run's training cut back to its first checkpoint and ended by a failure, as a full
-# disk would leave it. Workers leave it alone; --retry-failed resumes it from that checkpoint to the end.
+# A failed run: the training of the first run the kill -9 above did not touch, cut back to its first
+# checkpoint and ended by a failure, as a full disk would leave it. Workers leave it alone; --retry-failed resumes it from that checkpoint to the end.
 failed_run=$(ls -d "$study"/runs/*/ | sed 's:/$::' | grep -vx "$killed" | sort | head -1)
 python3 - "$failed_run/train" <<'PY' || fail "could not stage a failed training"
 import glob, json, os, sys

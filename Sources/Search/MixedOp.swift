@@ -31,21 +31,15 @@ public final class MixedOp: NamedModule {
       let index = row * primitives.count + k
       let (y, norm): (Tensor, BatchNorm?)
       if let pool = layer as? Pool {
-        let pooled = shared.pooled[pool.kind] ?? pool.unnormalized(x, rectified: false, context).0
-        shared.pooled[pool.kind] = pooled
-        (y, norm) = (pooled, pool.normalization)
+        (y, norm) = (shared.pooled(x, by: pool, context), pool.normalization)
       } else if let layer = layer as? NormalizedOutput {
         if layer is ReLUFirst {
-          let r = shared.rectified ?? context.tape.relu(x)
-          shared.rectified = r
-          (y, norm) = layer.unnormalized(r, rectified: true, context)
+          (y, norm) = layer.unnormalized(shared.rectified(x, context), rectified: true, context)
         } else {
           (y, norm) = layer.unnormalized(x, rectified: false, context)
         }
       } else if let layer = layer as? ReLUFirst {
-        let r = shared.rectified ?? context.tape.relu(x)
-        shared.rectified = r
-        (y, norm) = (layer.activated(r, context), nil)
+        (y, norm) = (layer.activated(shared.rectified(x, context), context), nil)
       } else {
         (y, norm) = (layer(x, context), nil)
       }

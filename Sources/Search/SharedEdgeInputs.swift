@@ -8,6 +8,22 @@ import Operations
 /// are the edge's; its batch statistics are the same), and the gradient of a shared tensor is the sum of
 /// its edges' gradients.
 struct SharedEdgeInputs {
-  var rectified: Tensor?
-  var pooled: [Pool.Kind: Tensor] = [:]
+  private var rectifiedInput: Tensor?
+  private var pooledInput: [Pool.Kind: Tensor] = [:]
+
+  /// relu(x), made by the first edge that asks.
+  mutating func rectified(_ x: Tensor, _ context: ForwardContext) -> Tensor {
+    if let r = rectifiedInput { return r }
+    let r = context.tape.relu(x)
+    rectifiedInput = r
+    return r
+  }
+
+  /// `pool`'s output before its batch norm, made by the first edge with a pool of its kind.
+  mutating func pooled(_ x: Tensor, by pool: Pool, _ context: ForwardContext) -> Tensor {
+    if let y = pooledInput[pool.kind] { return y }
+    let y = pool.unnormalized(x, rectified: false, context).0
+    pooledInput[pool.kind] = y
+    return y
+  }
 }
