@@ -3,7 +3,8 @@
 /// C (= or +=) A B for small row-major matrices: A [m, k] (row pitch lda), B [k, n] (pitch ldb),
 /// C [m, n] (pitch ldc). Four rows of C times two wide vectors of columns are kept in registers (eight
 /// independent multiply-add chains, six loads per eight multiply-adds), then four rows times one vector;
-/// the 1x1 convolutions of a search cell (8-64 channels) are far too small for a BLAS call to pay off.
+/// with AVX-512's 32 registers, eight rows times two vectors first (sixteen chains, ten loads per sixteen).
+/// The 1x1 convolutions of a search cell (8-64 channels) are far too small for a BLAS call to pay off.
 func smallGemm(
   m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
   _ c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
@@ -14,93 +15,190 @@ func smallGemm(
     return
   }
   var i = 0
+  #if TAILNAS_AVX512
+    // 32 vector registers: eight rows share each load of B (sixteen accumulators), so B, the operand that
+    // streams from L2, is read m / 8 times instead of m / 4.
+    while i + 8 <= m && n >= 2 * lanes {
+      let j = smallGemmEightRows(i: i, n: n, k: k, a, lda: lda, b, ldb: ldb, c, ldc: ldc, accumulate: accumulate)
+      if j < n {
+        smallGemmFourRows(
+          i: i, columns: j, n: n, k: k, a, lda: lda, b, ldb: ldb, c, ldc: ldc, accumulate: accumulate)
+        smallGemmFourRows(
+          i: i + 4, columns: j, n: n, k: k, a, lda: lda, b, ldb: ldb, c, ldc: ldc, accumulate: accumulate)
+      }
+      i += 8
+    }
+  #endif
   while i + 4 <= m {
-    let a0 = a + i * lda
-    let a1 = a0 + lda
-    let a2 = a1 + lda
-    let a3 = a2 + lda
-    var j = 0
-    while j + 2 * lanes <= n {
-      var c00 = WideVector()
-      var c01 = c00
-      var c10 = c00
-      var c11 = c00
-      var c20 = c00
-      var c21 = c00
-      var c30 = c00
-      var c31 = c00
-      for p in 0..<k {
-        let b0 = loadWide(b + p * ldb + j)
-        let b1 = loadWide(b + p * ldb + j + lanes)
-        var v = WideVector(repeating: a0[p])
-        c00 = madd(c00, v, b0)
-        c01 = madd(c01, v, b1)
-        v = WideVector(repeating: a1[p])
-        c10 = madd(c10, v, b0)
-        c11 = madd(c11, v, b1)
-        v = WideVector(repeating: a2[p])
-        c20 = madd(c20, v, b0)
-        c21 = madd(c21, v, b1)
-        v = WideVector(repeating: a3[p])
-        c30 = madd(c30, v, b0)
-        c31 = madd(c31, v, b1)
-      }
-      let cp = c + i * ldc + j
-      if accumulate {
-        c00 += loadWide(cp)
-        c01 += loadWide(cp + lanes)
-        c10 += loadWide(cp + ldc)
-        c11 += loadWide(cp + ldc + lanes)
-        c20 += loadWide(cp + 2 * ldc)
-        c21 += loadWide(cp + 2 * ldc + lanes)
-        c30 += loadWide(cp + 3 * ldc)
-        c31 += loadWide(cp + 3 * ldc + lanes)
-      }
-      storeWide(c00, cp)
-      storeWide(c01, cp + lanes)
-      storeWide(c10, cp + ldc)
-      storeWide(c11, cp + ldc + lanes)
-      storeWide(c20, cp + 2 * ldc)
-      storeWide(c21, cp + 2 * ldc + lanes)
-      storeWide(c30, cp + 3 * ldc)
-      storeWide(c31, cp + 3 * ldc + lanes)
-      j += 2 * lanes
-    }
-    while j + 8 <= n {
-      var c0 = SIMD8<Float>()
-      var c1 = c0
-      var c2 = c0
-      var c3 = c0
-      for p in 0..<k {
-        let bv = load8(b + p * ldb + j)
-        c0 = madd(c0, SIMD8(repeating: a0[p]), bv)
-        c1 = madd(c1, SIMD8(repeating: a1[p]), bv)
-        c2 = madd(c2, SIMD8(repeating: a2[p]), bv)
-        c3 = madd(c3, SIMD8(repeating: a3[p]), bv)
-      }
-      let cp = c + i * ldc + j
-      if accumulate {
-        c0 += load8(cp)
-        c1 += load8(cp + ldc)
-        c2 += load8(cp + 2 * ldc)
-        c3 += load8(cp + 3 * ldc)
-      }
-      store8(c0, cp)
-      store8(c1, cp + ldc)
-      store8(c2, cp + 2 * ldc)
-      store8(c3, cp + 3 * ldc)
-      j += 8
-    }
-    if j < n {
-      smallGemmEdge(
-        rows: i..<(i + 4), columns: j..<n, k: k, a, lda: lda, b, ldb: ldb, c, ldc: ldc, accumulate: accumulate)
-    }
+    smallGemmFourRows(i: i, columns: 0, n: n, k: k, a, lda: lda, b, ldb: ldb, c, ldc: ldc, accumulate: accumulate)
     i += 4
   }
   if i < m {
     smallGemmEdge(rows: i..<m, columns: 0..<n, k: k, a, lda: lda, b, ldb: ldb, c, ldc: ldc, accumulate: accumulate)
   }
 }
+
+/// Rows i..<i+4 of `smallGemm` from column `columns` on: two wide vectors of columns at a time, then one
+/// 8-lane vector, then `smallGemmEdge`.
+@inline(__always)
+private func smallGemmFourRows(
+  i: Int, columns: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>,
+  ldb: Int, _ c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+) {
+  let lanes = WideVector.scalarCount
+  let a0 = a + i * lda
+  let a1 = a0 + lda
+  let a2 = a1 + lda
+  let a3 = a2 + lda
+  var j = columns
+  while j + 2 * lanes <= n {
+    var c00 = WideVector()
+    var c01 = c00
+    var c10 = c00
+    var c11 = c00
+    var c20 = c00
+    var c21 = c00
+    var c30 = c00
+    var c31 = c00
+    for p in 0..<k {
+      let b0 = loadWide(b + p * ldb + j)
+      let b1 = loadWide(b + p * ldb + j + lanes)
+      var v = WideVector(repeating: a0[p])
+      c00 = madd(c00, v, b0)
+      c01 = madd(c01, v, b1)
+      v = WideVector(repeating: a1[p])
+      c10 = madd(c10, v, b0)
+      c11 = madd(c11, v, b1)
+      v = WideVector(repeating: a2[p])
+      c20 = madd(c20, v, b0)
+      c21 = madd(c21, v, b1)
+      v = WideVector(repeating: a3[p])
+      c30 = madd(c30, v, b0)
+      c31 = madd(c31, v, b1)
+    }
+    let cp = c + i * ldc + j
+    if accumulate {
+      c00 += loadWide(cp)
+      c01 += loadWide(cp + lanes)
+      c10 += loadWide(cp + ldc)
+      c11 += loadWide(cp + ldc + lanes)
+      c20 += loadWide(cp + 2 * ldc)
+      c21 += loadWide(cp + 2 * ldc + lanes)
+      c30 += loadWide(cp + 3 * ldc)
+      c31 += loadWide(cp + 3 * ldc + lanes)
+    }
+    storeWide(c00, cp)
+    storeWide(c01, cp + lanes)
+    storeWide(c10, cp + ldc)
+    storeWide(c11, cp + ldc + lanes)
+    storeWide(c20, cp + 2 * ldc)
+    storeWide(c21, cp + 2 * ldc + lanes)
+    storeWide(c30, cp + 3 * ldc)
+    storeWide(c31, cp + 3 * ldc + lanes)
+    j += 2 * lanes
+  }
+  while j + 8 <= n {
+    var c0 = SIMD8<Float>()
+    var c1 = c0
+    var c2 = c0
+    var c3 = c0
+    for p in 0..<k {
+      let bv = load8(b + p * ldb + j)
+      c0 = madd(c0, SIMD8(repeating: a0[p]), bv)
+      c1 = madd(c1, SIMD8(repeating: a1[p]), bv)
+      c2 = madd(c2, SIMD8(repeating: a2[p]), bv)
+      c3 = madd(c3, SIMD8(repeating: a3[p]), bv)
+    }
+    let cp = c + i * ldc + j
+    if accumulate {
+      c0 += load8(cp)
+      c1 += load8(cp + ldc)
+      c2 += load8(cp + 2 * ldc)
+      c3 += load8(cp + 3 * ldc)
+    }
+    store8(c0, cp)
+    store8(c1, cp + ldc)
+    store8(c2, cp + 2 * ldc)
+    store8(c3, cp + 3 * ldc)
+    j += 8
+  }
+  if j < n {
+    smallGemmEdge(
+      rows: i..<(i + 4), columns: j..<n, k: k, a, lda: lda, b, ldb: ldb, c, ldc: ldc, accumulate: accumulate)
+  }
+}
+
+#if TAILNAS_AVX512
+  /// Rows i..<i+8 of `smallGemm`, two wide vectors of columns at a time (sixteen accumulators, two loads of
+  /// B and eight broadcasts of A per sixteen multiply-adds); returns the first column left over.
+  @inline(__always)
+  private func smallGemmEightRows(
+    i: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
+    _ c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool
+  ) -> Int {
+    let lanes = WideVector.scalarCount
+    let a0 = a + i * lda
+    var j = 0
+    while j + 2 * lanes <= n {
+      var acc = (
+        WideVector(), WideVector(), WideVector(), WideVector(), WideVector(), WideVector(), WideVector(),
+        WideVector(), WideVector(), WideVector(), WideVector(), WideVector(), WideVector(), WideVector(),
+        WideVector(), WideVector()
+      )
+      for p in 0..<k {
+        let b0 = loadWide(b + p * ldb + j)
+        let b1 = loadWide(b + p * ldb + j + lanes)
+        var v = WideVector(repeating: a0[p])
+        acc.0 = madd(acc.0, v, b0)
+        acc.1 = madd(acc.1, v, b1)
+        v = WideVector(repeating: a0[lda + p])
+        acc.2 = madd(acc.2, v, b0)
+        acc.3 = madd(acc.3, v, b1)
+        v = WideVector(repeating: a0[2 * lda + p])
+        acc.4 = madd(acc.4, v, b0)
+        acc.5 = madd(acc.5, v, b1)
+        v = WideVector(repeating: a0[3 * lda + p])
+        acc.6 = madd(acc.6, v, b0)
+        acc.7 = madd(acc.7, v, b1)
+        v = WideVector(repeating: a0[4 * lda + p])
+        acc.8 = madd(acc.8, v, b0)
+        acc.9 = madd(acc.9, v, b1)
+        v = WideVector(repeating: a0[5 * lda + p])
+        acc.10 = madd(acc.10, v, b0)
+        acc.11 = madd(acc.11, v, b1)
+        v = WideVector(repeating: a0[6 * lda + p])
+        acc.12 = madd(acc.12, v, b0)
+        acc.13 = madd(acc.13, v, b1)
+        v = WideVector(repeating: a0[7 * lda + p])
+        acc.14 = madd(acc.14, v, b0)
+        acc.15 = madd(acc.15, v, b1)
+      }
+      let cp = c + i * ldc + j
+      @inline(__always) func put(_ v: WideVector, _ row: Int, _ half: Int) {
+        let q = cp + row * ldc + half * lanes
+        storeWide(accumulate ? v + loadWide(q) : v, q)
+      }
+      put(acc.0, 0, 0)
+      put(acc.1, 0, 1)
+      put(acc.2, 1, 0)
+      put(acc.3, 1, 1)
+      put(acc.4, 2, 0)
+      put(acc.5, 2, 1)
+      put(acc.6, 3, 0)
+      put(acc.7, 3, 1)
+      put(acc.8, 4, 0)
+      put(acc.9, 4, 1)
+      put(acc.10, 5, 0)
+      put(acc.11, 5, 1)
+      put(acc.12, 6, 0)
+      put(acc.13, 6, 1)
+      put(acc.14, 7, 0)
+      put(acc.15, 7, 1)
+      j += 2 * lanes
+    }
+    return j
+  }
+#endif
 
 /// `smallGemm` for fewer than eight columns (a 1x1 convolution on 2x2 planes, the auxiliary head's):
 /// no vector of columns fits, so B is transposed into a [n, k] scratch and each C entry is a dot product
