@@ -397,7 +397,10 @@ private func smallGemmTransposedBShort(
 /// One 4 x 4 block of `smallGemmTransposedB` (rows i..<i+4 of C, columns j..<j+4) for k a multiple of the
 /// vector width: sixteen accumulators, and each step loads four rows of A and four of B for sixteen
 /// multiply-adds (half a load per multiply-add, where the 4 x 2 block needs three quarters).
-@inline(__always)
+/// Out of line: inlined into `smallGemmTransposedB`, whose other paths keep values live, the register
+/// allocator kept one accumulator on the stack (a load, a multiply-add and a store every step, a chain
+/// through memory), seen in `perf annotate` on an AVX-512 machine.
+@inline(never)
 private func smallGemmTransposedB4x4(
   i: Int, j: Int, k: Int, images: Int, _ a: UnsafePointer<Float>, lda: Int, aImageStride: Int,
   _ b: UnsafePointer<Float>, ldb: Int, bImageStride: Int, _ c: UnsafeMutablePointer<Float>, ldc: Int
