@@ -241,8 +241,46 @@ private func depthwiseCorrelateRows(
   output out: UnsafeMutablePointer<Float>, outPitch: Int, oh: Int, ow: Int, accumulate: Bool
 ) {
   let pitch = t.pitch
-  for r in 0..<oh {
-    let base = plane + r * t.rowStep * pitch
+  let rowStride = t.rowStep * pitch
+  /// Columns c..<ow of output row r, one at a time.
+  @inline(__always) func scalarColumns(_ r: Int, from start: Int) {
+    let base = plane + r * rowStride
+    let o = out + r * outPitch
+    for c in start..<ow {
+      var s: Float = 0
+      for i in 0..<k {
+        let row = base + i * t.tapRows * pitch + c
+        for j in 0..<k { s += f[i * k + j] * row[t[j]] }
+      }
+      o[c] = accumulate ? o[c] + s : s
+    }
+  }
+  var firstRow = 0
+  if ow < 32 && oh >= 4 {
+    // Rows of one vector or less (16 x 16 and 8 x 8 planes): four rows at a time share each tap's
+    // broadcast and make four independent multiply-add chains, where one row alone makes one or two.
+    firstRow = oh / 4 * 4
+    for r in stride(from: 0, to: firstRow, by: 4) {
+      var c = 0
+      #if TAILNAS_AVX512
+        while c + 16 <= ow {
+          depthwiseFourRows(
+            plane + r * rowStride + c, rowStride: rowStride, layout: t, kernel: k, filter: f,
+            output: out + r * outPitch + c, outPitch: outPitch, accumulate: accumulate, as: WideVector.self)
+          c += 16
+        }
+      #endif
+      while c + 8 <= ow {
+        depthwiseFourRows(
+          plane + r * rowStride + c, rowStride: rowStride, layout: t, kernel: k, filter: f,
+          output: out + r * outPitch + c, outPitch: outPitch, accumulate: accumulate, as: SIMD8<Float>.self)
+        c += 8
+      }
+      if c < ow { for row in r..<(r + 4) { scalarColumns(row, from: c) } }
+    }
+  }
+  for r in firstRow..<oh {
+    let base = plane + r * rowStride
     let o = out + r * outPitch
     var c = 0
     #if TAILNAS_AVX512
@@ -329,16 +367,47 @@ private func depthwiseCorrelateRows(
       store8(a0, o + c)
       c += 8
     }
-    while c < ow {
-      var s: Float = 0
-      for i in 0..<k {
-        let row = base + i * t.tapRows * pitch + c
-        for j in 0..<k { s += f[i * k + j] * row[t[j]] }
-      }
-      o[c] = accumulate ? o[c] + s : s
-      c += 1
+    scalarColumns(r, from: c)
+  }
+}
+
+/// One vector of V columns of four output rows of `depthwiseCorrelateRows`, starting at `base` (row r's
+/// first column) and `out`: each tap is broadcast once for the four rows (row q reads `rowStride` floats
+/// further on), whose sums are four independent multiply-add chains.
+@inline(__always)
+private func depthwiseFourRows<V: SIMD>(
+  _ base: UnsafePointer<Float>, rowStride: Int, layout t: TapLayout, kernel k: Int, filter f: UnsafePointer<Float>,
+  output out: UnsafeMutablePointer<Float>, outPitch: Int, accumulate: Bool, as: V.Type
+) where V.Scalar == Float {
+  @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+  @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
+  }
+  var a0 = V()
+  var a1 = a0
+  var a2 = a0
+  var a3 = a0
+  for i in 0..<k {
+    let row = base + i * t.tapRows * t.pitch
+    for j in 0..<k {
+      let fv = V(repeating: f[i * k + j])
+      let p = row + t[j]
+      a0 = madd(a0, fv, load(p))
+      a1 = madd(a1, fv, load(p + rowStride))
+      a2 = madd(a2, fv, load(p + 2 * rowStride))
+      a3 = madd(a3, fv, load(p + 3 * rowStride))
     }
   }
+  if accumulate {
+    a0 += load(out)
+    a1 += load(out + outPitch)
+    a2 += load(out + 2 * outPitch)
+    a3 += load(out + 3 * outPitch)
+  }
+  store(a0, out)
+  store(a1, out + outPitch)
+  store(a2, out + 2 * outPitch)
+  store(a3, out + 3 * outPitch)
 }
 
 /// One block of `depthwiseCorrelate`: two vectors of V (2 x lanes output columns starting at `row`'s

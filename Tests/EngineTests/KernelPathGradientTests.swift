@@ -18,6 +18,19 @@ import Testing
     }
   }
 
+  /// Planes narrower than two wide vectors through the general rows loop (dilation 2, stride 2, 7 x 7): 21
+  /// columns are a 16-lane vector (AVX-512), an 8-lane one or none, and scalars; 9 output rows are two
+  /// blocks of four rows and one row alone.
+  @Test(arguments: [(5, 1, 4, 2), (5, 2, 4, 2), (5, 2, 2, 1), (3, 1, 2, 2), (7, 1, 3, 1)])
+  func narrowDepthwise(kernel: Int, stride: Int, padding: Int, dilation: Int) {
+    var g = SplitMix64(seed: UInt64(140 + kernel * 7 + stride * 3 + dilation))
+    let x = Check.random([1, 2, 9 * stride, 21 * stride], &g)
+    let w = Check.random([2, 1, kernel, kernel], &g)
+    Check.check([x, w], samples: 48) { tape, t in
+      tape.conv2d(t[0], weight: t[1], stride: stride, padding: padding, dilation: dilation, groups: 2)
+    }
+  }
+
   /// An input read by two depthwise convolutions, so the second input gradient adds to the first: 3 x 3
   /// on 19 columns, and 5 x 5 on 37 columns and 7 rows (the two-row kernel's wide and 8-lane vectors, its
   /// scalar columns and an odd last row).
