@@ -179,10 +179,6 @@ private func depthwiseCorrelate3<V: SIMD>(
   let lanes = V.scalarCount
   let end = start + (ow - start) / lanes * lanes
   guard end > start else { return start }
-  @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
-  @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<Float>) {
-    UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
-  }
   let w0 = V(repeating: f[0])
   let w1 = V(repeating: f[1])
   let w2 = V(repeating: f[2])
@@ -199,15 +195,15 @@ private func depthwiseCorrelate3<V: SIMD>(
   @inline(__always) func taps(_ p: UnsafePointer<Float>) -> V {
     let q = p + down
     let r = q + down
-    var a = w0 * load(p + o0)
-    var b = w1 * load(p + o1)
-    a = madd(a, w2, load(p + o2))
-    b = madd(b, w3, load(q + o0))
-    a = madd(a, w4, load(q + o1))
-    b = madd(b, w5, load(q + o2))
-    a = madd(a, w6, load(r + o0))
-    b = madd(b, w7, load(r + o1))
-    a = madd(a, w8, load(r + o2))
+    var a = w0 * loadVector(p + o0)
+    var b = w1 * loadVector(p + o1)
+    a = madd(a, w2, loadVector(p + o2))
+    b = madd(b, w3, loadVector(q + o0))
+    a = madd(a, w4, loadVector(q + o1))
+    b = madd(b, w5, loadVector(q + o2))
+    a = madd(a, w6, loadVector(r + o0))
+    b = madd(b, w7, loadVector(r + o1))
+    a = madd(a, w8, loadVector(r + o2))
     return a + b
   }
   for row in 0..<oh {
@@ -218,17 +214,17 @@ private func depthwiseCorrelate3<V: SIMD>(
       var v0 = taps(base + c)
       var v1 = taps(base + c + lanes)
       if add {
-        v0 += load(o + c)
-        v1 += load(o + c + lanes)
+        v0 += loadVector(o + c)
+        v1 += loadVector(o + c + lanes)
       }
-      store(v0, o + c)
-      store(v1, o + c + lanes)
+      storeVector(v0, o + c)
+      storeVector(v1, o + c + lanes)
       c += 2 * lanes
     }
     if c < end {
       var v0 = taps(base + c)
-      if add { v0 += load(o + c) }
-      store(v0, o + c)
+      if add { v0 += loadVector(o + c) }
+      storeVector(v0, o + c)
     }
   }
   return end
@@ -379,10 +375,6 @@ private func depthwiseFourRows<V: SIMD>(
   _ base: UnsafePointer<Float>, rowStride: Int, layout t: TapLayout, kernel k: Int, filter f: UnsafePointer<Float>,
   output out: UnsafeMutablePointer<Float>, outPitch: Int, accumulate: Bool, as: V.Type
 ) where V.Scalar == Float {
-  @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
-  @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<Float>) {
-    UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
-  }
   var a0 = V()
   var a1 = a0
   var a2 = a0
@@ -392,22 +384,22 @@ private func depthwiseFourRows<V: SIMD>(
     for j in 0..<k {
       let fv = V(repeating: f[i * k + j])
       let p = row + t[j]
-      a0 = madd(a0, fv, load(p))
-      a1 = madd(a1, fv, load(p + rowStride))
-      a2 = madd(a2, fv, load(p + 2 * rowStride))
-      a3 = madd(a3, fv, load(p + 3 * rowStride))
+      a0 = madd(a0, fv, loadVector(p))
+      a1 = madd(a1, fv, loadVector(p + rowStride))
+      a2 = madd(a2, fv, loadVector(p + 2 * rowStride))
+      a3 = madd(a3, fv, loadVector(p + 3 * rowStride))
     }
   }
   if accumulate {
-    a0 += load(out)
-    a1 += load(out + outPitch)
-    a2 += load(out + 2 * outPitch)
-    a3 += load(out + 3 * outPitch)
+    a0 += loadVector(out)
+    a1 += loadVector(out + outPitch)
+    a2 += loadVector(out + 2 * outPitch)
+    a3 += loadVector(out + 3 * outPitch)
   }
-  store(a0, out)
-  store(a1, out + outPitch)
-  store(a2, out + 2 * outPitch)
-  store(a3, out + 3 * outPitch)
+  storeVector(a0, out)
+  storeVector(a1, out + outPitch)
+  storeVector(a2, out + 2 * outPitch)
+  storeVector(a3, out + 3 * outPitch)
 }
 
 /// One block of `depthwiseCorrelate`: two vectors of V (2 x lanes output columns starting at `row`'s
@@ -418,7 +410,6 @@ private func depthwiseTwoVectors<V: SIMD>(
   output out: UnsafeMutablePointer<Float>, accumulate: Bool, as _: V.Type
 ) where V.Scalar == Float {
   let lanes = V.scalarCount
-  @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
   var a0 = V()
   var a1 = a0
   var b0 = a0
@@ -431,24 +422,24 @@ private func depthwiseTwoVectors<V: SIMD>(
       let q = row + t[j + 1]
       let f0 = V(repeating: f[i * k + j])
       let f1 = V(repeating: f[i * k + j + 1])
-      a0 = madd(a0, f0, load(p))
-      a1 = madd(a1, f0, load(p + lanes))
-      b0 = madd(b0, f1, load(q))
-      b1 = madd(b1, f1, load(q + lanes))
+      a0 = madd(a0, f0, loadVector(p))
+      a1 = madd(a1, f0, loadVector(p + lanes))
+      b0 = madd(b0, f1, loadVector(q))
+      b1 = madd(b1, f1, loadVector(q + lanes))
       j += 2
     }
     if j < k {
       let p = row + t[j]
       let f0 = V(repeating: f[i * k + j])
-      a0 = madd(a0, f0, load(p))
-      a1 = madd(a1, f0, load(p + lanes))
+      a0 = madd(a0, f0, loadVector(p))
+      a1 = madd(a1, f0, loadVector(p + lanes))
     }
   }
   a0 += b0
   a1 += b1
   if accumulate {
-    a0 += load(out)
-    a1 += load(out + lanes)
+    a0 += loadVector(out)
+    a1 += loadVector(out + lanes)
   }
   UnsafeMutableRawPointer(out).storeBytes(of: a0, as: V.self)
   UnsafeMutableRawPointer(out + lanes).storeBytes(of: a1, as: V.self)

@@ -48,10 +48,6 @@ func depthwiseCorrelate5TwoRows<V: SIMD>(
   let lanes = V.scalarCount
   let end = start + (ow - start) / lanes * lanes
   guard end > start, rows > 0 else { return start }
-  @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
-  @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<Float>) {
-    UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
-  }
   let f0 = FilterRow5<V>(f)
   let f1 = FilterRow5<V>(f + 5)
   let f2 = FilterRow5<V>(f + 10)
@@ -60,7 +56,7 @@ func depthwiseCorrelate5TwoRows<V: SIMD>(
   let (o0, o1, o2, o3, o4) = (t[0], t[1], t[2], t[3], t[4])
   let pitch = t.pitch
   @inline(__always) func taps(_ p: UnsafePointer<Float>) -> (V, V, V, V, V) {
-    (load(p + o0), load(p + o1), load(p + o2), load(p + o3), load(p + o4))
+    (loadVector(p + o0), loadVector(p + o1), loadVector(p + o2), loadVector(p + o3), loadVector(p + o4))
   }
   var r = 0
   while r < rows {
@@ -93,11 +89,11 @@ func depthwiseCorrelate5TwoRows<V: SIMD>(
       var top = a0 + a1
       var bottom = b0 + b1
       if add {
-        top += load(upper + c)
-        bottom += load(lower + c)
+        top += loadVector(upper + c)
+        bottom += loadVector(lower + c)
       }
-      store(top, upper + c)
-      store(bottom, lower + c)
+      storeVector(top, upper + c)
+      storeVector(bottom, lower + c)
       c += lanes
     }
     r += 2
