@@ -55,7 +55,7 @@ public struct Parallel: Sendable {
 /// milliseconds (`yieldSpinNanoseconds`), then park on a condition variable. The yielding phase is there
 /// because a step's single-threaded stretches between two jobs often last 0.05-5 ms, and waking a parked
 /// thread is slow on a virtual machine (the idle vCPU halts): on a 2-vCPU KVM machine, parking after the
-/// 20,000 polls alone left 12-13% of the threads' time idle inside jobs on the training step, and 7-8% with
+/// 20,000 polls alone left 12-13% of the threads' time idle inside jobs on the training step, and 6-7% with
 /// the yielding phase. Yielding rather than spinning leaves the core to any other runnable thread (the
 /// dashboard's, another process's). One job at a time: `run` returns false, without running anything,
 /// while another job is in flight.
@@ -180,22 +180,21 @@ final class WorkerPool: @unchecked Sendable {
     // still seen as new.
     var seen = 0
     while true {
+      // Spin, then poll between yields until the deadline, then park; each phase only while no new job.
       var current = ticket.load(ordering: .acquiring) >> 32
       var polls = 0
-      while current == seen {
+      while current == seen && polls < spinLimit {
         polls += 1
-        if polls < spinLimit {
+        current = ticket.load(ordering: .acquiring) >> 32
+      }
+      if current == seen && yieldSpinNanoseconds > 0 {
+        let deadline = DispatchTime.now().uptimeNanoseconds + yieldSpinNanoseconds
+        while current == seen && DispatchTime.now().uptimeNanoseconds < deadline {
+          sched_yield()
           current = ticket.load(ordering: .acquiring) >> 32
-          continue
         }
-        if polls == spinLimit && yieldSpinNanoseconds > 0 {
-          let deadline = DispatchTime.now().uptimeNanoseconds + yieldSpinNanoseconds
-          while current == seen && DispatchTime.now().uptimeNanoseconds < deadline {
-            sched_yield()
-            current = ticket.load(ordering: .acquiring) >> 32
-          }
-          if current != seen { break }
-        }
+      }
+      if current == seen {
         pthread_mutex_lock(mutex)
         sleepers.add(1, ordering: .sequentiallyConsistent)
         while ticket.load(ordering: .sequentiallyConsistent) >> 32 == seen {
