@@ -151,8 +151,8 @@ extension Tape {
         }
       }
       Self.writeTermGradients(
-        gyp, terms: terms.map(\.x), pointers: pointers, coefficients: coefficients, isBatch: isBatch,
-        factors: factors, shape: (n, c, hw), parallel: parallel)
+        gy, terms: terms.map(\.x), pointers: pointers, normalized: terms.map(\.isNormalized),
+        coefficients: coefficients, isBatch: isBatch, factors: factors, shape: (n, c, hw), parallel: parallel)
     }
     return y
   }

@@ -145,8 +145,8 @@ extension Tape {
         }
       }
       Self.writeTermGradients(
-        gyp, terms: terms.map(\.x), pointers: pointers, coefficients: coefficients, isBatch: isBatch, factors: nil,
-        shape: (n, c, hw), parallel: parallel)
+        gy, terms: terms.map(\.x), pointers: pointers, normalized: terms.map(\.isNormalized),
+        coefficients: coefficients, isBatch: isBatch, factors: nil, shape: (n, c, hw), parallel: parallel)
     }
     return y
   }
@@ -155,10 +155,13 @@ extension Tape {
 extension Tape {
   /// Where each term's gradient goes (nil for a term that needs none): a tensor may appear in several
   /// terms, and only its first term may overwrite a fresh gradient; the later ones add to it.
-  static func gradientTargets(_ tensors: [Tensor]) -> [(UnsafeMutablePointer<Float>, accumulate: Bool)?] {
+  /// A tensor marked in `skipping` gets none.
+  static func gradientTargets(
+    _ tensors: [Tensor], skipping: [Bool]? = nil
+  ) -> [(UnsafeMutablePointer<Float>, accumulate: Bool)?] {
     var targets: [(UnsafeMutablePointer<Float>, accumulate: Bool)?] = []
-    for x in tensors {
-      if !x.requiresGrad {
+    for (t, x) in tensors.enumerated() {
+      if !x.requiresGrad || skipping?[t] == true {
         targets.append(nil)
       } else if targets.contains(where: { $0 != nil && $0!.0 == x.grad?.data }) {
         targets.append((x.grad!.data, true))
@@ -172,13 +175,25 @@ extension Tape {
   /// The input gradients of a normalised sum's terms, plane by plane (split by images):
   /// dx_t (= or +=) A_tc f_t[b] dy + B_tc x_t + C_tc for a term normalised by batch statistics, A_tc f_t[b] dy
   /// otherwise, with (A, B, C) at `coefficients[3 (t c + ch)]` and f_t[b] the term's per-image factor (1
-  /// without `factors` or without a factor for t). A term whose tensor needs no gradient is skipped.
+  /// without `factors` or without a factor for t). A term whose tensor needs no gradient is skipped; a
+  /// normalised term whose producer takes a `PendingGradient` (and whose tensor is in no other term) gets
+  /// one instead of a written dx.
   static func writeTermGradients(
-    _ dy: UnsafePointer<Float>, terms: [Tensor], pointers: [UnsafePointer<Float>], coefficients: [Float],
-    isBatch: [Bool], factors: [[Float]?]?, shape: (n: Int, c: Int, hw: Int), parallel: Parallel
+    _ dyTensor: Tensor, terms: [Tensor], pointers: [UnsafePointer<Float>], normalized: [Bool],
+    coefficients: [Float], isBatch: [Bool], factors: [[Float]?]?, shape: (n: Int, c: Int, hw: Int),
+    parallel: Parallel
   ) {
     let (n, c, hw) = shape
-    let targets = gradientTargets(terms)
+    let dy = UnsafePointer(dyTensor.data)
+    var deferred = [Bool](repeating: false, count: terms.count)
+    for t in terms.indices where normalized[t] && terms[t].requiresGrad {
+      guard terms.indices.allSatisfy({ $0 == t || terms[$0] !== terms[t] }) else { continue }
+      let pending = PendingGradient(
+        dy: dyTensor, x: pointers[t], coefficients: Array(coefficients[(3 * t * c)..<(3 * (t + 1) * c)]),
+        isBatch: isBatch[t], factors: factors?[t] ?? nil, shape: shape)
+      deferred[t] = terms[t].deferGradient(pending)
+    }
+    let targets = gradientTargets(terms, skipping: deferred)
     parallel.forEachRange(n) { _, r in
       for b in r {
         for ch in 0..<c {

@@ -49,6 +49,7 @@ extension Tape {
     let layout = TapLayout(paddedWidth: wp, kernel: k, stride: s, dilation: d)
     let grad = needsGradient([x, depthwise, pointwise] + [norm?.weight, norm?.bias].compactMap { $0 })
     let y = output([n, cout, oh, ow], grad: grad)
+    y.acceptsPendingGradient = grad
     // The input's batch norm as a v + b per channel (`InputNormalization`).
     let (isBatch, means, invStds) =
       norm.map {
@@ -103,13 +104,17 @@ extension Tape {
       y, detail: "k\(k) s\(s) d\(d) \(oh)x\(ow) c\(c)\(norm == nil ? "" : " bn")",
       flops: 2 * Double(n * c * ohw * k * k + y.count * c)
     ) { [parallel] in
-      guard let gy = y.grad else { return }
+      // A pending dz (`PendingGradient`, from the normalised sum this output feeds) is written group by
+      // group into scratch rows `pitch` apart, where the two products read it.
+      let pending = y.takePendingGradient()
+      let gy = pending == nil ? y.grad : nil
+      guard pending != nil || gy != nil else { return }
       // dx may be computed over dz's buffer: a group's dz is read in full (dd, dW_p) before its dx is written.
       let target: (UnsafeMutablePointer<Float>, accumulate: Bool)? =
         x.requiresGrad ? (x.shape == y.shape ? x.gradientTarget(donatedBy: y) : x.gradientTarget()) : nil
       let needDepthwise = depthwise.requiresGrad
       let needPointwise = pointwise.requiresGrad
-      let gyp = gy.data
+      let gyp = gy?.data
       let parts = parallel.parts(n)
       // With the input's batch norm: g = dBN(x) goes to dx's buffer when it is fresh (dx is then computed
       // over it), else to a buffer of its own; BN's sums per thread and channel go to `normSums`.
@@ -139,7 +144,9 @@ extension Tape {
         let mids = scratch.buffer(part: part, slot: 2, count: min(group, r.count) * c * pitch)
         let dds = scratch.buffer(part: part, slot: 3, count: min(group, r.count) * c * pitch)
         // dz[n] is copied to rows `pitch` apart before it is read as a GEMM's B, when its own rows alias.
-        let dzCopy = pitch == ohw ? nil : scratch.buffer(part: part, slot: 8, count: cout * pitch)
+        let dzCopy = pitch == ohw || pending != nil ? nil : scratch.buffer(part: part, slot: 8, count: cout * pitch)
+        let dzGroup = pending.map { _ in scratch.buffer(part: part, slot: 9, count: min(group, r.count) * cout * pitch)
+        }
         let gwd = scratch.buffer(part: part, slot: 5, count: c * k * k)
         if needDepthwise { gwd.update(repeating: 0, count: c * k * k) }
         let gwp = scratch.buffer(part: part, slot: 6, count: cout * c)
@@ -148,12 +155,22 @@ extension Tape {
         var first = r.lowerBound
         while first < r.upperBound {
           let images = first..<min(first + group, r.upperBound)
+          // dz of the group: the pending gradient's rows `pitch` apart, or dz's own rows `ohw` apart.
+          let (dzs, dzPitch): (UnsafePointer<Float>, Int)
+          if let pending, let dzGroup {
+            for (i, b) in images.enumerated() {
+              pending.write(image: b, into: dzGroup + i * cout * pitch, pitch: pitch, accumulate: false)
+            }
+            (dzs, dzPitch) = (UnsafePointer(dzGroup), pitch)
+          } else {
+            (dzs, dzPitch) = (UnsafePointer(gyp! + first * cout * ohw), ohw)
+          }
           // Image by image: dd = W_p^T dz, then each plane of r is prepared once and serves d (for dW_p) and
           // the filter gradient. dx comes after dW_p: it may be written over dz (a donated buffer).
           for (i, b) in images.enumerated() {
             let dd = dds + i * c * pitch
             if needDepthwise || needInput {
-              var dz = UnsafePointer(gyp + b * cout * ohw)
+              var dz = dzs + i * cout * dzPitch
               if let dzCopy {
                 copyMatrix(dz, srcPitch: ohw, into: dzCopy, dstPitch: pitch, rows: cout, columns: ohw)
                 dz = UnsafePointer(dzCopy)
@@ -180,8 +197,8 @@ extension Tape {
           }
           if needPointwise {
             smallGemmTransposedB(
-              m: cout, n: c, k: ohw, images: images.count, gyp + first * cout * ohw, lda: ohw, aImageStride: cout * ohw,
-              mids, ldb: pitch, bImageStride: c * pitch, gwp, ldc: c)
+              m: cout, n: c, k: ohw, images: images.count, dzs, lda: dzPitch, aImageStride: cout * dzPitch, mids,
+              ldb: pitch, bImageStride: c * pitch, gwp, ldc: c)
           }
           // dr[c]: dd[c] zero-upsampled and padded, correlated with the flipped filter.
           for (i, b) in images.enumerated() {

@@ -53,8 +53,24 @@ public final class Tensor: @unchecked Sendable {
   }
   /// Whether gradients flow into this tensor.
   public var requiresGrad: Bool
-  /// The accumulated gradient, allocated on first use.
-  public var grad: Tensor?
+  /// The accumulated gradient, allocated on first use. Reading it writes a pending gradient out first.
+  public var grad: Tensor? {
+    get {
+      if let pending = pendingGradient { writePendingGradient(pending) }
+      return storedGradient
+    }
+    set {
+      storedGradient = newValue
+      pendingGradient = nil
+    }
+  }
+  /// The gradient as written so far (without a pending one).
+  private(set) var storedGradient: Tensor?
+  /// A gradient left by a normalised sum for the op that made this tensor to write (`PendingGradient`);
+  /// only set while `storedGradient` is nil.
+  private(set) var pendingGradient: PendingGradient?
+  /// Whether the op that made this tensor reads a pending gradient in its backward (`PendingGradient`).
+  var acceptsPendingGradient = false
   /// Whether a tape op made this tensor; the tape drops such a tensor's gradient after back-propagating it.
   var isIntermediate = false
   private let pool: BufferPool
@@ -129,6 +145,30 @@ public final class Tensor: @unchecked Sendable {
       precondition(view == nil, Self.readOnlyView)
       data[index] = newValue
     }
+  }
+
+  /// Leaves `pending` as this tensor's gradient, to be written by its producer's backward. Returns false
+  /// (and leaves nothing) when the producer cannot take one or a gradient is already there.
+  func deferGradient(_ pending: PendingGradient) -> Bool {
+    guard acceptsPendingGradient, storedGradient == nil, pendingGradient == nil else { return false }
+    pendingGradient = pending
+    return true
+  }
+
+  /// Takes the pending gradient, when there is one and nothing else has been written: the caller then
+  /// writes it where it needs it.
+  func takePendingGradient() -> PendingGradient? {
+    guard storedGradient == nil, let pending = pendingGradient else { return nil }
+    pendingGradient = nil
+    return pending
+  }
+
+  private func writePendingGradient(_ pending: PendingGradient) {
+    pendingGradient = nil
+    precondition(storedGradient == nil, "a pending gradient beside a written one")
+    let g = Tensor(uninitialized: shape, pool: pool)
+    pending.write(into: g.data, accumulate: false)
+    storedGradient = g
   }
 
   /// The gradient buffer, created as zeros when missing.
