@@ -89,7 +89,7 @@ extension Tape {
     let y = output(x.shape, grad: grad)
     let (batch, means, invStds) = termStatistics(
       [UnsafePointer(x.data)], normalized: [true], running: [running], training: training, eps: eps,
-      shape: (n, c, hw))
+      shape: (n, c, hw), moments: [x.planeMoments])
     let useBatch = batch[0]
     let parts = parallel.parts(n)
     // y = a x + b0 per channel.
@@ -183,10 +183,12 @@ extension Tape {
   /// biased variance from sums shifted by each channel's first value, in double across images; the running
   /// ones move by the momentum) in training or without running statistics, the running ones otherwise. Returns which tensors took batch
   /// statistics, and each tensor's means and inverse deviations 1 / sqrt(var + eps) at index t * c + ch (0
-  /// and 1 for a tensor not normalised). Split by images; deterministic for a fixed thread count.
+  /// and 1 for a tensor not normalised). A tensor whose `moments` its producer took (`PlaneMoments`, the
+  /// same shifted sums per plane) is not read; the others are, split by images. Deterministic for a fixed
+  /// thread count.
   func termStatistics(
     _ pointers: [UnsafePointer<Float>], normalized: [Bool], running: [RunningStatistics?], training: Bool,
-    eps: Float, shape: (n: Int, c: Int, hw: Int)
+    eps: Float, shape: (n: Int, c: Int, hw: Int), moments: [PlaneMoments?] = []
   ) -> (isBatch: [Bool], means: [Float], invStds: [Float]) {
     let (n, c, hw) = shape
     let count = pointers.count
@@ -195,16 +197,22 @@ extension Tape {
     var invStds = [Float](repeating: 1, count: count * c)
     let isBatch = (0..<count).map { normalized[$0] && (training || running[$0] == nil) }
     let batchTerms = (0..<count).filter { isBatch[$0] }
+    let taken = (0..<count).map { t in
+      t < moments.count
+        ? moments[t].flatMap { m in m.images == n && m.channels == c && m.planeSize == hw ? m : nil } : nil
+    }
+    let readTerms = batchTerms.filter { taken[$0] == nil }
     if !batchTerms.isEmpty {
       var shifts = [Float](repeating: 0, count: count * c)
-      for t in batchTerms { for ch in 0..<c { shifts[t * c + ch] = pointers[t][ch * hw] } }
+      for t in readTerms { for ch in 0..<c { shifts[t * c + ch] = pointers[t][ch * hw] } }
       var sums = [Double](repeating: 0, count: parts * count * c * 2)
       sums.withUnsafeMutableBufferPointer { buffer in
         let sp = buffer.baseAddress!
+        guard !readTerms.isEmpty else { return }
         parallel.forEachRange(n) { part, r in
           let row = sp + part * count * c * 2
           for b in r {
-            for t in batchTerms {
+            for t in readTerms {
               for ch in 0..<c {
                 let (s, q) = vectorShiftedSums(pointers[t] + (b * c + ch) * hw, hw, shift: shifts[t * c + ch])
                 row[2 * (t * c + ch)] += Double(s)
@@ -214,7 +222,14 @@ extension Tape {
           }
         }
       }
-      let totals = Self.channelTotals(sums, parts: parts, channels: count * c)
+      var totals = Self.channelTotals(sums, parts: parts, channels: count * c)
+      for t in batchTerms {
+        guard let taken = taken[t] else { continue }
+        for ch in 0..<c {
+          let j = t * c + ch
+          (shifts[j], totals[2 * j], totals[2 * j + 1]) = taken.channelSums(ch)
+        }
+      }
       for t in batchTerms {
         let updated = training ? running[t] : nil
         updated?.batchesTracked += 1

@@ -31,6 +31,8 @@ extension Tape {
     let map = PlaneMap(x)
     let sources = map.sources(tape: self)
     let (w1p, w2p, yp) = (w1.data, w2.data, y.data)
+    // The output's shifted sums per plane, for the batch norm that reads it (`PlaneMoments`).
+    let moments = PlaneMoments(images: n, channels: cout, planeSize: ohw)
     /// E and O of image b: channel ch at even + ch * pitch and odd + ch * pitch.
     @inline(__always) func split(_ b: Int, even: UnsafeMutablePointer<Float>, odd: UnsafeMutablePointer<Float>) {
       for ch in 0..<cin {
@@ -47,8 +49,10 @@ extension Tape {
         smallGemm(m: half, n: ohw, k: cin, w1p, lda: cin, even, ldb: pitch, out, ldc: ohw, accumulate: false)
         smallGemm(
           m: half, n: ohw, k: cin, w2p, lda: cin, odd, ldb: pitch, out + half * ohw, ldc: ohw, accumulate: false)
+        moments.record(image: b, planes: out)
       }
     }
+    y.planeMoments = moments
     guard grad else { return y }
     let group = max(1, 1024 / max(1, ohw))
     record(y, detail: "\(oh)x\(ow) c\(cin)", flops: 2 * Double(y.count * cin)) { [parallel] in

@@ -72,7 +72,7 @@ extension Tape {
     let parts = parallel.parts(n)
     let (isBatch, means, invStds) = termStatistics(
       pointers, normalized: terms.map(\.isNormalized), running: terms.map(\.running), training: training, eps: eps,
-      shape: (n, c, hw))
+      shape: (n, c, hw), moments: terms.map(\.x.planeMoments))
     // BN_t(x) = scale x + shift per channel (1 and 0 for a plain term).
     var scales = [Float](repeating: 1, count: count * c)
     var shifts = [Float](repeating: 0, count: count * c)

@@ -65,9 +65,9 @@ extension Tape {
     let pointers = terms.map { UnsafePointer($0.x.data) }
     let (isBatch, means, invStds) = termStatistics(
       pointers, normalized: terms.map(\.isNormalized), running: terms.map(\.running), training: training, eps: eps,
-      shape: (n, c, hw))
+      shape: (n, c, hw), moments: terms.map(\.x.planeMoments))
     let batchTerms = terms.indices.filter { isBatch[$0] }
-    // y = sum_t a_tc x_t + b_c, walking the images backwards: pass 1 read them last.
+    // y = sum_t a_tc x_t + b_c, walking the images backwards: pass 1, where it reads the terms, read them last.
     var scales = [Float](repeating: 0, count: count * c)
     var offsets = [Float](repeating: 0, count: c)
     for t in terms.indices {

@@ -17,6 +17,7 @@ extension Tape {
     // With a gradient, the forward records each window's argmax tap (one byte per output) for backward.
     let taps = grad ? Tensor(uninitialized: [(planes * ohw + 3) / 4]) : nil
     let tapBytes = taps.map { UnsafeMutableRawPointer($0.data) }
+    let moments = PlaneMoments(images: plan.outputShape[0], channels: plan.outputShape[1], planeSize: ohw)
     parallel.forEachRange(planes, minPerPart: 8) { part, r in
       let padded = scratch.buffer(part: part, slot: 0, count: hp * wp)
       padded.update(repeating: -.infinity, count: hp * wp)
@@ -29,8 +30,10 @@ extension Tape {
         } else {
           maxCorrelate(padded, layout: layout, kernel: kernel, output: y.data + p * ohw, oh: oh, ow: ow)
         }
+        moments.record(plane: p, values: y.data + p * ohw)
       }
     }
+    y.planeMoments = moments
     if grad, let taps {
       record(y, detail: "k\(kernel) s\(stride) \(oh)x\(ow)") { [parallel] in
         guard let gy = y.grad else { return }
@@ -80,6 +83,7 @@ extension Tape {
     }
     let ones = [Float](repeating: 1, count: kernel * kernel)
     let ohw = plan.ohw
+    let moments = PlaneMoments(images: plan.outputShape[0], channels: plan.outputShape[1], planeSize: ohw)
     reciprocal.withUnsafeBufferPointer { rb in
       ones.withUnsafeBufferPointer { ob in
         let rp = rb.baseAddress!
@@ -94,10 +98,12 @@ extension Tape {
               padded, layout: layout, kernel: kernel, filter: op, output: out, outPitch: ow, oh: oh, ow: ow,
               accumulate: false)
             for i in 0..<ohw { out[i] *= rp[i] }
+            moments.record(plane: p, values: out)
           }
         }
       }
     }
+    y.planeMoments = moments
     if grad {
       let back = kernel - 1 - padding
       let hg = h + kernel - 1

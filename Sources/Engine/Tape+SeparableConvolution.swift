@@ -55,7 +55,7 @@ extension Tape {
       norm.map {
         termStatistics(
           [UnsafePointer(xp)], normalized: [true], running: [$0.running], training: $0.training, eps: $0.eps,
-          shape: (n, c, hw))
+          shape: (n, c, hw), moments: [x.planeMoments])
       }.map { ($0.isBatch[0], $0.means, $0.invStds) } ?? (
         false, [Float](repeating: 0, count: c), [Float](repeating: 1, count: c)
       )
@@ -68,6 +68,8 @@ extension Tape {
     let (dwp, pwp, yp) = (depthwise.data, pointwise.data, y.data)
     // Rows of the scratch matrices (d, dd, a copy of dz[n]) apart by `pitch` (`gemmPitch`).
     let pitch = gemmPitch(ohw)
+    // The output's shifted sums per plane, taken while each image is in cache, for the batch norm that reads it.
+    let moments = PlaneMoments(images: n, channels: cout, planeSize: ohw)
     /// d of image b into `mid` (C planes of oh x ow, `pitch` apart), through the padded plane.
     @inline(__always) func depthwiseImage(
       _ b: Int, padded: UnsafeMutablePointer<Float>, into mid: UnsafeMutablePointer<Float>
@@ -89,8 +91,10 @@ extension Tape {
         depthwiseImage(b, padded: padded, into: mid)
         smallGemm(
           m: cout, n: ohw, k: c, pwp, lda: c, mid, ldb: pitch, yp + b * cout * ohw, ldc: ohw, accumulate: false)
+        moments.record(image: b, planes: yp + b * cout * ohw)
       }
     }
+    y.planeMoments = moments
     guard grad else { return y }
     let back = d * (k - 1) - padding
     precondition(back >= 0, "separableConv: padding above d(k-1) is not supported")

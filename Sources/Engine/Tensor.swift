@@ -73,6 +73,8 @@ public final class Tensor: @unchecked Sendable {
   var acceptsPendingGradient = false
   /// Whether a tape op made this tensor; the tape drops such a tensor's gradient after back-propagating it.
   var isIntermediate = false
+  /// The shifted sums of each plane, when the op that wrote this tensor took them (`PlaneMoments`).
+  var planeMoments: PlaneMoments?
   private let pool: BufferPool
 
   /// A tensor with unspecified contents.
