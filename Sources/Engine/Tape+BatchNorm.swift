@@ -222,21 +222,14 @@ extension Tape {
           }
         }
       }
-      var totals = Self.channelTotals(sums, parts: parts, channels: count * c)
-      for t in batchTerms {
-        guard let taken = taken[t] else { continue }
-        for ch in 0..<c {
-          let j = t * c + ch
-          (shifts[j], totals[2 * j], totals[2 * j + 1]) = taken.channelSums(ch)
-        }
-      }
+      let totals = Self.channelTotals(sums, parts: parts, channels: count * c)
       for t in batchTerms {
         let updated = training ? running[t] : nil
         updated?.batchesTracked += 1
         for ch in 0..<c {
           let j = t * c + ch
-          let (mean, variance) = Self.moments(
-            sum: totals[2 * j], squares: totals[2 * j + 1], shift: shifts[j], count: n * hw)
+          let (shift, sum, squares) = taken[t]?.channelSums(ch) ?? (shifts[j], totals[2 * j], totals[2 * j + 1])
+          let (mean, variance) = Self.moments(sum: sum, squares: squares, shift: shift, count: n * hw)
           updated?.update(channel: ch, mean: mean, variance: variance, count: n * hw)
           means[j] = mean
           invStds[j] = 1 / (variance + eps).squareRoot()

@@ -61,7 +61,7 @@ import Testing
     let (n, c, hw) = (shape[0], shape[1], shape[2] * shape[3])
     let x = Self.spread(shape, seed: 1)
     let other = Self.spread(shape, seed: 2)
-    for ch in 0..<other.count { other[ch] = other[ch] * 0.5 + 1 }
+    for i in 0..<other.count { other[i] = other[i] * 0.5 + 1 }
     let tape = Tape(threads: threads)
     func statistics(_ moments: PlaneMoments?) -> ([Float], [Float], RunningStatistics) {
       let running = RunningStatistics(channels: c)
