@@ -13,16 +13,31 @@ extension Tape {
   /// scratch, which the GEMM then reads from cache. The weight gradient is summed per thread, then in
   /// thread order: deterministic for a fixed thread count.
   public func pointwiseConv(_ x: Tensor, weight: Tensor, stride: Int = 1, rectify: Bool = false) -> Tensor {
+    pointwiseConvs(x, weights: [weight], stride: stride, rectify: rectify)[0]
+  }
+
+  /// Several 1x1 convolutions of the same input, Y_i[n] = W_i X_s[n], as one op (`pointwiseConv` for each
+  /// W_i): the convolutions of DARTS' `ReLUConvBN`s that preprocess one state for several cells.
+  ///
+  /// Image by image, X_s is gathered (and rectified) once and every product reads it from cache. Backward
+  /// gathers it once more for all the dW_i = sum_n dY_i[n] X_s[n]^T, sums dX_s[n] = sum_i W_i^T dY_i[n] in
+  /// cache, and scatters it into dx once: each consumer's own op would read x and read and write dx again.
+  /// The outputs' gradients are all consumed by this op's backward, which the tape runs after every op that
+  /// reads any of them (it runs in reverse order from the first output's place).
+  public func pointwiseConvs(_ x: Tensor, weights: [Tensor], stride: Int = 1, rectify: Bool = false) -> [Tensor] {
     let (n, cin, h, w) = x.nchw
-    precondition(
-      weight.shape.count == 4 && weight.shape[1] == cin && weight.shape[2] == 1 && weight.shape[3] == 1,
-      "pointwiseConv: weight \(weight.shape) for input \(x.shape)")
-    let cout = weight.shape[0]
+    precondition(!weights.isEmpty, "pointwiseConvs: no weights")
+    for weight in weights {
+      precondition(
+        weight.shape.count == 4 && weight.shape[1] == cin && weight.shape[2] == 1 && weight.shape[3] == 1,
+        "pointwiseConv: weight \(weight.shape) for input \(x.shape)")
+    }
+    let couts = weights.map { $0.shape[0] }
     let oh = (h - 1) / stride + 1
     let ow = (w - 1) / stride + 1
     let ohw = oh * ow
-    let grad = needsGradient(x, weight)
-    let y = output([n, cout, oh, ow], grad: grad)
+    let grad = needsGradient([x] + weights)
+    let ys = couts.map { output([n, $0, oh, ow], grad: grad) }
     let scratch = self.scratch
     let map = PlaneMap(x)
     let sources = map.sources(tape: self)
@@ -40,82 +55,114 @@ extension Tape {
       }
       return UnsafePointer(buffer)
     }
-    let (wp, yp) = (weight.data, y.data)
+    let (wps, yps) = (weights.map(\.data), ys.map(\.data))
     parallel.forEachRange(n) { part, r in
       let sub = scratch.buffer(part: part, slot: 0, count: cin * pitch)
       for b in r {
-        smallGemm(
-          m: cout, n: ohw, k: cin, wp, lda: cin, input(b, sub), ldb: pitch, yp + b * cout * ohw, ldc: ohw,
-          accumulate: false)
+        let xs = input(b, sub)
+        for (i, cout) in couts.enumerated() {
+          smallGemm(
+            m: cout, n: ohw, k: cin, wps[i], lda: cin, xs, ldb: pitch, yps[i] + b * cout * ohw, ldc: ohw,
+            accumulate: false)
+        }
       }
     }
-    guard grad else { return y }
+    guard grad else { return ys }
     // Images gathered at once for dW, so that short planes are summed over several images before the
     // accumulators' lanes are added; a direct input is read across all of a thread's images in one call.
     let group = max(1, 1024 / max(1, ohw))
-    record(y, detail: "s\(stride) \(oh)x\(ow) c\(cin)", flops: 2 * Double(y.count * cin)) { [parallel] in
-      guard let gy = y.grad else { return }
+    let stacked = couts.count == 1 ? "" : " x\(couts.count)"
+    record(
+      ys[0], function: "pointwiseConv", detail: "s\(stride) \(oh)x\(ow) c\(cin)\(stacked)",
+      flops: 2 * Double(n * couts.reduce(0, +) * ohw * cin)
+    ) { [parallel] in
+      // The other outputs' gradients are dropped here, as the tape drops the first's after this closure.
+      defer { for y in ys.dropFirst() where y.isIntermediate { y.grad = nil } }
+      let live = ys.indices.filter { ys[$0].grad != nil }
+      guard !live.isEmpty else { return }
       let targets = x.requiresGrad ? map.gradientTargets() : []
       let needX = targets.contains { $0 != nil }
-      let needW = weight.requiresGrad
-      let wsize = cout * cin
+      let needW = live.map { weights[$0].requiresGrad }
+      let sizes = live.map { couts[$0] * cin }
+      let offsets = sizes.indices.map { sizes[..<$0].reduce(0, +) }
+      let wsize = sizes.reduce(0, +)
       let parts = parallel.parts(n)
-      let gyp = gy.data
-      // W^T, for dX_s = W^T dY.
+      let gyps = live.map { ys[$0].grad!.data }
+      // W_i^T, for dX_s = sum_i W_i^T dY_i, one after another.
       let transposed = scratch.buffer(part: parts, slot: 4, count: wsize)
-      if needX { for o in 0..<cout { for i in 0..<cin { transposed[i * cout + o] = wp[o * cin + i] } } }
+      if needX {
+        for (j, i) in live.enumerated() {
+          let (wp, cout, t) = (wps[i], couts[i], transposed + offsets[j])
+          for o in 0..<cout { for c in 0..<cin { t[c * cout + o] = wp[o * cin + c] } }
+        }
+      }
       parallel.forEachRange(n) { part, r in
+        // The dW_i of this thread, one after another.
         let gwPart = scratch.buffer(part: part, slot: 1, count: wsize)
-        if needW { gwPart.update(repeating: 0, count: wsize) }
+        if needW.contains(true) { gwPart.update(repeating: 0, count: wsize) }
         let sub = scratch.buffer(part: part, slot: 0, count: cin * pitch)
         let chunk = direct ? r.count : min(group, r.count)
         let mids = direct ? sub : scratch.buffer(part: part, slot: 2, count: chunk * cin * pitch)
-        // dY[n] is copied to rows `pitch` apart before it is read as a GEMM's B, when its own rows alias.
-        let dyCopy = pitch == ohw ? nil : scratch.buffer(part: part, slot: 3, count: cout * pitch)
+        // dY_i[n] is copied to rows `pitch` apart before it is read as a GEMM's B, when its own rows alias.
+        let dyCopy = pitch == ohw ? nil : scratch.buffer(part: part, slot: 3, count: couts.max()! * pitch)
         var first = r.lowerBound
         while first < r.upperBound {
           let images = first..<min(first + chunk, r.upperBound)
           // X_s of these images, for dW and for the ReLU's mask (relu(x) > 0 where x > 0).
-          if !direct && (needW || (needX && rectify)) {
+          if !direct && (needW.contains(true) || (needX && rectify)) {
             for (i, b) in images.enumerated() { _ = input(b, mids + i * cin * pitch) }
           }
-          if needW {
+          for (j, i) in live.enumerated() where needW[j] {
             let xs = direct ? UnsafePointer(sources[0] + first * cin * h * w) : UnsafePointer(mids)
-            // dW += sum over these images of dY X_s^T, in one kernel call across the images.
+            // dW_i += sum over these images of dY_i X_s^T, in one kernel call across the images.
             smallGemmTransposedB(
-              m: cout, n: cin, k: ohw, images: images.count, gyp + first * cout * ohw, lda: ohw,
-              aImageStride: cout * ohw, xs, ldb: direct ? ohw : pitch, bImageStride: cin * (direct ? ohw : pitch),
-              gwPart, ldc: cin)
+              m: couts[i], n: cin, k: ohw, images: images.count, gyps[j] + first * couts[i] * ohw, lda: ohw,
+              aImageStride: couts[i] * ohw, xs, ldb: direct ? ohw : pitch,
+              bImageStride: cin * (direct ? ohw : pitch), gwPart + offsets[j], ldc: cin)
           }
-          for (i, b) in images.enumerated() where needX {
-            var gyb = UnsafePointer(gyp + b * cout * ohw)
-            if direct, let (gx, accumulate) = targets[0] {
+          for (image, b) in images.enumerated() where needX {
+            // dX_s = sum_i W_i^T dY_i: straight into dx for a direct input, else into `sub`, then scattered.
+            let directTarget = direct ? targets[0] : nil
+            for (j, i) in live.enumerated() {
+              let cout = couts[i]
+              var gyb = UnsafePointer(gyps[j] + b * cout * ohw)
+              if let (gx, accumulate) = directTarget {
+                smallGemm(
+                  m: cin, n: ohw, k: cout, transposed + offsets[j], lda: cout, gyb, ldb: ohw, gx + b * cin * ohw,
+                  ldc: ohw, accumulate: accumulate || j > 0)
+                continue
+              }
+              if let dyCopy {
+                copyMatrix(gyb, srcPitch: ohw, into: dyCopy, dstPitch: pitch, rows: cout, columns: ohw)
+                gyb = UnsafePointer(dyCopy)
+              }
               smallGemm(
-                m: cin, n: ohw, k: cout, transposed, lda: cout, gyb, ldb: ohw, gx + b * cin * ohw, ldc: ohw,
-                accumulate: accumulate)
-              continue
+                m: cin, n: ohw, k: cout, transposed + offsets[j], lda: cout, gyb, ldb: pitch, sub, ldc: pitch,
+                accumulate: j > 0)
             }
-            if let dyCopy {
-              copyMatrix(gyb, srcPitch: ohw, into: dyCopy, dstPitch: pitch, rows: cout, columns: ohw)
-              gyb = UnsafePointer(dyCopy)
-            }
-            smallGemm(
-              m: cin, n: ohw, k: cout, transposed, lda: cout, gyb, ldb: pitch, sub, ldc: pitch, accumulate: false)
+            guard !direct else { continue }
             for ch in 0..<cin {
               let t = map.tensorOf[ch]
               guard let (gx, accumulate) = targets[t] else { continue }
               geometry.scatter(
                 sub + ch * pitch, into: map.planeStart(gx, image: b, channel: ch),
-                mask: rectify ? UnsafePointer(mids + i * cin * pitch + ch * pitch) : nil,
+                mask: rectify ? UnsafePointer(mids + image * cin * pitch + ch * pitch) : nil,
                 accumulate: accumulate)
             }
           }
           first = images.upperBound
         }
       }
-      if needW { scratch.addParts(slot: 1, parts: parts, count: wsize, into: weight.gradient().data) }
+      for (j, i) in live.enumerated() where needW[j] {
+        // Each weight's rows of every thread's partial sums, in thread order.
+        let gw = weights[i].gradient().data
+        for part in 0..<parts {
+          let p = scratch.buffer(part: part, slot: 1, count: wsize) + offsets[j]
+          for e in 0..<sizes[j] { gw[e] += p[e] }
+        }
+      }
     }
-    return y
+    return ys
   }
 }
 

@@ -3,7 +3,8 @@ import Engine
 /// ReLU - conv (k x k, no bias) - BN: `op.1.weight`, BN `op.2` (DARTS `ReLUConvBN`).
 public final class ReLUConvBN: ReLUFirst {
   let weight: Tensor
-  let stride: Int
+  /// The convolution's stride.
+  public let stride: Int
   let padding: Int
   let bn: BatchNorm
 
@@ -22,6 +23,20 @@ public final class ReLUConvBN: ReLUFirst {
   public func callAsFunction(_ x: Tensor, _ context: ForwardContext) -> Tensor {
     guard weight.shape[2] == 1, padding == 0 else { return rectifyingThenApplying(x, context) }
     return bn(context.tape.pointwiseConv(x, weight: weight, stride: stride, rectify: true), context)
+  }
+
+  /// Whether the convolution is 1x1 without padding, the form `preprocess(_:by:_:)` stacks.
+  public var isPointwise: Bool { weight.shape[2] == 1 && padding == 0 }
+
+  /// BN_i(W_i relu(x)) for 1x1 layers `layers` that read the same x at the same stride: what each layer
+  /// gives alone, with the convolutions as one op (`Tape.pointwiseConvs`), so that x is read (and dx
+  /// written) once for all of them. DARTS' cells preprocess each state for the next two cells this way.
+  public static func preprocess(_ x: Tensor, by layers: [ReLUConvBN], _ context: ForwardContext) -> [Tensor] {
+    precondition(
+      layers.allSatisfy { $0.isPointwise && $0.stride == layers[0].stride },
+      "ReLUConvBN.preprocess: stacked layers are 1x1 convolutions of one stride")
+    let ys = context.tape.pointwiseConvs(x, weights: layers.map(\.weight), stride: layers[0].stride, rectify: true)
+    return zip(layers, ys).map { $0.bn($1, context) }
   }
 
   public func activated(_ r: Tensor, _ context: ForwardContext) -> Tensor {

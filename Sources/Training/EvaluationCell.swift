@@ -35,11 +35,18 @@ final class EvaluationCell: NamedCell {
   /// The output channels: C per concatenated node.
   static func outputChannels(_ genotype: CellGenotype, channels c: Int) -> Int { genotype.concat.count * c }
 
+  /// The preprocessing layer of input `slot` (0 reads c_{k-2}, 1 reads c_{k-1}).
+  func preprocessing(_ slot: Int) -> Layer { slot == 0 ? preprocess0 : preprocess1 }
+
   func callAsFunction(_ s0: Tensor, _ s1: Tensor, _ context: ForwardContext) -> Tensor {
+    // Each preprocessing layer takes its ReLU in its convolution's read of the input.
+    self(preprocessed: preprocess0(s0, context), preprocess1(s1, context), context)
+  }
+
+  /// The cell on inputs already preprocessed by `preprocess0` and `preprocess1`.
+  func callAsFunction(preprocessed p0: Tensor, _ p1: Tensor, _ context: ForwardContext) -> Tensor {
     let tape = context.tape
-    // Each preprocessing layer takes its ReLU in its convolution's read of the input (the first cell
-    // reads the stem twice this way, with no rectified copy of it).
-    var states = [preprocess0(s0, context), preprocess1(s1, context)]
+    var states = [p0, p1]
     // Each node sums its two edges with their last batch norms and their drop path in one op
     // (`Tape.normalizedDropPathSum`): the masks are drawn edge by edge as DARTS draws them, and neither a
     // normalised nor a dropped copy of an edge's output is stored.

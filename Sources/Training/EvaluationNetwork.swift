@@ -142,28 +142,16 @@ public final class EvaluationNetwork {
   func backbone(_ x: Tensor, _ context: ForwardContext) -> (Tensor, Tensor, Tensor?) {
     let tape = context.tape
     let stem = stemNorm(tape.conv2d(x, weight: stemWeight, padding: 1), context)
-    var s0 = stem
-    var s1 = stem
     var auxiliary: Tensor?
-    for (i, cell) in cells.enumerated() {
-      let next = cell(s0, s1, context)
-      s0 = s1
-      s1 = next
-      if i == shape.auxiliaryCell, context.training, let auxiliaryHead { auxiliary = auxiliaryHead(s1, context) }
+    let (s0, s1) = EvaluationCell.chain(cells, from: stem, stem, context) { i, state in
+      if i == shape.auxiliaryCell, context.training, let auxiliaryHead { auxiliary = auxiliaryHead(state, context) }
     }
     return (s0, s1, auxiliary)
   }
 
   /// Logits of classifier `index` after the cells of head `index` (none for the plain network).
   func head(_ index: Int, _ states: (Tensor, Tensor), _ context: ForwardContext) -> Tensor {
-    var (s0, s1) = states
-    if shape.isTwoHead {
-      for cell in heads[index] {
-        let next = cell(s0, s1, context)
-        s0 = s1
-        s1 = next
-      }
-    }
+    let s1 = shape.isTwoHead ? EvaluationCell.chain(heads[index], from: states.0, states.1, context).1 : states.1
     let pooled = context.tape.globalAveragePool(s1)
     return context.tape.linear(pooled, weight: classifiers[index].weight, bias: classifiers[index].bias)
   }

@@ -1,5 +1,6 @@
 import Datasets
 import Engine
+import TestSupport
 import Testing
 
 /// The fused ops against the separate ops they replace (values and every gradient, to float rounding), and
@@ -9,17 +10,7 @@ import Testing
 @Suite struct FusedOpTests {
   typealias Check = GradientCheckTests
 
-  /// The largest |a - b| over |b|'s largest entry (plus a floor of 1e-6), for two equal-sized tensors.
-  static func relativeDifference(_ a: Tensor, _ b: Tensor) -> Float {
-    precondition(a.count == b.count, "\(a.shape) vs \(b.shape)")
-    var worst: Float = 0
-    var scale: Float = 1e-6
-    for i in 0..<a.count {
-      worst = max(worst, abs(a[i] - b[i]))
-      scale = max(scale, abs(b[i]))
-    }
-    return worst / scale
-  }
+  static func relativeDifference(_ a: Tensor, _ b: Tensor) -> Float { TestSupport.relativeDifference(a, b) }
 
   /// Runs `fused` and `reference` on copies of `inputs` with the same output gradient and expects equal
   /// outputs and input gradients within `tolerance` (relative to each tensor's largest entry).
