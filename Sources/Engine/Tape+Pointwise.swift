@@ -83,6 +83,7 @@ extension Tape {
       let targets = x.requiresGrad ? map.gradientTargets() : []
       let needX = targets.contains { $0 != nil }
       let needW = live.map { weights[$0].requiresGrad }
+      let needAnyW = needW.contains(true)
       let sizes = live.map { couts[$0] * cin }
       let offsets = sizes.indices.map { sizes[..<$0].reduce(0, +) }
       let wsize = sizes.reduce(0, +)
@@ -96,10 +97,12 @@ extension Tape {
           for o in 0..<cout { for c in 0..<cin { t[c * cout + o] = wp[o * cin + c] } }
         }
       }
+      // dX_s goes straight into dx for a direct input, else into `sub`, then is scattered.
+      let directTarget = direct && needX ? targets[0] : nil
       parallel.forEachRange(n) { part, r in
         // The dW_i of this thread, one after another.
         let gwPart = scratch.buffer(part: part, slot: 1, count: wsize)
-        if needW.contains(true) { gwPart.update(repeating: 0, count: wsize) }
+        if needAnyW { gwPart.update(repeating: 0, count: wsize) }
         let sub = scratch.buffer(part: part, slot: 0, count: cin * pitch)
         let chunk = direct ? r.count : min(group, r.count)
         let mids = direct ? sub : scratch.buffer(part: part, slot: 2, count: chunk * cin * pitch)
@@ -109,7 +112,7 @@ extension Tape {
         while first < r.upperBound {
           let images = first..<min(first + chunk, r.upperBound)
           // X_s of these images, for dW and for the ReLU's mask (relu(x) > 0 where x > 0).
-          if !direct && (needW.contains(true) || (needX && rectify)) {
+          if !direct && (needAnyW || (needX && rectify)) {
             for (i, b) in images.enumerated() { _ = input(b, mids + i * cin * pitch) }
           }
           for (j, i) in live.enumerated() where needW[j] {
@@ -121,8 +124,7 @@ extension Tape {
               bImageStride: cin * (direct ? ohw : pitch), gwPart + offsets[j], ldc: cin)
           }
           for (image, b) in images.enumerated() where needX {
-            // dX_s = sum_i W_i^T dY_i: straight into dx for a direct input, else into `sub`, then scattered.
-            let directTarget = direct ? targets[0] : nil
+            // dX_s = sum_i W_i^T dY_i.
             for (j, i) in live.enumerated() {
               let cout = couts[i]
               var gyb = UnsafePointer(gyps[j] + b * cout * ohw)
@@ -154,12 +156,7 @@ extension Tape {
         }
       }
       for (j, i) in live.enumerated() where needW[j] {
-        // Each weight's rows of every thread's partial sums, in thread order.
-        let gw = weights[i].gradient().data
-        for part in 0..<parts {
-          let p = scratch.buffer(part: part, slot: 1, count: wsize) + offsets[j]
-          for e in 0..<sizes[j] { gw[e] += p[e] }
-        }
+        scratch.addParts(slot: 1, parts: parts, offset: offsets[j], count: sizes[j], into: weights[i].gradient().data)
       }
     }
     return ys

@@ -173,11 +173,11 @@ final class Scratch: @unchecked Sendable {
     return b
   }
 
-  /// Adds the per-thread partial sums kept in `slot` (parts 0..<parts, `count` floats each) into dst, in
-  /// part order, so the total does not depend on thread timing.
-  func addParts(slot: Int, parts: Int, count: Int, into dst: UnsafeMutablePointer<Float>) {
+  /// Adds the per-thread partial sums kept in `slot` (parts 0..<parts, `count` floats each from `offset`
+  /// on) into dst, in part order, so the total does not depend on thread timing.
+  func addParts(slot: Int, parts: Int, offset: Int = 0, count: Int, into dst: UnsafeMutablePointer<Float>) {
     for part in 0..<parts {
-      let p = buffer(part: part, slot: slot, count: count)
+      let p = buffer(part: part, slot: slot, count: offset + count) + offset
       for i in 0..<count { dst[i] += p[i] }
     }
   }

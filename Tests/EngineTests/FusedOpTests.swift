@@ -10,8 +10,6 @@ import Testing
 @Suite struct FusedOpTests {
   typealias Check = GradientCheckTests
 
-  static func relativeDifference(_ a: Tensor, _ b: Tensor) -> Float { TestSupport.relativeDifference(a, b) }
-
   /// Runs `fused` and `reference` on copies of `inputs` with the same output gradient and expects equal
   /// outputs and input gradients within `tolerance` (relative to each tensor's largest entry).
   static func expectSame(

@@ -1,5 +1,6 @@
 import Datasets
 import Engine
+import TestSupport
 import Testing
 
 /// `Tape.normalizedDropPathSum` (an evaluation cell's node: each edge's last affine batch norm folded into
@@ -61,8 +62,8 @@ import Testing
         return tape.dropPathSum(parts, keep: c.keep)
       })
     for (a, b) in zip(fusedStatistics, referenceStatistics) {
-      #expect(FusedOpTests.relativeDifference(a.mean, b.mean) <= 1e-6)
-      #expect(FusedOpTests.relativeDifference(a.variance, b.variance) <= 1e-6)
+      #expect(relativeDifference(a.mean, b.mean) <= 1e-6)
+      #expect(relativeDifference(a.variance, b.variance) <= 1e-6)
       #expect(a.batchesTracked == b.batchesTracked)
     }
   }

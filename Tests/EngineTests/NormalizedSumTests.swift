@@ -1,5 +1,6 @@
 import Datasets
 import Engine
+import TestSupport
 import Testing
 
 /// `Tape.normalizedWeightedSum` (a search cell node: its primitives' affine-free batch norms folded into
@@ -63,8 +64,8 @@ import Testing
         return tape.weightedSum(parts, weights: t.last!, shape: shape)
       })
     for (a, b) in zip(fusedStatistics, referenceStatistics) {
-      #expect(FusedOpTests.relativeDifference(a.mean, b.mean) <= 1e-6)
-      #expect(FusedOpTests.relativeDifference(a.variance, b.variance) <= 1e-6)
+      #expect(relativeDifference(a.mean, b.mean) <= 1e-6)
+      #expect(relativeDifference(a.variance, b.variance) <= 1e-6)
       #expect(a.batchesTracked == b.batchesTracked)
     }
   }

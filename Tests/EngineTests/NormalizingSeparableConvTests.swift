@@ -1,5 +1,6 @@
 import Datasets
 import Engine
+import TestSupport
 import Testing
 
 /// `Tape.separableConv` reading its input through a batch norm (`normalizing`, the second half of a
@@ -81,8 +82,8 @@ import Testing
           training: training)
         return tape.separableConv(r, depthwise: t[1], pointwise: t[2], stride: stride, padding: padding, rectify: true)
       })
-    #expect(Fused.relativeDifference(fusedStatistics.mean, referenceStatistics.mean) <= 1e-6)
-    #expect(Fused.relativeDifference(fusedStatistics.variance, referenceStatistics.variance) <= 1e-6)
+    #expect(relativeDifference(fusedStatistics.mean, referenceStatistics.mean) <= 1e-6)
+    #expect(relativeDifference(fusedStatistics.variance, referenceStatistics.variance) <= 1e-6)
     #expect(fusedStatistics.batchesTracked == referenceStatistics.batchesTracked)
   }
 

@@ -1,4 +1,5 @@
 import Datasets
+import TestSupport
 import Testing
 
 @testable import Engine
@@ -140,7 +141,7 @@ import Testing
     let (written, none) = gradient(deferring: false)
     #expect(pending == (sums == 1), "a gradient is left pending only when nothing else reads it")
     #expect(!none)
-    #expect(FusedOpTests.relativeDifference(deferred, written) == 0)
+    #expect(relativeDifference(deferred, written) == 0)
   }
 
   /// Finite differences through a convolution whose output gradient is left pending.
