@@ -1,21 +1,20 @@
 import Foundation
 
 /// A tensor's gradient that is known but not yet written: the input gradient of an affine-free or affine
-/// batch norm, folded into a normalised sum (`Tape.normalizedWeightedSum`, `Tape.normalizedDropPathSum`),
-/// read through by a separable convolution (`normalizing`) or on its own (`Tape.batchNorm`),
+/// batch norm folded into a normalised sum (`Tape.normalizedWeightedSum`, `Tape.normalizedDropPathSum`),
 ///
 ///   dx[b, c] = A_c f[b] dy[b, c] + B_c x[b, c] + C_c   (batch statistics)
 ///   dx[b, c] = A_c f[b] dy[b, c]                       (running statistics),
 ///
-/// with f the term's per-image drop-path factor (1 without one). The norm's backward leaves it on its input
+/// with f the term's per-image drop-path factor (1 without one). The sum's backward leaves it on the term's
 /// tensor instead of writing dx to memory when the op that made the tensor can take it
-/// (`Tensor.acceptsPendingGradient`: `Tape.separableConv`, `Tape.pointwiseConvs`); that op's backward then
-/// writes dx image by image into a scratch buffer still in cache, just before it reads it. The values are
-/// those the norm would have written (the same kernel, element by element), so results do not change; a
-/// whole tensor's worth of writes and reads of dx goes. Anything else that reads the gradient first gets
-/// it written in full (`Tensor.grad`).
+/// (`Tensor.acceptsPendingGradient`: `Tape.separableConv`); that op's backward then writes dx image by image
+/// into a scratch buffer still in cache, just before it reads it. The values are those the sum would have
+/// written (the same kernel, element by element), so results do not change; a whole tensor's worth of
+/// writes and reads of dx goes. Anything else that reads the gradient first gets it written in full
+/// (`Tensor.grad`).
 final class PendingGradient: @unchecked Sendable {
-  /// The norm's output gradient; retained here, so its buffer is not reused while this is pending.
+  /// The sum's output gradient; retained here, so its buffer is not reused while this is pending.
   let dy: Tensor
   /// The term's own values, x.
   let x: UnsafePointer<Float>

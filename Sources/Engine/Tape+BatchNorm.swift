@@ -156,13 +156,6 @@ extension Tape {
           }
         }
         guard x.requiresGrad else { return }
-        // When the op that made x takes a pending gradient (`PendingGradient`: a 1x1 convolution, a
-        // separable one), dx is left for it to write image by image, in cache, just before it reads it:
-        // no pass 2 here and no dx in memory.
-        let pending = PendingGradient(
-          dy: gy, x: UnsafePointer(x.data), coefficients: coefficients, isBatch: useBatch, factors: nil,
-          shape: (n, c, hw))
-        if x.deferGradient(pending) { return }
         // Pass 2, in place over dy when dy's buffer is handed over. With the running statistics dx = A dy
         // alone (x is not read, so an infinite x does not turn into NaN through 0 x).
         let (gx, accumulate) = x.gradientTarget(donatedBy: y)

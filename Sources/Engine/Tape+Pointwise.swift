@@ -23,9 +23,7 @@ extension Tape {
   /// gathers it once more for all the dW_i = sum_n dY_i[n] X_s[n]^T, sums dX_s[n] = sum_i W_i^T dY_i[n] in
   /// cache, and scatters it into dx once: each consumer's own op would read x and read and write dx again.
   /// The outputs' gradients are all consumed by this op's backward, which the tape runs after every op that
-  /// reads any of them (it runs in reverse order from the first output's place). An output's gradient left
-  /// pending by the batch norm that reads it (`PendingGradient`) is written group by group into the scratch
-  /// rows both products read, so that dY_i is never stored.
+  /// reads any of them (it runs in reverse order from the first output's place).
   public func pointwiseConvs(_ x: Tensor, weights: [Tensor], stride: Int = 1, rectify: Bool = false) -> [Tensor] {
     let (n, cin, h, w) = x.nchw
     precondition(!weights.isEmpty, "pointwiseConvs: no weights")
@@ -40,7 +38,6 @@ extension Tape {
     let ohw = oh * ow
     let grad = needsGradient([x] + weights)
     let ys = couts.map { output([n, $0, oh, ow], grad: grad) }
-    for y in ys { y.acceptsPendingGradient = grad }
     let scratch = self.scratch
     let map = PlaneMap(x)
     let sources = map.sources(tape: self)
@@ -81,13 +78,8 @@ extension Tape {
     ) { [parallel] in
       // The other outputs' gradients are dropped here, as the tape drops the first's after this closure.
       defer { for y in ys.dropFirst() where y.isIntermediate { y.grad = nil } }
-      // A pending dY_i (`PendingGradient`, from the batch norm that reads Y_i) is written group by group
-      // into scratch rows `pitch` apart, where both products read it.
-      let pendings = ys.map { $0.takePendingGradient() }
-      let live = ys.indices.filter { pendings[$0] != nil || ys[$0].grad != nil }
+      let live = ys.indices.filter { ys[$0].grad != nil }
       guard !live.isEmpty else { return }
-      let livePendings = live.map { pendings[$0] }
-      let anyPending = livePendings.contains { $0 != nil }
       let targets = x.requiresGrad ? map.gradientTargets() : []
       let needX = targets.contains { $0 != nil }
       let needW = live.map { weights[$0].requiresGrad }
@@ -96,7 +88,7 @@ extension Tape {
       let offsets = sizes.indices.map { sizes[..<$0].reduce(0, +) }
       let wsize = sizes.reduce(0, +)
       let parts = parallel.parts(n)
-      let gyps = live.map { pendings[$0] == nil ? ys[$0].grad!.data : nil }
+      let gyps = live.map { ys[$0].grad!.data }
       // W_i^T, for dX_s = sum_i W_i^T dY_i, one after another.
       let transposed = scratch.buffer(part: parts, slot: 4, count: wsize)
       if needX {
@@ -112,26 +104,13 @@ extension Tape {
         let gwPart = scratch.buffer(part: part, slot: 1, count: wsize)
         if needAnyW { gwPart.update(repeating: 0, count: wsize) }
         let sub = scratch.buffer(part: part, slot: 0, count: cin * pitch)
-        let chunk = direct && !anyPending ? r.count : min(group, r.count)
+        let chunk = direct ? r.count : min(group, r.count)
         let mids = direct ? sub : scratch.buffer(part: part, slot: 2, count: chunk * cin * pitch)
         // dY_i[n] is copied to rows `pitch` apart before it is read as a GEMM's B, when its own rows alias.
         let dyCopy = pitch == ohw ? nil : scratch.buffer(part: part, slot: 3, count: couts.max()! * pitch)
-        let dyGroups = livePendings.enumerated().map { j, pending in
-          pending.map { _ in scratch.buffer(part: part, slot: 5 + j, count: chunk * couts[live[j]] * pitch) }
-        }
         var first = r.lowerBound
         while first < r.upperBound {
           let images = first..<min(first + chunk, r.upperBound)
-          // dY_i of these images: a pending one written into its rows `pitch` apart, else dY_i's own rows.
-          let dys = live.indices.map { j -> (UnsafePointer<Float>, pitch: Int) in
-            guard let pending = livePendings[j], let dyGroup = dyGroups[j] else {
-              return (UnsafePointer(gyps[j]! + first * couts[live[j]] * ohw), ohw)
-            }
-            for (i, b) in images.enumerated() {
-              pending.write(image: b, into: dyGroup + i * couts[live[j]] * pitch, pitch: pitch, accumulate: false)
-            }
-            return (UnsafePointer(dyGroup), pitch)
-          }
           // X_s of these images, for dW and for the ReLU's mask (relu(x) > 0 where x > 0).
           if !direct && (needAnyW || (needX && rectify)) {
             for (i, b) in images.enumerated() { _ = input(b, mids + i * cin * pitch) }
@@ -140,23 +119,22 @@ extension Tape {
             let xs = direct ? UnsafePointer(sources[0] + first * cin * h * w) : UnsafePointer(mids)
             // dW_i += sum over these images of dY_i X_s^T, in one kernel call across the images.
             smallGemmTransposedB(
-              m: couts[i], n: cin, k: ohw, images: images.count, dys[j].0, lda: dys[j].pitch,
-              aImageStride: couts[i] * dys[j].pitch, xs, ldb: direct ? ohw : pitch,
+              m: couts[i], n: cin, k: ohw, images: images.count, gyps[j] + first * couts[i] * ohw, lda: ohw,
+              aImageStride: couts[i] * ohw, xs, ldb: direct ? ohw : pitch,
               bImageStride: cin * (direct ? ohw : pitch), gwPart + offsets[j], ldc: cin)
           }
           for (image, b) in images.enumerated() where needX {
             // dX_s = sum_i W_i^T dY_i.
             for (j, i) in live.enumerated() {
               let cout = couts[i]
-              let dyPitch = dys[j].pitch
-              var gyb = dys[j].0 + image * cout * dyPitch
+              var gyb = UnsafePointer(gyps[j] + b * cout * ohw)
               if let (gx, accumulate) = directTarget {
                 smallGemm(
-                  m: cin, n: ohw, k: cout, transposed + offsets[j], lda: cout, gyb, ldb: dyPitch,
-                  gx + b * cin * ohw, ldc: ohw, accumulate: accumulate || j > 0)
+                  m: cin, n: ohw, k: cout, transposed + offsets[j], lda: cout, gyb, ldb: ohw, gx + b * cin * ohw,
+                  ldc: ohw, accumulate: accumulate || j > 0)
                 continue
               }
-              if let dyCopy, dyPitch != pitch {
+              if let dyCopy {
                 copyMatrix(gyb, srcPitch: ohw, into: dyCopy, dstPitch: pitch, rows: cout, columns: ohw)
                 gyb = UnsafePointer(dyCopy)
               }

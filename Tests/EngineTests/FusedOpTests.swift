@@ -39,10 +39,6 @@ import Testing
     }
   }
 
-  /// x + 0 (a copy whose gradient `add` writes in full): read by a batch norm, it keeps the norm from leaving
-  /// its input gradient pending (`PendingGradient`) on the op that made x, as a reference must.
-  static func written(_ tape: Tape, _ x: Tensor) -> Tensor { tape.add(x, Tensor(zeros: x.shape)) }
-
   /// pw(dw(relu(x))) by the three separate ops.
   static func separateOps(
     _ tape: Tape, _ t: [Tensor], stride: Int, padding: Int, dilation: Int, rectify: Bool

@@ -55,8 +55,8 @@ import Testing
       },
       reference: { tape, t in
         let (a, b) = Self.convolutions(tape, t, kernel: kernel, stride: stride)
-        let na = tape.batchNorm(FusedOpTests.written(tape, a), running: referenceStatistics[0], training: training)
-        let nb = tape.batchNorm(FusedOpTests.written(tape, b), running: referenceStatistics[1], training: training)
+        let na = tape.batchNorm(a, running: referenceStatistics[0], training: training)
+        let nb = tape.batchNorm(b, running: referenceStatistics[1], training: training)
         return tape.weightedSum([(na, 0), (nb, 2), (b, 3)], weights: t[5], shape: a.shape)
       })
   }
@@ -83,10 +83,8 @@ import Testing
       },
       reference: { tape, t in
         let (a, b) = Self.convolutions(tape, t, kernel: 3, stride: 1)
-        let na = tape.batchNorm(
-          FusedOpTests.written(tape, a), weight: t[6], bias: t[8], running: referenceStatistics[0], training: training)
-        let nb = tape.batchNorm(
-          FusedOpTests.written(tape, b), weight: t[7], bias: t[9], running: referenceStatistics[1], training: training)
+        let na = tape.batchNorm(a, weight: t[6], bias: t[8], running: referenceStatistics[0], training: training)
+        let nb = tape.batchNorm(b, weight: t[7], bias: t[9], running: referenceStatistics[1], training: training)
         return tape.dropPathSum([(na, masks[0]), (nb, masks[1])], keep: 0.8)
       })
   }
@@ -109,10 +107,7 @@ import Testing
         let (a, b) = Self.convolutions(tape, t, kernel: 3, stride: 1)
         let side = tape.relu(a)
         let sum = tape.weightedSum(
-          [
-            (tape.batchNorm(FusedOpTests.written(tape, a), running: nil, training: true), 0),
-            (tape.batchNorm(FusedOpTests.written(tape, b), running: nil, training: true), 1),
-          ],
+          [(tape.batchNorm(a, running: nil, training: true), 0), (tape.batchNorm(b, running: nil, training: true), 1)],
           weights: t[5], shape: a.shape)
         return tape.combine([(sum, 1), (side, 0.5)])
       })
