@@ -26,9 +26,6 @@ extension Tape {
   /// per channel in the same pass, while g is in cache; then dbeta += S, dgamma += s D, and
   /// dx = A g + B x + C with A = gamma s, B = -gamma s^3 D / M, C = -gamma s S / M - B m, M = N H W (in
   /// evaluation with running statistics dx = A g): BN's backward without its first pass over dy and x.
-  /// When x is itself a separable convolution's output (the first half of the `SepConv`) with no gradient
-  /// yet, dx is not written at all: it is left pending on x (`PendingGradient` with g, x and A, B, C), and
-  /// the first half's backward writes it image by image into cache just before it reads it.
   /// `normalizing` needs `rectify`: a batch norm is only read this way in front of a ReLU.
   public func separableConv(
     _ x: Tensor, depthwise: Tensor, pointwise: Tensor, stride s: Int = 1, padding: Int, dilation d: Int = 1,
@@ -116,15 +113,9 @@ extension Tape {
       let pending = y.takePendingGradient()
       let gy = pending == nil ? y.grad : nil
       guard pending != nil || gy != nil else { return }
-      // With the input's batch norm, dx = A g + B x + C is left pending on x (`PendingGradient`) when the op
-      // that made x writes it itself, just before it reads it: no pass over g and x here, no dx in memory.
-      let deferring =
-        norm != nil && x.requiresGrad && x.acceptsPendingGradient && x.storedGradient == nil
-        && x.pendingGradient == nil
       // dx may be computed over dz's buffer: a group's dz is read in full (dd, dW_p) before its dx is written.
       let target: (UnsafeMutablePointer<Float>, accumulate: Bool)? =
-        x.requiresGrad && !deferring
-        ? (x.shape == y.shape ? x.gradientTarget(donatedBy: y) : x.gradientTarget()) : nil
+        x.requiresGrad ? (x.shape == y.shape ? x.gradientTarget(donatedBy: y) : x.gradientTarget()) : nil
       let needDepthwise = depthwise.requiresGrad
       let needPointwise = pointwise.requiresGrad
       let gyp = gy?.data
@@ -133,13 +124,8 @@ extension Tape {
       // over it), else to a buffer of its own; BN's sums per thread and channel go to `normSums`.
       let gammaGradient = norm?.weight.map { $0.requiresGrad ? $0.gradient().data : nil } ?? nil
       let betaGradient = norm?.bias.map { $0.requiresGrad ? $0.gradient().data : nil } ?? nil
-      let needNormalized =
-        norm != nil && (target != nil || deferring || gammaGradient != nil || betaGradient != nil)
-      // A pending dx's g goes over dz when dz is this intermediate's own written gradient of the same shape
-      // (as a donated dx would): the pending gradient keeps that buffer.
-      let donated = deferring && y.isIntermediate && gy?.shape == x.shape ? gy : nil
-      let own =
-        needNormalized && (target == nil || target!.accumulate) ? donated ?? Tensor(uninitialized: x.shape) : nil
+      let needNormalized = norm != nil && (target != nil || gammaGradient != nil || betaGradient != nil)
+      let own = needNormalized && (target == nil || target!.accumulate) ? Tensor(uninitialized: x.shape) : nil
       let normalizedGradient: UnsafeMutablePointer<Float>? = needNormalized ? (own?.data ?? target!.0) : nil
       // `own` is only reached through this pointer: it must outlive every use (its buffer goes back to the
       // shared pool once it is released).
@@ -280,13 +266,6 @@ extension Tape {
           coefficients[3 * ch + 1] = bx
           coefficients[3 * ch + 2] = -a * sum / m - bx * means[ch]
         }
-      }
-      if deferring, let own {
-        let pending = PendingGradient(
-          dy: own, x: xp, coefficients: coefficients, isBatch: isBatch, factors: nil, shape: (n, c, hw))
-        let deferred = x.deferGradient(pending)
-        precondition(deferred, "separableConv: the input's gradient could not be left pending")
-        return
       }
       guard let (gx, accumulate) = target else { return }
       // Backwards through the images: the last ones g was written for are still in this thread's cache.

@@ -7,8 +7,7 @@ import Testing
 /// `SepConv`) against `batchNorm` followed by the plain op: values, every gradient and the running
 /// statistics, in training and evaluation, with and without affine parameters, at stride 1 and 2 on odd
 /// sizes; and finite-difference checks, with the input's gradient written fresh, added to an earlier one,
-/// and not needed at all (only gamma's and beta's); and a whole `SepConv` (a plain half, then a normalising
-/// one), whose input gradient the second half leaves pending on the first half's output.
+/// and not needed at all (only gamma's and beta's).
 @Suite struct NormalizingSeparableConvTests {
   typealias Check = GradientCheckTests
   typealias Fused = FusedOpTests
@@ -137,55 +136,5 @@ import Testing
       let b = tape.separableConv(all[0], depthwise: all[1], pointwise: all[2], padding: 2, dilation: 2, rectify: false)
       return tape.add(a, b)
     }
-  }
-
-  /// Where the second reader of the first half's output is recorded, if there is one.
-  enum SecondReader: CaseIterable { case none, beforeTheSecondHalf, afterIt }
-
-  /// A `SepConv` body: the second half reads the first half's output through a batch norm, and its input
-  /// gradient dx = A g + B x + C is left pending on that output for the first half's backward to write
-  /// image by image. Every gradient must equal the one through `batchNorm` and a written dx: on padded
-  /// scratch rows (32 x 32) and groups of images (4 x 4), after a stride-2 first half, with batch and
-  /// running statistics, on one and two threads, and with a second reader of the output whose backward
-  /// runs after the second half's (the pending gradient is then written out in full) or before it (there is
-  /// a gradient already, so none is left pending).
-  @Test(arguments: [
-    ([3, 4, 32, 32], 1, true, 2, SecondReader.none), ([5, 3, 8, 8], 2, true, 2, SecondReader.none),
-    ([5, 3, 8, 8], 2, false, 1, SecondReader.none), ([3, 4, 32, 32], 1, true, 1, SecondReader.beforeTheSecondHalf),
-    ([4, 3, 9, 7], 1, false, 2, SecondReader.beforeTheSecondHalf), ([4, 3, 9, 7], 1, true, 2, SecondReader.afterIt),
-  ])
-  func wholeSepConvMatchesAWrittenInputGradient(
-    shape: [Int], stride: Int, training: Bool, threads: Int, reader: SecondReader
-  ) {
-    let c = shape[1]
-    var g = SplitMix64(seed: UInt64(shape.reduce(0, +) + stride))
-    let second = [Check.random([c, 1, 3, 3], &g), Check.random([c, c, 1, 1], &g)]
-    let inputs = Self.inputs(shape: shape, kernel: 3, outputs: c, seed: UInt64(shape.reduce(1, *))) + second
-    let (fusedStatistics, referenceStatistics) = (
-      Self.statistics(channels: c, seed: 5), Self.statistics(channels: c, seed: 5)
-    )
-    /// The first half, the second (from the first's output, normalised or not), and the other reader.
-    func sepConv(_ tape: Tape, _ t: [Tensor], second: (Tensor) -> Tensor) -> Tensor {
-      let a = tape.separableConv(t[0], depthwise: t[1], pointwise: t[2], stride: stride, padding: 1, rectify: true)
-      let early = reader == .beforeTheSecondHalf ? tape.relu(a) : nil
-      let b = second(a)
-      let late = reader == .afterIt ? tape.relu(a) : nil
-      return (early ?? late).map { tape.add(b, $0) } ?? b
-    }
-    Fused.expectSame(
-      inputs, tolerance: 3e-5, threads: threads,
-      fused: { tape, t in
-        sepConv(tape, t) { a in
-          tape.separableConv(
-            a, depthwise: t[5], pointwise: t[6], padding: 1, rectify: true,
-            normalizing: InputNormalization(weight: t[3], bias: t[4], running: fusedStatistics, training: training))
-        }
-      },
-      reference: { tape, t in
-        sepConv(tape, t) { a in
-          let r = tape.batchNorm(a, weight: t[3], bias: t[4], running: referenceStatistics, training: training)
-          return tape.separableConv(r, depthwise: t[5], pointwise: t[6], padding: 1, rectify: true)
-        }
-      })
   }
 }
