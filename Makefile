@@ -55,8 +55,8 @@ test: deps lint
 	TAILNAS_BUILD_FLAGS="$(TEST_FLAGS)" bash scripts/mpi-test.sh
 	bash scripts/slurm-test.sh
 
-# The tests on a build whose preconditions hold (-O instead of -Ounchecked), with the engine's precondition
-# exit tests; its own scratch path, so it does not rebuild the shipped one.
+# The tests on a build whose preconditions and bounds checks hold (-O instead of -Ounchecked); its own
+# scratch path, so it does not rebuild the shipped one.
 test-checked: deps
 	TAILNAS_CHECKED=1 $(SWIFT) build $(TEST_FLAGS) --scratch-path .build/checked --build-tests
 	TAILNAS_CHECKED=1 $(SWIFT) test $(TEST_FLAGS) --scratch-path .build/checked --skip-build

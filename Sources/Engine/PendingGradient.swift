@@ -31,7 +31,7 @@ final class PendingGradient: @unchecked Sendable {
     dy: Tensor, x: UnsafePointer<Float>, coefficients: [Float], isBatch: Bool, factors: [Float]?,
     shape: (n: Int, c: Int, hw: Int)
   ) {
-    precondition(coefficients.count == 3 * shape.c, "PendingGradient: \(coefficients.count) coefficients")
+    require(coefficients.count == 3 * shape.c, "PendingGradient: \(coefficients.count) coefficients")
     self.dy = dy
     self.x = x
     self.coefficients = coefficients

@@ -24,7 +24,7 @@ final class PlaneMoments: @unchecked Sendable {
   private let values: UnsafeMutablePointer<Float>
 
   init(images: Int, channels: Int, planeSize: Int) {
-    precondition(images >= 0 && channels >= 0 && planeSize >= 0, "PlaneMoments: negative extent")
+    require(images >= 0 && channels >= 0 && planeSize >= 0, "PlaneMoments: negative extent")
     self.images = images
     self.channels = channels
     self.planeSize = planeSize

@@ -21,7 +21,7 @@ final class SpatialSlice: @unchecked Sendable {
 
   init(_ base: Tensor, top: Int, left: Int, pool: BufferPool) {
     let (n, c, h, w) = base.nchw
-    precondition(top >= 0 && left >= 0 && top <= h && left <= w, "slice [\(top):, \(left):] of \(base.shape)")
+    require(top >= 0 && left >= 0 && top <= h && left <= w, "slice [\(top):, \(left):] of \(base.shape)")
     self.base = base
     self.top = top
     self.left = left

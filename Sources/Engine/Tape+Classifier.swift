@@ -8,7 +8,7 @@ extension Tape {
     let n = x.shape[0]
     let f = x.count / n
     let o = weight.shape[0]
-    precondition(weight.count == o * f, "linear: weight \(weight.shape) for input \(x.shape)")
+    require(weight.count == o * f, "linear: weight \(weight.shape) for input \(x.shape)")
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     let grad = needsGradient(inputs)
     let y = output([n, o], grad: grad)
@@ -47,8 +47,8 @@ extension Tape {
   public func crossEntropy(_ logits: Tensor, targets: [Int], classWeights: [Float]? = nil) -> Tensor {
     let n = logits.shape[0]
     let k = logits.count / n
-    precondition(targets.count == n, "crossEntropy: \(targets.count) targets for \(n) rows")
-    precondition(targets.allSatisfy { (0..<k).contains($0) }, "crossEntropy: target out of range 0..<\(k)")
+    require(targets.count == n, "crossEntropy: \(targets.count) targets for \(n) rows")
+    require(targets.allSatisfy { (0..<k).contains($0) }, "crossEntropy: target out of range 0..<\(k)")
     let grad = needsGradient(logits)
     let loss = output([1], grad: grad)
     let probabilities = [Float](unsafeUninitializedCapacity: n * k) { buffer, initialized in

@@ -31,17 +31,17 @@ extension Tape {
   ) -> Tensor {
     let (_, cin, _, _) = x.nchw
     let (cout, cinPerGroup, kh, kw) = weight.nchw
-    precondition(kh == kw, "conv2d: square kernels only, got \(weight.shape)")
+    require(kh == kw, "conv2d: square kernels only, got \(weight.shape)")
     let geometry = ConvGeometry(kernel: kh, stride: stride, padding: padding, dilation: dilation)
     if groups == 1 {
-      precondition(cinPerGroup == cin, "conv2d: weight \(weight.shape) for input \(x.shape)")
+      require(cinPerGroup == cin, "conv2d: weight \(weight.shape) for input \(x.shape)")
       if kh == 1 && padding == 0 {
         return pointwiseConv(x, weight: weight, stride: stride)
       }
       materialize(x)
       return denseConv(x, weight: weight, geometry: geometry)
     }
-    precondition(
+    require(
       groups == cin && cout == cin && cinPerGroup == 1,
       "conv2d: only dense and depthwise convolutions are supported (groups \(groups), weight \(weight.shape))")
     materialize(x)
@@ -85,7 +85,7 @@ extension Tape {
     if grad {
       // The output gradient lands at rows and columns P + s * r of a plane of side h + d(k-1), w + d(k-1).
       let back = d * (k - 1) - g.padding
-      precondition(back >= 0, "depthwise conv: padding above d(k-1) is not supported")
+      require(back >= 0, "depthwise conv: padding above d(k-1) is not supported")
       let hg = h + d * (k - 1)
       let wg = w + d * (k - 1)
       let gradientLayout = TapLayout(paddedWidth: wg, kernel: k, stride: 1, dilation: d)

@@ -9,10 +9,10 @@ extension Tape {
   /// 0, and NaN or infinity in it gives NaN, as x / keep * 0 does; the mask takes no gradient. With
   /// keep = 1 and a mask of ones this is a copy: DARTS skips the call when the drop probability is 0.
   public func dropPath(_ x: Tensor, keep: Float, mask: [Float]) -> Tensor {
-    precondition(!x.shape.isEmpty, "dropPath: x needs an image dimension, got \(x.shape)")
+    require(!x.shape.isEmpty, "dropPath: x needs an image dimension, got \(x.shape)")
     let n = x.shape[0]
-    precondition(keep > 0 && keep <= 1, "dropPath: keep probability \(keep) outside (0, 1]")
-    precondition(mask.count == n, "dropPath: \(mask.count) mask values for \(n) images")
+    require(keep > 0 && keep <= 1, "dropPath: keep probability \(keep) outside (0, 1]")
+    require(mask.count == n, "dropPath: \(mask.count) mask values for \(n) images")
     let factors = mask.map { $0 / keep }
     let perImage = n == 0 ? 0 : x.count / n
     let xp = materialize(x)
@@ -41,7 +41,7 @@ extension Tape {
   public static func dropPathMask<G: RandomNumberGenerator>(
     images: Int, keep: Float, using generator: inout G
   ) -> [Float] {
-    precondition(images >= 0, "dropPathMask: negative image count \(images)")
+    require(images >= 0, "dropPathMask: negative image count \(images)")
     let p = Double(keep)
     return (0..<images).map { _ in Double.random(in: 0..<1, using: &generator) < p ? 1 : 0 }
   }

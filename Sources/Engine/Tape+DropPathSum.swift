@@ -13,12 +13,12 @@ extension Tape {
   /// (no gradient yet, used once): its dx is then computed in place over dy, after every other term has
   /// read that block, and not at all when the term has no mask.
   public func dropPathSum(_ terms: [(Tensor, mask: [Float]?)], keep: Float) -> Tensor {
-    precondition(!terms.isEmpty, "dropPathSum needs at least one term")
+    require(!terms.isEmpty, "dropPathSum needs at least one term")
     let shape = terms[0].0.shape
-    precondition(!shape.isEmpty && terms.allSatisfy { $0.0.shape == shape }, "dropPathSum: shapes differ")
-    precondition(keep > 0 && keep <= 1, "dropPathSum: keep probability \(keep) outside (0, 1]")
+    require(!shape.isEmpty && terms.allSatisfy { $0.0.shape == shape }, "dropPathSum: shapes differ")
+    require(keep > 0 && keep <= 1, "dropPathSum: keep probability \(keep) outside (0, 1]")
     let n = shape[0]
-    precondition(
+    require(
       terms.allSatisfy { $0.mask == nil || $0.mask!.count == n }, "dropPathSum: one mask value per image needed")
     let sources = terms.map { materialize($0.0) }
     // Per-image factors of every term, term after term (nil for a term without a mask).

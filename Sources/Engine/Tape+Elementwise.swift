@@ -56,9 +56,9 @@ extension Tape {
   /// gradient yet and appears once (its gradient is dy itself, so nothing is written for it), as the
   /// element-wise ops do.
   public func combine(_ terms: [(Tensor, Float)]) -> Tensor {
-    precondition(!terms.isEmpty, "combine needs at least one term")
+    require(!terms.isEmpty, "combine needs at least one term")
     let shape = terms[0].0.shape
-    precondition(terms.allSatisfy { $0.0.shape == shape }, "combine: shapes differ")
+    require(terms.allSatisfy { $0.0.shape == shape }, "combine: shapes differ")
     for (x, _) in terms { materialize(x) }
     let grad = needsGradient(terms.map(\.0))
     let y = output(shape, grad: grad)
@@ -138,7 +138,7 @@ extension Tape {
     let grad = needsGradient(terms.map(\.0) + [w])
     let y = output(shape, grad: grad)
     let n = y.count
-    precondition(terms.allSatisfy { $0.0.count == n }, "weightedSum: sizes differ")
+    require(terms.allSatisfy { $0.0.count == n }, "weightedSum: sizes differ")
     let yp = y.data
     let wp = w.data
     if terms.isEmpty {
@@ -287,7 +287,7 @@ extension Tape {
 extension Tensor {
   /// The four dimensions of an NCHW tensor.
   public var nchw: (Int, Int, Int, Int) {
-    precondition(shape.count == 4, "expected NCHW, got \(shape)")
+    require(shape.count == 4, "expected NCHW, got \(shape)")
     return (shape[0], shape[1], shape[2], shape[3])
   }
 }

@@ -16,8 +16,8 @@ extension Tape {
   /// each plane of dx is written in one pass. Weight gradients are summed per thread, then in thread order.
   public func factorizedReduce(_ x: Tensor, _ w1: Tensor, _ w2: Tensor, rectify: Bool) -> Tensor {
     let (n, cin, h, w) = x.nchw
-    precondition(h % 2 == 0 && w % 2 == 0, "factorizedReduce: height and width must be even, got \(x.shape)")
-    precondition(
+    require(h % 2 == 0 && w % 2 == 0, "factorizedReduce: height and width must be even, got \(x.shape)")
+    require(
       w1.shape == w2.shape && w1.shape.count == 4 && w1.shape[1] == cin && w1.shape[2] == 1 && w1.shape[3] == 1,
       "factorizedReduce: weights \(w1.shape), \(w2.shape) for input \(x.shape)")
     let half = w1.shape[0]

@@ -51,16 +51,16 @@ extension Tape {
   public func normalizedDropPathSum(
     _ terms: [DropPathTerm], keep: Float, training: Bool, eps: Float = 1e-5
   ) -> Tensor {
-    precondition(!terms.isEmpty, "normalizedDropPathSum needs at least one term")
+    require(!terms.isEmpty, "normalizedDropPathSum needs at least one term")
     guard terms.contains(where: \.isNormalized) else {
       return dropPathSum(terms.map { ($0.x, $0.mask) }, keep: keep)
     }
     let shape = terms[0].x.shape
-    precondition(
+    require(
       shape.count == 4 && terms.allSatisfy { $0.x.shape == shape }, "normalizedDropPathSum: shapes differ")
-    precondition(keep > 0 && keep <= 1, "normalizedDropPathSum: keep probability \(keep) outside (0, 1]")
+    require(keep > 0 && keep <= 1, "normalizedDropPathSum: keep probability \(keep) outside (0, 1]")
     let (n, c, hw) = (shape[0], shape[1], shape[2] * shape[3])
-    precondition(
+    require(
       terms.allSatisfy { $0.mask == nil || $0.mask!.count == n }, "normalizedDropPathSum: one mask value per image")
     let m = n * hw
     let count = terms.count

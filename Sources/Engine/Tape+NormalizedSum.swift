@@ -53,8 +53,8 @@ extension Tape {
       return weightedSum(terms.map { ($0.x, $0.index) }, weights: w, shape: shape)
     }
     for term in terms { materialize(term.x) }
-    precondition(shape.count == 4, "normalizedWeightedSum: shape \(shape) is not NCHW")
-    precondition(terms.allSatisfy { $0.x.shape == shape }, "normalizedWeightedSum: shapes differ from \(shape)")
+    require(shape.count == 4, "normalizedWeightedSum: shape \(shape) is not NCHW")
+    require(terms.allSatisfy { $0.x.shape == shape }, "normalizedWeightedSum: shapes differ from \(shape)")
     let (n, c, hw) = (shape[0], shape[1], shape[2] * shape[3])
     let m = n * hw
     let count = terms.count

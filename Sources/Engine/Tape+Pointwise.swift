@@ -26,9 +26,9 @@ extension Tape {
   /// reads any of them (it runs in reverse order from the first output's place).
   public func pointwiseConvs(_ x: Tensor, weights: [Tensor], stride: Int = 1, rectify: Bool = false) -> [Tensor] {
     let (n, cin, h, w) = x.nchw
-    precondition(!weights.isEmpty, "pointwiseConvs: no weights")
+    require(!weights.isEmpty, "pointwiseConvs: no weights")
     for weight in weights {
-      precondition(
+      require(
         weight.shape.count == 4 && weight.shape[1] == cin && weight.shape[2] == 1 && weight.shape[3] == 1,
         "pointwiseConv: weight \(weight.shape) for input \(x.shape)")
     }

@@ -144,8 +144,8 @@ extension Tape {
   /// kernels of `Kernels+Pooling.swift` add whole rows as vectors (see `averagePoolUnpadded`).
   private func unpaddedAveragePool(_ x: Tensor, kernel k: Int, stride s: Int) -> Tensor {
     let (n, c, h, w) = x.nchw
-    precondition(k >= 1 && s >= 1, "averagePool: kernel \(k) and stride \(s) must be positive")
-    precondition(k <= h && k <= w, "averagePool: kernel \(k) larger than the \(h) x \(w) input")
+    require(k >= 1 && s >= 1, "averagePool: kernel \(k) and stride \(s) must be positive")
+    require(k <= h && k <= w, "averagePool: kernel \(k) larger than the \(h) x \(w) input")
     let oh = (h - k) / s + 1
     let ow = (w - k) / s + 1
     let used = (ow - 1) * s + k

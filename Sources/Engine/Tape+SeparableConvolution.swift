@@ -34,11 +34,11 @@ extension Tape {
     let xp = materialize(x)
     let (n, c, h, w) = x.nchw
     let k = depthwise.shape[2]
-    precondition(
+    require(
       depthwise.shape == [c, 1, k, k] && pointwise.shape.count == 4 && pointwise.shape[1] == c
         && pointwise.shape[2] == 1 && pointwise.shape[3] == 1,
       "separableConv: weights \(depthwise.shape), \(pointwise.shape) for input \(x.shape)")
-    precondition(norm == nil || rectify, "separableConv: a normalised input is read through a ReLU")
+    require(norm == nil || rectify, "separableConv: a normalised input is read through a ReLU")
     let cout = pointwise.shape[0]
     let g = ConvGeometry(kernel: k, stride: s, padding: padding, dilation: d)
     let oh = g.outputSize(h)
@@ -97,7 +97,7 @@ extension Tape {
     y.planeMoments = moments
     guard grad else { return y }
     let back = d * (k - 1) - padding
-    precondition(back >= 0, "separableConv: padding above d(k-1) is not supported")
+    require(back >= 0, "separableConv: padding above d(k-1) is not supported")
     let hg = h + d * (k - 1)
     let wg = w + d * (k - 1)
     let gradientLayout = TapLayout(paddedWidth: wg, kernel: k, stride: 1, dilation: d)

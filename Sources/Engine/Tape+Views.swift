@@ -10,9 +10,9 @@ extension Tape {
   /// which this op's backward splits: d x_k = dy[:, channels of x_k]. A tensor that appears twice is
   /// always read densely, so that its two gradient slices add up in order.
   public func concatChannels(_ xs: [Tensor]) -> Tensor {
-    precondition(!xs.isEmpty, "concatChannels needs at least one tensor")
+    require(!xs.isEmpty, "concatChannels needs at least one tensor")
     let (n, _, h, w) = xs[0].nchw
-    precondition(
+    require(
       xs.allSatisfy { $0.shape.count == 4 && $0.shape[0] == n && $0.shape[2] == h && $0.shape[3] == w },
       "concatChannels: shapes \(xs.map(\.shape)) differ outside the channel dimension")
     let grad = needsGradient(xs)

@@ -76,7 +76,7 @@ public final class Tape: @unchecked Sendable {
   /// Back-propagates from a scalar `loss`: d loss / d loss = 1, then every closure in reverse order.
   /// Clears the tape afterwards.
   public func backward(_ loss: Tensor) {
-    precondition(loss.count == 1, "backward needs a scalar, got \(loss.shape)")
+    require(loss.count == 1, "backward needs a scalar, got \(loss.shape)")
     loss.gradient().data[0] += 1
     backward()
   }

@@ -79,7 +79,7 @@ public final class Tensor: @unchecked Sendable {
 
   /// A tensor with unspecified contents.
   public init(uninitialized shape: [Int], requiresGrad: Bool = false, pool: BufferPool = .shared) {
-    precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in \(shape)")
+    require(shape.allSatisfy { $0 >= 0 }, "negative dimension in \(shape)")
     self.shape = shape
     self.count = shape.reduce(1, *)
     self.pool = pool
@@ -126,7 +126,7 @@ public final class Tensor: @unchecked Sendable {
   /// A tensor holding `values` in row-major order.
   public convenience init(shape: [Int], values: [Float], requiresGrad: Bool = false) {
     self.init(uninitialized: shape, requiresGrad: requiresGrad)
-    precondition(values.count == count, "\(values.count) values for shape \(shape)")
+    require(values.count == count, "\(values.count) values for shape \(shape)")
     values.withUnsafeBufferPointer { data.update(from: $0.baseAddress!, count: count) }
   }
 
@@ -167,7 +167,7 @@ public final class Tensor: @unchecked Sendable {
 
   private func writePendingGradient(_ pending: PendingGradient) {
     pendingGradient = nil
-    precondition(storedGradient == nil, "a pending gradient beside a written one")
+    require(storedGradient == nil, "a pending gradient beside a written one")
     let g = Tensor(uninitialized: shape, pool: pool)
     pending.write(into: g.data, accumulate: false)
     storedGradient = g
@@ -220,8 +220,8 @@ public final class Tensor: @unchecked Sendable {
 
   /// Copies the values of `other`, which must have the same element count.
   public func assign(_ other: Tensor) {
-    precondition(other.count == count, "assign: \(other.shape) into \(shape)")
-    precondition(view == nil, Self.readOnlyView)
+    require(other.count == count, "assign: \(other.shape) into \(shape)")
+    require(view == nil, Self.readOnlyView)
     data.update(from: other.data, count: count)
   }
 
@@ -243,7 +243,7 @@ public final class Tensor: @unchecked Sendable {
   /// z0 = sqrt(-2 ln u1) cos(2 pi u2), z1 = sqrt(-2 ln u1) sin(2 pi u2), both times `std`.
   @usableFromInline
   func fillNormal(std: Float, uniforms: () -> (Float, Float)) {
-    precondition(view == nil, Self.readOnlyView)
+    require(view == nil, Self.readOnlyView)
     let p = data
     var i = 0
     while i < count {
