@@ -77,7 +77,13 @@ expect 64 "$bin" train "$run" --no-such 3
 expect 64 "$bin" train --genotype "Genotype(normal=oops)"
 expect 66 "$bin" train "$work/runs/nope"
 expect 66 "$bin" train --genotype-file "$work/missing.py"
+grep -q "the genotype file .*missing.py does not exist" "$work/err" || fail "missing genotype file: $(cat "$work/err")"
 pass "bad flags, names, epochs and genotypes exit 64; a missing run or file exits 66"
+# A config file from a pipe (process substitution) is read as a file is.
+expect 0 "$bin" train --genotype-file "$work/genotypes.py" --genotype-name DARTS_V2 "${tiny[@]}" --epochs 1 \
+  --runs-dir "$work/piped" --config <(printf '[train]\nepochs = 1\n')
+grep -q "test accuracy (epoch 1)" "$work/out" || fail "train --config <(...): $(cat "$work/out" "$work/err")"
+pass "a config file can come from a pipe; a missing genotype file is named as one"
 
 expect 0 "$bin" search --headless "${tiny[@]}" --steps-per-epoch 3 --train --train-epochs 2 --runs-dir "$work/pipe"
 pipe=$(ls -d "$work"/pipe/*/ | head -1); pipe=${pipe%/}

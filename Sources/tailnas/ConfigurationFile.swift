@@ -3,27 +3,31 @@ import Foundation
 import Search
 import Settings
 
-/// Reading a `--config` file.
+/// Reading a file a flag names: a `--config` file or a `--genotype-file`.
 enum ConfigurationFile {
-  /// The text of `path`, named by the path in messages.
-  static func read(_ path: String) throws -> (text: String, source: String) {
+  /// The text of `path`, named by the path in messages and by `kind` ("config file") in errors. A pipe
+  /// (`--config <(...)`) is read as a file is.
+  static func read(_ path: String, kind: String = "config file") throws -> (text: String, source: String) {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-      throw ConfigurationFileError.missing(path: path)
+      throw ConfigurationFileError.missing(path: path, kind: kind)
     }
     guard !isDirectory.boolValue else {
-      throw ConfigurationFileError.unreadable(path: path, reason: "it is a directory")
+      throw ConfigurationFileError.unreadable(path: path, kind: kind, reason: "it is a directory")
     }
+    guard let handle = FileHandle(forReadingAtPath: path) else {
+      throw ConfigurationFileError.unreadable(path: path, kind: kind, reason: String(cString: strerror(errno)))
+    }
+    defer { try? handle.close() }
+    let data: Data
     do {
-      let data = try Data(contentsOf: URL(fileURLWithPath: path))
-      guard let text = String(data: data, encoding: .utf8) else {
-        throw ConfigurationFileError.unreadable(path: path, reason: "it is not UTF-8 text")
-      }
-      return (text, path)
-    } catch let error as ConfigurationFileError {
-      throw error
+      data = try handle.readToEnd() ?? Data()
     } catch {
-      throw ConfigurationFileError.unreadable(path: path, reason: String(cString: strerror(errno)))
+      throw ConfigurationFileError.unreadable(path: path, kind: kind, reason: "\(error.localizedDescription)")
     }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw ConfigurationFileError.unreadable(path: path, kind: kind, reason: "it is not UTF-8 text")
+    }
+    return (text, path)
   }
 }

@@ -3,15 +3,16 @@ import Foundation
 import Search
 import Settings
 
-/// A `--config` file that cannot be read.
+/// A file named by a flag (`--config`, `--genotype-file`) that cannot be read; `kind` names it in the
+/// message ("config file", "genotype file").
 enum ConfigurationFileError: Error, CustomStringConvertible {
-  case missing(path: String)
-  case unreadable(path: String, reason: String)
+  case missing(path: String, kind: String)
+  case unreadable(path: String, kind: String, reason: String)
 
   var description: String {
     switch self {
-    case .missing(let path): "the config file \(path) does not exist"
-    case .unreadable(let path, let reason): "cannot read the config file \(path): \(reason)"
+    case .missing(let path, let kind): "the \(kind) \(path) does not exist"
+    case .unreadable(let path, let kind, let reason): "cannot read the \(kind) \(path): \(reason)"
     }
   }
 }

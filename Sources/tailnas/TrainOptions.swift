@@ -74,7 +74,7 @@ struct TrainOptions: ParsableArguments {
       throw ValidationError("--epoch picks an epoch of a search run; name the run")
     }
     if let genotypeFile {
-      let (text, path) = try ConfigurationFile.read(genotypeFile)
+      let (text, path) = try ConfigurationFile.read(genotypeFile, kind: "genotype file")
       base.genotype = try Self.genotype(in: text, source: path, named: genotypeName)
     } else if genotypeName != nil {
       throw ValidationError("--genotype-name names a genotype in --genotype-file")
