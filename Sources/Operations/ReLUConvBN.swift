@@ -32,8 +32,8 @@ public final class ReLUConvBN: ReLUFirst {
   /// gives alone, with the convolutions as one op (`Tape.pointwiseConvs`), so that x is read (and dx
   /// written) once for all of them. DARTS' cells preprocess each state for the next two cells this way.
   public static func preprocess(_ x: Tensor, by layers: [ReLUConvBN], _ context: ForwardContext) -> [Tensor] {
-    precondition(
-      layers.allSatisfy { $0.isPointwise && $0.stride == layers[0].stride },
+    require(
+      !layers.isEmpty && layers.allSatisfy { $0.isPointwise && $0.stride == layers[0].stride },
       "ReLUConvBN.preprocess: stacked layers are 1x1 convolutions of one stride")
     let ys = context.tape.pointwiseConvs(x, weights: layers.map(\.weight), stride: layers[0].stride, rectify: true)
     return zip(layers, ys).map { $0.bn($1, context) }

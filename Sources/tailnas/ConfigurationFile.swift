@@ -23,7 +23,7 @@ enum ConfigurationFile {
     do {
       data = try handle.readToEnd() ?? Data()
     } catch {
-      throw ConfigurationFileError.unreadable(path: path, kind: kind, reason: "\(error.localizedDescription)")
+      throw ConfigurationFileError.unreadable(path: path, kind: kind, reason: error.localizedDescription)
     }
     guard let text = String(data: data, encoding: .utf8) else {
       throw ConfigurationFileError.unreadable(path: path, kind: kind, reason: "it is not UTF-8 text")

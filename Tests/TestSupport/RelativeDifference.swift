@@ -3,7 +3,7 @@ import Engine
 /// The largest |a - b| over |b|'s largest entry (plus a floor of 1e-6), for two equal-sized tensors: how
 /// far a fused op or a rearranged network is from its reference, relative to the reference's scale.
 public func relativeDifference(_ a: Tensor, _ b: Tensor) -> Float {
-  precondition(a.count == b.count, "\(a.shape) vs \(b.shape)")
+  require(a.count == b.count, "relativeDifference: \(a.shape) vs \(b.shape)")
   var worst: Float = 0
   var scale: Float = 1e-6
   for i in 0..<a.count {
