@@ -46,11 +46,35 @@ public final class SGD: @unchecked Sendable {
         first = true
       }
       let bp = buffer.data
-      for i in 0..<n {
-        let g = gp[i] + wd * pp[i]
-        bp[i] = first ? g : momentum * bp[i] + g
-        let d = nesterov ? g + momentum * bp[i] : bp[i]
-        pp[i] -= learningRate * d
+      let (m, lr) = (momentum, learningRate)
+      // One loop per case, so that each is a straight line the compiler vectorizes (the same operations
+      // per element as the formula above, so the same results).
+      switch (first, nesterov) {
+      case (true, false):
+        for i in 0..<n {
+          let g = gp[i] + wd * pp[i]
+          bp[i] = g
+          pp[i] -= lr * g
+        }
+      case (true, true):
+        for i in 0..<n {
+          let g = gp[i] + wd * pp[i]
+          bp[i] = g
+          pp[i] -= lr * (g + m * g)
+        }
+      case (false, false):
+        for i in 0..<n {
+          let b = m * bp[i] + (gp[i] + wd * pp[i])
+          bp[i] = b
+          pp[i] -= lr * b
+        }
+      case (false, true):
+        for i in 0..<n {
+          let g = gp[i] + wd * pp[i]
+          let b = m * bp[i] + g
+          bp[i] = b
+          pp[i] -= lr * (g + m * b)
+        }
       }
     }
   }

@@ -255,10 +255,24 @@ public final class Tensor: @unchecked Sendable {
     }
   }
 
-  /// The sum of squares of the elements, accumulated in double precision.
+  /// The sum of squares of the elements, accumulated in double precision: in eight lanes (element i in lane
+  /// i mod 8, the lanes added in order at the end), so the sum is vectorized and does not wait on one chain
+  /// of additions; the order depends only on the count, so the result is deterministic.
   public func squaredNorm() -> Double {
+    let p = UnsafeRawPointer(data)
+    var lanes = SIMD8<Double>()
+    var i = 0
+    while i + 8 <= count {
+      let v = SIMD8<Double>(p.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self))
+      lanes += v * v
+      i += 8
+    }
     var s = 0.0
-    for i in 0..<count { s += Double(data[i]) * Double(data[i]) }
+    for lane in 0..<8 { s += lanes[lane] }
+    while i < count {
+      s += Double(data[i]) * Double(data[i])
+      i += 1
+    }
     return s
   }
 }

@@ -23,6 +23,43 @@ import Testing
     let sgd = SGD(parameters: [p], learningRate: 0.5, momentum: 0.9, weightDecay: 0.1, nesterov: true)
     sgd.step()  // d = 2.1 + 0.9 * 2.1 = 3.99
     #expect(abs(p[0] - -0.995) < 1e-6)
+    sgd.step()  // g = 2 + 0.1 * -0.995 = 1.9005, buf = 0.9 * 2.1 + 1.9005 = 3.7905, d = g + 0.9 * buf = 5.31195
+    #expect(abs(p[0] - -3.650975) < 1e-5)
+  }
+
+  /// Tensors longer than a vector (37 elements: whole vectors and a tail), every case of the update, three
+  /// steps: bit for bit the formula evaluated element by element.
+  @Test(arguments: [(Float(0), false), (0.9, false), (0.9, true)])
+  func sgdOnLongTensorsIsTheFormulaPerElement(momentum: Float, nesterov: Bool) {
+    let n = 37
+    let p = Tensor(shape: [n], values: (0..<n).map { Float($0) * 0.37 - 5 }, requiresGrad: true)
+    var expected = p.scalars
+    var buffer = [Float](repeating: 0, count: n)
+    let sgd = SGD(parameters: [p], learningRate: 0.05, momentum: momentum, weightDecay: 3e-4, nesterov: nesterov)
+    for step in 0..<3 {
+      let grads = (0..<n).map { Float(($0 * 7 + step * 3) % 11) * 0.21 - 1 }
+      for i in 0..<n { p.gradient()[i] = grads[i] }
+      sgd.step()
+      for i in 0..<n {
+        let g = grads[i] + 3e-4 * expected[i]
+        if momentum == 0 {
+          expected[i] -= 0.05 * g
+          continue
+        }
+        buffer[i] = step == 0 ? g : momentum * buffer[i] + g
+        expected[i] -= 0.05 * (nesterov ? g + momentum * buffer[i] : buffer[i])
+      }
+      #expect(p.scalars == expected, "step \(step)")
+    }
+  }
+
+  /// The sum of squares in eight lanes equals the plain sum to double rounding, whole vectors and a tail.
+  @Test(arguments: [1, 8, 37, 1000])
+  func squaredNormOfLongTensors(count: Int) {
+    let values = (0..<count).map { Float(($0 * 13) % 17) * 0.3 - 2.1 }
+    let t = Tensor(shape: [count], values: values)
+    let plain = values.reduce(0.0) { $0 + Double($1) * Double($1) }
+    #expect(abs(t.squaredNorm() - plain) <= 1e-12 * plain)
   }
 
   @Test func sgdWithoutMomentum() {
