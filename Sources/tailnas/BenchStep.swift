@@ -34,7 +34,8 @@ struct BenchStep: ParsableCommand {
       channels: channels, classes: 10, layers: layers, inputChannels: inputChannels, heads: heads)
     let network = SearchNetwork(shape: shape, seed: 0)
     let step = SearchStep(network: network, architect: Architect(network: network), tape: tape)
-    var timing = StepTiming(batch: batch, inputChannels: inputChannels, size: size, heads: heads)
+    var timing = StepTiming(
+      batch: batch, inputChannels: inputChannels, size: size, heads: heads, parallel: tape.parallel)
     try timing.measure(
       steps: steps, tape: tape, weightParameters: network.weights.reduce(0) { $0 + $1.tensor.count }, profile: profile
     ) {

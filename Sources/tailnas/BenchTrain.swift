@@ -62,7 +62,8 @@ struct BenchTrain: ParsableCommand {
     let optimizer = SGD(
       parameters: network.weights.map(\.tensor), learningRate: 0.025, momentum: 0.9, weightDecay: 3e-4)
     let drop = DropPath(probability: dropPath, generator: SplitMix64(seed: 2))
-    var timing = StepTiming(batch: batch, inputChannels: inputChannels, size: size, heads: heads)
+    var timing = StepTiming(
+      batch: batch, inputChannels: inputChannels, size: size, heads: heads, parallel: tape.parallel)
     try timing.measure(steps: steps, tape: tape, weightParameters: network.parameterCount, profile: profile) {
       tape.profile?.stage = "training step"
       let batch = timing.randomBatch()

@@ -10,20 +10,24 @@ struct StepTiming {
   let inputChannels: Int
   let size: Int
   let heads: Int
+  /// The threads that fill the batches (the step's own).
+  let parallel: Parallel
   var generator = SplitMix64(seed: 1)
 
-  init(batch: Int, inputChannels: Int, size: Int, heads: Int) {
+  init(batch: Int, inputChannels: Int, size: Int, heads: Int, parallel: Parallel) {
     self.batch = batch
     self.inputChannels = inputChannels
     self.size = size
     self.heads = heads
+    self.parallel = parallel
   }
 
-  /// A batch of standard normal images with uniform labels over 10 classes (both branches with two heads).
+  /// A batch of standard normal images with uniform labels over 10 classes (both branches with two heads),
+  /// made inside the timed step as PyTorch's scripts make theirs with `torch.randn`, over the step's threads.
   mutating func randomBatch() -> Batch {
     func images() -> Tensor {
       let t = Tensor(uninitialized: [batch, inputChannels, size, size])
-      t.fillNormal(std: 1, using: &generator)
+      t.fillNormal(std: 1, seed: generator.next(), parallel: parallel)
       return t
     }
     func labels() -> [Int] { (0..<batch).map { _ in Int.random(in: 0..<10, using: &generator) } }
