@@ -31,10 +31,20 @@ public struct DataConfiguration: Sendable, Equatable {
 
   /// Indices of the long-tailed training set in `train`, sorted by class: n_i = floor(n_max rho^(-i/(C-1)))
   /// images of class i, chosen by the seed (the same images for the search and the training of a run).
+  ///
+  /// - Throws: ``DataError/invalidDataset(name:reason:)`` when a class of `train` has no images: n_max is at
+  ///   most the smallest class, so the long-tailed set would be empty.
   public func longTail(of train: ImageDataset) throws -> [Int] {
-    try LongTail.subset(
+    let sourceCounts = train.classCounts()
+    if let empty = sourceCounts.firstIndex(of: 0) {
+      throw DataError.invalidDataset(
+        name: train.name,
+        reason: "class \(empty) of \(train.classCount) has no images, and the long tail needs at least one image "
+          + "of every class (its largest class is at most as large as the smallest class of the source)")
+    }
+    return try LongTail.subset(
       of: train, imbalanceRatio: imbalanceRatio,
-      nMax: maxPerClass.map { min($0, train.classCounts().min() ?? $0) }, seed: SplitMix64.derivedSeed(seed, stream: 1))
+      nMax: maxPerClass.map { min($0, sourceCounts.min() ?? $0) }, seed: SplitMix64.derivedSeed(seed, stream: 1))
   }
 
   /// The shot groups of classes with training `counts`: by the thresholds when set, else thirds.

@@ -99,5 +99,10 @@ public struct SearchConfiguration: Sendable, Equatable {
       throw SearchError.invalidSetting(error.message)
     }
     if let problem = data.problems.first { throw SearchError.invalidSetting(problem) }
+    if let most = data.maxPerClass, most < 2 {
+      throw SearchError.invalidSetting(
+        "data.max_per_class (--max-per-class) must be at least 2 for a search, got \(most): the long-tailed set is split into a "
+          + "weight half and an architecture half, so some class needs two images")
+    }
   }
 }

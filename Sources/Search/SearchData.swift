@@ -21,12 +21,24 @@ public final class SearchData {
   public let validationIndices: [Int]
 
   /// Builds the long-tailed set, split and evaluation subsets from `configuration`, all seeded by its seed.
+  ///
+  /// - Throws: ``DataError`` when the long-tailed set cannot be built, or when it has no class with two images,
+  ///   so that the architecture half would be empty.
   public init(train: ImageDataset, test: ImageDataset, configuration c: SearchConfiguration) throws {
     self.train = train
     self.test = test
     longTail = try c.data.longTail(of: train)
     let halves = StratifiedSplit.split(
       indices: longTail, labels: train.labels, fraction: 0.5, seed: SplitMix64.derivedSeed(c.data.seed, stream: 2))
+    guard !halves.train.isEmpty, !halves.val.isEmpty else {
+      let smallest = train.classCounts().min() ?? 0
+      throw DataError.invalidDataset(
+        name: train.name,
+        reason: "its long-tailed set holds at most one image of each class (\(longTail.count) in all), so the "
+          + "search's architecture half would be empty; a search needs a class with two images (the long tail's "
+          + "largest class has at most data.max_per_class images and at most as many as the source's smallest "
+          + "class, \(smallest) here)")
+    }
     weightHalf = halves.train
     architectureHalf = halves.val
     classCounts = train.classCounts(of: longTail)

@@ -51,4 +51,21 @@ import Testing
       try LongTail.subset(of: dataset, counts: [2, 2], seed: 0)
     }
   }
+
+  /// A data directory whose training set lacks a class made the long tail empty (n_max is at most the smallest
+  /// class), and the samplers over it crashed the search and the training; the data settings now refuse it.
+  @Test func theLongTailOfASourceWithAnEmptyClassIsADataError() throws {
+    let dataset = try tinyDataset(labels: [0, 0, 1, 1, 3, 3], classCount: 4)
+    var data = DataConfiguration()
+    data.imbalanceRatio = 2
+    do {
+      _ = try data.longTail(of: dataset)
+      Issue.record("a source with an empty class was accepted")
+    } catch {
+      #expect(error is DataError)
+      #expect("\(error)".contains("class 2 of 4 has no images"), "\(error)")
+    }
+    data.maxPerClass = 1
+    #expect(throws: DataError.self) { try data.longTail(of: dataset) }
+  }
 }

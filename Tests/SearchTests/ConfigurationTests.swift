@@ -1,4 +1,5 @@
 import Architecture
+import Datasets
 import RunEvents
 import Settings
 import Testing
@@ -111,6 +112,7 @@ import Testing
     ("[data]\nimbalance_ratio = 0.5", "data.imbalance_ratio must be at least 1, got 0.5"),
     ("[weights]\nmomentum = 1", "weights.momentum must be in [0, 1), got 1"),
     ("[groups]\nmany_above = 10", "must be given together"),
+    ("[data]\nmax_per_class = 1", "data.max_per_class (--max-per-class) must be at least 2 for a search, got 1"),
   ])
   func invalidConfigurationsSayWhatIsWrong(_ text: String, _ expected: String) {
     do {
@@ -127,6 +129,8 @@ import Testing
     (["--weight-lr", "10"], "--weight-lr must be in 0...1, got 10"),
     (["--arch-lr-class", "cosine 20 0"], "--arch-lr-class 'cosine 20 0': arch lr x class value 20 is outside [0, 10]"),
     (["--mu", "mu"], "--mu 'mu': mu cannot follow mu"),
+    // One image per class left the architecture half empty and crashed the search.
+    (["--max-per-class", "1"], "data.max_per_class (--max-per-class) must be at least 2 for a search, got 1"),
     (["--headles"], "unknown option '--headles'"),
     (["stray"], "unexpected argument 'stray'"),
   ])
@@ -138,6 +142,31 @@ import Testing
     } catch {
       #expect("\(error)".contains(expected), "\(error)")
     }
+  }
+
+  /// Data whose smallest class has one image gives a long tail of at most one image a class, whose architecture
+  /// half was empty and crashed the search's samplers; it is a data error that says why.
+  @Test func dataWithOneImageOfEachClassIsRefusedBeforeTheSearch() throws {
+    let side = 4
+    func dataset(_ name: String, perClass: Int) throws -> ImageDataset {
+      let labels = (0..<(3 * perClass)).map { $0 % 3 }
+      return try ImageDataset(
+        name: name, channels: 1, height: side, width: side,
+        pixels: [UInt8](repeating: 128, count: labels.count * side * side), labels: labels, classCount: 3,
+        normalization: Normalization(mean: [0.5], std: [0.5]))
+    }
+    var configuration = SearchConfiguration(preset: .tiny)
+    configuration.data.maxPerClass = nil
+    let test = try dataset("one/test", perClass: 2)
+    do {
+      _ = try SearchData(train: try dataset("one/train", perClass: 1), test: test, configuration: configuration)
+      Issue.record("a long tail of one image a class was accepted")
+    } catch {
+      #expect(error is DataError)
+      #expect("\(error)".contains("architecture half would be empty"), "\(error)")
+    }
+    let two = try SearchData(train: try dataset("two/train", perClass: 2), test: test, configuration: configuration)
+    #expect(!two.weightHalf.isEmpty && !two.architectureHalf.isEmpty)
   }
 
   @Test func everySettingHasAUniqueFlagAndPathAndHelp() {
