@@ -76,7 +76,8 @@ let package = Package(
     .target(
       name: "Study",
       dependencies: [
-        "Architecture", "Presentation", "Reports", "RunEvents", "RunStore", "Search", "Settings", "Training",
+        "Architecture", "Engine", "Presentation", "Reports", "RunEvents", "RunStore", "Search", "Settings",
+        "Training",
       ]),
     .target(name: "Dashboard", dependencies: ["Architecture", "Presentation", "RunEvents"]),
     .target(name: "Terminal", dependencies: ["Dashboard", "CNcurses"]),

@@ -10,7 +10,9 @@ public final class FactorizedReduce: ReLUFirst, NormalizedOutput {
   let bn: BatchNorm
 
   public init(inputChannels: Int, outputChannels: Int, affine: Bool, initializer: inout WeightInitializer) {
-    precondition(outputChannels % 2 == 0, "FactorizedReduce needs an even output channel count")
+    require(
+      outputChannels % 2 == 0,
+      "FactorizedReduce: outputChannels must be even (two halves of C_out/2), got \(outputChannels)")
     conv1 = initializer.uniform([outputChannels / 2, inputChannels, 1, 1])
     conv2 = initializer.uniform([outputChannels / 2, inputChannels, 1, 1])
     bn = BatchNorm(channels: outputChannels, affine: affine)

@@ -68,7 +68,9 @@ public final class Replicas: @unchecked Sendable {
         scalarCount = values.count
         fused = [Float](repeating: 0, count: gradientCount + scalarCount)
       }
-      precondition(values.count == scalarCount, "reduce: rank \(rank) returned \(values.count) values")
+      require(
+        values.count == scalarCount,
+        "Replicas.reduce: the pass of rank \(rank) returned \(values.count) values, the first rank's \(scalarCount)")
       fused.withUnsafeMutableBufferPointer { buffer in
         var offset = 0
         for parameter in parameters {

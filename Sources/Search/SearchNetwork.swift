@@ -146,7 +146,7 @@ public final class SearchNetwork {
   /// Two-head logits: the instance head on `instance`, the class head on `classBatch` (the same tensor at
   /// test time), each through its own backbone pass. Returns (z_instance, z_class).
   public func headLogits(instance: Tensor, classBatch: Tensor, _ context: ForwardContext) -> (Tensor, Tensor) {
-    precondition(shape.isTwoHead, "headLogits needs the two-head network")
+    require(shape.isTwoHead, "SearchNetwork.headLogits needs the two-head network, got one with \(shape.heads) heads")
     let w = architectureWeights(context.tape)
     let zi = head(0, states: backbone(instance, weights: w, context), weights: w, context)
     let zc = head(1, states: backbone(classBatch, weights: w, context), weights: w, context)

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 
 /// Student's t distribution with ν (possibly fractional) degrees of freedom, for Welch intervals.
@@ -13,7 +14,8 @@ public enum StudentT {
 
   /// The t with P(T ≤ t) = p, for 0 < p < 1.
   public static func quantile(_ p: Double, degreesOfFreedom v: Double) -> Double {
-    precondition(p > 0 && p < 1 && v > 0, "StudentT.quantile needs 0 < p < 1 and ν > 0")
+    require(p > 0 && p < 1, "StudentT.quantile: p must lie in (0, 1), got \(p)")
+    require(v > 0, "StudentT.quantile: degreesOfFreedom must be positive, got \(v)")
     if p < 0.5 { return -quantile(1 - p, degreesOfFreedom: v) }
     var low = 0.0
     var high = 1.0

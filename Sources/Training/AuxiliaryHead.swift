@@ -16,7 +16,7 @@ final class AuxiliaryHead: NamedModule {
   let poolStride: Int
 
   init(channels c: Int, classes: Int, inputSize: Int, initializer: inout WeightInitializer) {
-    precondition(inputSize >= 6, "the auxiliary head needs an input of at least 6x6")
+    require(inputSize >= 6, "AuxiliaryHead: inputSize must be at least 6 (a 5x5 pool), got \(inputSize)")
     conv1 = initializer.uniform([128, c, 1, 1])
     bn1 = BatchNorm(channels: 128, affine: true)
     conv2 = initializer.uniform([768, 128, 2, 2])

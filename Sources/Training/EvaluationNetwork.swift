@@ -43,7 +43,8 @@ public final class EvaluationNetwork {
 
   /// A network with PyTorch-default initial weights drawn from `seed`; `problem(genotype:shape:)` must be nil.
   public init(genotype: Genotype, shape: EvaluationShape, seed: UInt64) {
-    precondition(Self.problem(genotype: genotype, shape: shape) == nil, "invalid evaluation network")
+    let problem = Self.problem(genotype: genotype, shape: shape)
+    require(problem == nil, "EvaluationNetwork: invalid genotype or shape: \(problem ?? "")")
     self.shape = shape
     self.genotype = genotype
     var initializer = WeightInitializer(seed: seed)
