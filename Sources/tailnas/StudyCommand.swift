@@ -102,16 +102,15 @@ struct StudyLocal: ParsableCommand {
     say(
       "study \(study.name): \(Format.count(runs.count, "run")) in \(study.runsDirectory.path); "
         + "\(Format.count(jobs, "worker")) x \(Format.count(threads, "thread")); logs in \(logs.path)")
+    // Every worker's log is opened before the first worker starts, so a log that cannot be written stops the
+    // study with no worker left running.
+    let handles = try (1...jobs).map { try Self.openLog(logs.appendingPathComponent("worker-\($0).log")) }
     var workers: [Process] = []
-    for k in 0..<jobs {
+    for handle in handles {
       let process = Process()
       process.executableURL = URL(fileURLWithPath: executablePath)
       process.arguments =
         ["study", "run", self.study.file, "--threads", "\(threads)"] + (retryFailed ? ["--retry-failed"] : [])
-      let log = logs.appendingPathComponent("worker-\(k + 1).log")
-      FileManager.default.createFile(atPath: log.path, contents: nil)
-      let handle = try FileHandle(forWritingTo: log)
-      handle.seekToEndOfFile()
       process.standardOutput = handle
       process.standardError = handle
       process.standardInput = FileHandle.nullDevice
@@ -170,6 +169,22 @@ struct StudyLocal: ParsableCommand {
       throw ExitCode(ExitStatus.failed)
     }
     say("study \(study.name) done; tailnas study report \(self.study.file) compares its runs")
+  }
+
+  /// A worker's log, emptied (created when missing) and opened for writing; one that cannot be is an I/O error
+  /// that names it.
+  static func openLog(_ log: URL) throws -> FileHandle {
+    guard FileManager.default.createFile(atPath: log.path, contents: nil) else {
+      throw ExitStatus.exit(
+        for: RunStoreError.ioFailure(path: log.path, reason: "cannot create the study worker's log file"))
+    }
+    do {
+      return try FileHandle(forWritingTo: log)
+    } catch {
+      throw ExitStatus.exit(
+        for: RunStoreError.ioFailure(
+          path: log.path, reason: "cannot open the study worker's log file: \(Format.reason(error))"))
+    }
   }
 }
 
