@@ -1,5 +1,3 @@
-import Architecture
-
 /// The search methods of the paper: the DARTS baselines and the two-head BBN searches (DESIGN.md §4).
 public enum SearchMethod: String, CaseIterable, Codable, Sendable {
   /// DARTS: uniform sampling, plain cross-entropy.

@@ -37,7 +37,6 @@ import Testing
     }
     let outcomes = Outcomes()
     for (rank, loop) in loops.enumerated() {
-      nonisolated(unsafe) let loop = loop
       Thread {
         if rank > 0 { _ = Replication.receiveAnnouncement(over: loop.replication!.communicator) }
         let outcome = loop.run()
