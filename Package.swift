@@ -39,16 +39,19 @@ let package = Package(
     .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
     .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
 
-    // At the bottom: the vocabulary of architectures and the events of a run.
-    .target(name: "Architecture"),
+    // At the bottom: the argument checks that -Ounchecked keeps (`require`; Engine re-exports it), the
+    // vocabulary of architectures and the events of a run.
+    .target(name: "Requirement", swiftSettings: fastMath),
+    .target(name: "Architecture", dependencies: ["Requirement"]),
     .target(name: "RunEvents", dependencies: ["Architecture"]),
     .target(name: "Settings", dependencies: ["Presentation", .product(name: "TOMLKit", package: "TOMLKit")]),
     .target(name: "Presentation"),
-    .target(name: "Collectives"),
+    .target(name: "Collectives", dependencies: ["Requirement"]),
 
     // The engine, the data and the run loop the phases share.
-    .target(name: "Engine", dependencies: ["CBLAS", "CZlib"], swiftSettings: fastMath),
-    .target(name: "Datasets", dependencies: ["CZlib", "Presentation", "Settings"], swiftSettings: fastMath),
+    .target(name: "Engine", dependencies: ["CBLAS", "CZlib", "Requirement"], swiftSettings: fastMath),
+    .target(
+      name: "Datasets", dependencies: ["CZlib", "Presentation", "Requirement", "Settings"], swiftSettings: fastMath),
     .target(name: "RunLoop", dependencies: ["Collectives", "RunEvents", "Settings"]),
     .target(
       name: "Operations", dependencies: ["Architecture", "Collectives", "Datasets", "Engine", "RunEvents"],

@@ -1,3 +1,5 @@
+import Requirement
+
 /// The shape of a DARTS cell (Liu et al. 2019, §2.1): inputs 0 and 1 are the outputs of the two previous
 /// cells (c_{k-2}, c_{k-1}); intermediate node i (numbered from 2) reads every earlier state 0..<i through one
 /// edge each; the output concatenates the last `multiplier` nodes.
@@ -30,7 +32,9 @@ public struct CellTopology: Sendable, Equatable, Hashable, Codable {
   public static let darts = CellTopology(steps: 4, multiplier: 4)
 
   public init(steps: Int = 4, multiplier: Int = 4) {
-    precondition(steps >= 1 && multiplier >= 1 && multiplier <= steps, "a cell needs 1 <= multiplier <= steps")
+    require(
+      steps >= 1 && multiplier >= 1 && multiplier <= steps,
+      "CellTopology: a cell needs 1 <= multiplier <= steps, got steps \(steps) and multiplier \(multiplier)")
     self.steps = steps
     self.multiplier = multiplier
   }
@@ -63,14 +67,16 @@ public struct CellTopology: Sendable, Equatable, Hashable, Codable {
 
   /// The alpha rows of the edges into `node`, in input order.
   public func rows(into node: Int) -> Range<Int> {
-    precondition(nodes.contains(node), "node \(node) is not an intermediate node of this cell")
+    require(nodes.contains(node), "CellTopology.rows(into:): node \(node) is not one of the cell's nodes \(nodes)")
     let start = (2..<node).reduce(0) { $0 + $1 }
     return start..<(start + node)
   }
 
   /// The alpha row of the edge from `input` into `node`.
   public func row(input: Int, node: Int) -> Int {
-    precondition(input >= 0 && input < node, "node \(node) reads states 0..<\(node), not \(input)")
+    require(
+      input >= 0 && input < node,
+      "CellTopology.row(input:node:): node \(node) reads states 0..<\(node), not input \(input)")
     return rows(into: node).lowerBound + input
   }
 

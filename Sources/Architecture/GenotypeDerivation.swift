@@ -1,3 +1,5 @@
+import Requirement
+
 /// Derives a discrete cell from softmaxed alphas, as DARTS' `Network.genotype()` (`_parse`, Liu et al. 2019,
 /// §2.4): for each intermediate node keep the two incoming edges with the largest max non-`none` weight
 /// (strongest first; ties to the earlier edge), and on each the argmax non-`none` op (ties to the earlier
@@ -10,9 +12,13 @@ public enum GenotypeDerivation {
   public static func derive(
     weights: [[Double]], primitives: [Primitive] = Primitive.allCases, topology: CellTopology = .darts
   ) -> CellGenotype {
-    precondition(weights.count == topology.edgeCount, "\(weights.count) alpha rows for \(topology.edgeCount) edges")
+    require(
+      weights.count == topology.edgeCount,
+      "GenotypeDerivation.derive: weights needs one alpha row per edge (\(topology.edgeCount)), got \(weights.count)")
     let candidates = primitives.indices.filter { primitives[$0] != .none }
-    precondition(!candidates.isEmpty, "a cell needs a primitive other than none")
+    require(
+      !candidates.isEmpty,
+      "GenotypeDerivation.derive: primitives need one other than none, got \(primitives.map(\.rawValue))")
     func best(_ row: [Double]) -> Int {
       candidates.dropFirst().reduce(candidates[0]) { row[$1] > row[$0] ? $1 : $0 }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Requirement
 
 /// How one process takes part in a data-parallel run: the world's size, and the ranks whose slices of
 /// each batch this process computes.
@@ -30,7 +31,7 @@ public struct DataParallelism: Sendable {
 
   /// One process that computes the slices of all `ranks` ranks.
   public init(emulating ranks: Int) {
-    precondition(ranks >= 1, "a world needs at least one rank, got \(ranks)")
+    require(ranks >= 1, "DataParallelism(emulating:): ranks must be at least 1, got \(ranks)")
     communicator = SingleProcess()
     worldSize = ranks
     localRanks = Array(0..<ranks)

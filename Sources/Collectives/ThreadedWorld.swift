@@ -1,4 +1,5 @@
 import Foundation
+import Requirement
 
 /// A world of ranks that are threads of one process: each rank's `Communicator` meets the others in
 /// shared memory. Sums are taken in rank order, so a threaded run equals, bit for bit, one process that
@@ -14,14 +15,14 @@ public final class ThreadedWorld: @unchecked Sendable {
 
   /// A world of `size` ranks.
   public init(size: Int) {
-    precondition(size >= 1, "a world needs at least one rank, got \(size)")
+    require(size >= 1, "ThreadedWorld: size must be at least 1 rank, got \(size)")
     self.size = size
     deposits = Array(repeating: [], count: size)
   }
 
   /// The communicator of rank `rank`, to be used on that rank's thread.
   public func communicator(rank: Int) -> Communicator {
-    precondition((0..<size).contains(rank), "rank \(rank) is not in a world of \(size)")
+    require((0..<size).contains(rank), "ThreadedWorld.communicator(rank:): rank \(rank) is not in a world of \(size)")
     return ThreadedRank(world: self, rank: rank)
   }
 

@@ -1,3 +1,5 @@
+import Requirement
+
 /// Training-time augmentation, applied per image while a batch is written
 /// (see ``ImageDataset/fillBatch(indices:into:augmentation:generator:)``), in the order of the usual
 /// torchvision pipeline: random crop, horizontal flip, normalisation, cutout.
@@ -14,7 +16,8 @@ public struct Augmentation: Sendable, Codable, Equatable {
 
   /// Creates an augmentation; the arguments default to "off".
   public init(cropPadding: Int = 0, horizontalFlip: Bool = false, cutoutLength: Int = 0) {
-    precondition(cropPadding >= 0 && cutoutLength >= 0, "augmentation sizes must not be negative")
+    require(cropPadding >= 0, "Augmentation: cropPadding must not be negative, got \(cropPadding)")
+    require(cutoutLength >= 0, "Augmentation: cutoutLength must not be negative, got \(cutoutLength)")
     self.cropPadding = cropPadding
     self.horizontalFlip = horizontalFlip
     self.cutoutLength = cutoutLength

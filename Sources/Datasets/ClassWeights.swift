@@ -1,4 +1,5 @@
 import Foundation
+import Requirement
 
 /// Per-class loss weights for re-weighting baselines (`darts-rw`).
 public enum ClassWeights {
@@ -11,8 +12,9 @@ public enum ClassWeights {
   ///   - counts: training images per class.
   ///   - beta: the effective-number hyperparameter in `0 ..< 1`; 0.9999 by default.
   public static func effectiveNumber(counts: [Int], beta: Double = 0.9999) -> [Float] {
-    precondition((0..<1).contains(beta), "beta must lie in 0..<1")
-    precondition(counts.contains { $0 > 0 }, "at least one class needs images")
+    require((0..<1).contains(beta), "ClassWeights.effectiveNumber: beta must lie in 0..<1, got \(beta)")
+    require(
+      counts.contains { $0 > 0 }, "ClassWeights.effectiveNumber: at least one class needs images, got counts \(counts)")
     let raw = counts.map { count -> Double in
       guard count > 0 else { return 0 }
       // (1 - beta) / (1 - beta^n), with expm1/log1p for accuracy when beta is close to 1.

@@ -22,6 +22,7 @@ extension ImageDataset {
     pixels.withUnsafeBufferPointer { source in
       normalizedValues.withUnsafeBufferPointer { table in
         for (slot, index) in indices.enumerated() {
+          // Once an image, in the batch loop: a precondition (gone under -Ounchecked), not `require`.
           precondition(index >= 0 && index < count, "image index \(index) out of range 0..<\(count)")
           let input = source.baseAddress! + index * imageSize
           let output = destination + slot * imageSize

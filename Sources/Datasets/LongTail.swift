@@ -1,4 +1,5 @@
 import Foundation
+import Requirement
 
 /// Construction of long-tailed (exponentially imbalanced) subsets, as in Cao et al. 2019 and BBN:
 /// class `i` of `C` keeps `n_i = floor(n_max * rho^(-i / (C - 1)))` images, classes in index order.
@@ -14,9 +15,9 @@ public enum LongTail {
   ///   - imbalanceRatio: `rho = n_0 / n_(C-1)`, at least 1.
   ///   - classes: number of classes, at least 1 (a single class keeps `nMax`).
   public static func counts(nMax: Int, imbalanceRatio: Double, classes: Int) -> [Int] {
-    precondition(nMax >= 0, "nMax must not be negative")
-    precondition(imbalanceRatio >= 1, "the imbalance ratio must be at least 1")
-    precondition(classes >= 1, "there must be at least one class")
+    require(nMax >= 0, "LongTail.counts: nMax must not be negative, got \(nMax)")
+    require(imbalanceRatio >= 1, "LongTail.counts: imbalanceRatio must be at least 1, got \(imbalanceRatio)")
+    require(classes >= 1, "LongTail.counts: classes must be at least 1, got \(classes)")
     guard classes > 1 else { return [nMax] }
     let factor = 1 / imbalanceRatio
     return (0..<classes).map { index in
@@ -31,7 +32,9 @@ public enum LongTail {
   /// - Returns: image indices sorted by class, and by index within a class.
   /// - Throws: ``DataError/notEnoughImages(classIndex:requested:available:)`` if a class is too small.
   public static func subset(of dataset: ImageDataset, counts: [Int], seed: UInt64) throws -> [Int] {
-    precondition(counts.count == dataset.classCount, "need one count per class")
+    require(
+      counts.count == dataset.classCount,
+      "LongTail.subset: counts needs one count per class (\(dataset.classCount)), got \(counts.count)")
     var generator = SplitMix64(seed: seed)
     var result = [Int]()
     result.reserveCapacity(counts.reduce(0, +))
@@ -40,7 +43,7 @@ public enum LongTail {
       guard wanted <= members.count else {
         throw DataError.notEnoughImages(classIndex: classIndex, requested: wanted, available: members.count)
       }
-      precondition(wanted >= 0, "counts must not be negative")
+      require(wanted >= 0, "LongTail.subset: counts must not be negative, got \(wanted) for class \(classIndex)")
       // Partial Fisher-Yates: the first `wanted` slots become a uniform sample.
       for slot in 0..<wanted {
         let other = slot + generator.uniformIndex(below: members.count - slot)

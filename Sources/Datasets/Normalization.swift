@@ -1,3 +1,5 @@
+import Requirement
+
 /// Per-channel normalisation applied when pixels become network input:
 /// `value = (pixel / 255 - mean[c]) / std[c]`.
 public struct Normalization: Sendable, Codable, Equatable {
@@ -9,8 +11,11 @@ public struct Normalization: Sendable, Codable, Equatable {
   /// Creates a normalisation from per-channel statistics; `mean` and `std` must have equal, non-zero
   /// length and every `std` must be positive.
   public init(mean: [Float], std: [Float]) {
-    precondition(!mean.isEmpty && mean.count == std.count, "mean and std need one value per channel")
-    precondition(std.allSatisfy { $0 > 0 }, "std must be positive")
+    require(!mean.isEmpty, "Normalization: mean needs one value per channel, got none")
+    require(
+      mean.count == std.count,
+      "Normalization: mean and std need one value per channel each, got \(mean.count) and \(std.count)")
+    require(std.allSatisfy { $0 > 0 }, "Normalization: every std must be positive, got \(std)")
     self.mean = mean
     self.std = std
   }

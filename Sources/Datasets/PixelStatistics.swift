@@ -1,11 +1,17 @@
+import Requirement
+
 /// Per-channel pixel statistics, used when a data set has no conventional normalisation.
 public enum PixelStatistics {
   /// The normalisation (mean and standard deviation on the `[0, 1]` scale, per channel) of NCHW
   /// `pixels`, where each image has `channels` planes of `planeSize` bytes. A channel with no
   /// variation gets std 1.
   public static func normalization(of pixels: [UInt8], channels: Int, planeSize: Int) -> Normalization {
-    precondition(channels > 0 && planeSize > 0, "channels and plane size must be positive")
-    precondition(pixels.count % (channels * planeSize) == 0, "pixels do not split into whole images")
+    require(channels > 0, "PixelStatistics.normalization: channels must be positive, got \(channels)")
+    require(planeSize > 0, "PixelStatistics.normalization: planeSize must be positive, got \(planeSize)")
+    require(
+      pixels.count % (channels * planeSize) == 0,
+      "PixelStatistics.normalization: \(pixels.count) pixels do not split into whole images of \(channels) planes of "
+        + "\(planeSize)")
     // One histogram per channel keeps this exact and fast for any number of images.
     var histograms = [Int](repeating: 0, count: channels * 256)
     pixels.withUnsafeBufferPointer { buffer in

@@ -10,6 +10,7 @@ extension RandomNumberGenerator {
   /// so there is no modulo bias). `bound` must be positive.
   @inlinable
   public mutating func uniformIndex(below bound: Int) -> Int {
+    // Once a draw, in the samplers' and augmentation's loops: a precondition (gone under -Ounchecked), not `require`.
     precondition(bound > 0, "uniformIndex(below:) needs a positive bound")
     let range = UInt64(bound)
     var product = next().multipliedFullWidth(by: range)

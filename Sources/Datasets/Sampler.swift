@@ -1,3 +1,5 @@
+import Requirement
+
 /// How a ``Sampler`` draws images.
 public enum SamplerKind: String, Codable, Sendable, CaseIterable {
   /// Instance sampling: shuffled epochs without replacement, so each class appears in proportion to
@@ -64,12 +66,15 @@ public struct Sampler: Sendable {
   ///   - classCount: the number of classes; by default one more than the largest label in the pool.
   ///   - seed: seeds the generator.
   public init(kind: SamplerKind, indices: [Int], labels: [Int], classCount: Int? = nil, seed: UInt64) {
-    precondition(!indices.isEmpty, "a sampler needs a non-empty pool")
+    require(!indices.isEmpty, "Sampler: indices (the pool) must not be empty, got no indices")
     let classes = classCount ?? ((indices.map { labels[$0] }.max() ?? 0) + 1)
     var members = Array(repeating: [Int](), count: classes)
     for index in indices {
       let label = labels[index]
-      precondition(label >= 0 && label < classes, "label \(label) of image \(index) out of range")
+      // Once per pool image when the sampler is made, not per draw; a wrong label would write outside `members`.
+      require(
+        label >= 0 && label < classes,
+        "Sampler: label \(label) of image \(index) lies outside 0..<\(classes) (classCount)")
       members[label].append(index)
     }
     let counts = members.map(\.count)
@@ -186,7 +191,7 @@ public struct Sampler: Sendable {
   /// Draws the next `size` image indices. Uniform batches run on into the next epoch (reshuffled)
   /// when the current one ends.
   public mutating func nextBatch(size: Int) -> [Int] {
-    precondition(size >= 0, "batch size must not be negative")
+    require(size >= 0, "Sampler.nextBatch: size must not be negative, got \(size)")
     var batch = [Int]()
     batch.reserveCapacity(size)
     for _ in 0..<size { batch.append(next()) }

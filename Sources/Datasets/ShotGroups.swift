@@ -1,3 +1,5 @@
+import Requirement
+
 /// The usual long-tail reporting groups of classes.
 public enum ShotGroup: String, Codable, Sendable, CaseIterable {
   /// Head classes with many training images.
@@ -40,7 +42,9 @@ public struct ShotGroups: Sendable, Codable, Equatable {
   /// a class is many-shot if its count exceeds `manyAbove`, few-shot if it is below `fewBelow`, and
   /// medium otherwise. `fewBelow` must not exceed `manyAbove + 1`.
   public init(trainingCounts: [Int], manyAbove: Int, fewBelow: Int) {
-    precondition(fewBelow <= manyAbove + 1, "the few-shot threshold lies above the many-shot one")
+    require(
+      fewBelow <= manyAbove + 1,
+      "ShotGroups: fewBelow must not exceed manyAbove + 1, got fewBelow \(fewBelow) and manyAbove \(manyAbove)")
     groups = trainingCounts.map { count in
       count > manyAbove ? .many : (count < fewBelow ? .few : .medium)
     }
@@ -64,7 +68,12 @@ public struct ShotGroups: Sendable, Codable, Equatable {
   ///   - correct: correct predictions per class.
   ///   - total: test images per class.
   public func accuracies(correct: [Int], total: [Int]) -> [ShotGroup: Double] {
-    precondition(correct.count == classCount && total.count == classCount, "need one value per class")
+    require(
+      correct.count == classCount,
+      "ShotGroups.accuracies: correct needs one value per class (\(classCount)), got \(correct.count)")
+    require(
+      total.count == classCount,
+      "ShotGroups.accuracies: total needs one value per class (\(classCount)), got \(total.count)")
     var result = [ShotGroup: Double]()
     for group in ShotGroup.allCases {
       let members = classes(in: group)

@@ -1,3 +1,5 @@
+import Requirement
+
 /// The shuffled, class-stratified split of a (long-tailed) training set into the part that trains the
 /// weights and the part that trains the architecture (DARTS' 50/50 split). It never splits by index:
 /// the long-tailed set is sorted by class, so an index split would leave the tail classes out of one half.
@@ -18,7 +20,7 @@ public enum StratifiedSplit {
   public static func split(
     indices: [Int], labels: [Int], fraction: Double = 0.5, seed: UInt64
   ) -> (train: [Int], val: [Int]) {
-    precondition((0...1).contains(fraction), "fraction must lie in 0...1")
+    require((0...1).contains(fraction), "StratifiedSplit.split: fraction must lie in 0...1, got \(fraction)")
     var byClass = [Int: [Int]]()
     for index in indices {
       byClass[labels[index], default: []].append(index)

@@ -1,4 +1,5 @@
 import Foundation
+import Requirement
 
 /// A seeded, learnable synthetic image data set for tests and offline use.
 ///
@@ -24,9 +25,11 @@ public enum SyntheticDataset {
     classes: Int = 10, trainPerClass: Int, testPerClass: Int, channels: Int = 3, size: Int = 32,
     seed: UInt64
   ) -> (train: ImageDataset, test: ImageDataset) {
-    precondition(classes >= 1, "a data set needs at least one class")
-    precondition(trainPerClass >= 1 && testPerClass >= 1, "each class needs at least one image")
-    precondition(channels >= 1 && size >= 4, "images need at least 1 channel and 4x4 pixels")
+    require(classes >= 1, "SyntheticDataset.make: classes must be at least 1, got \(classes)")
+    require(trainPerClass >= 1, "SyntheticDataset.make: trainPerClass must be at least 1, got \(trainPerClass)")
+    require(testPerClass >= 1, "SyntheticDataset.make: testPerClass must be at least 1, got \(testPerClass)")
+    require(channels >= 1, "SyntheticDataset.make: channels must be at least 1, got \(channels)")
+    require(size >= 4, "SyntheticDataset.make: size must be at least 4 (pixels a side), got \(size)")
     let trainPart = makePixels(
       classes: classes, perClass: trainPerClass, channels: channels, size: size,
       seed: SplitMix64.derivedSeed(seed, stream: 1))
