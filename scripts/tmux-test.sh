@@ -201,6 +201,6 @@ tmux send-keys -t "$session" q
 wait_for "EXITED 3" 60
 grep -q "stopping the study's workers" <(screen) || fail "q did not say it stops the workers"
 status=$("$bin" study status "$work/view.toml")
-grep -q "search interrupted after" <<< "$status" || fail "the stopped study's runs are not resumable: $status"
+grep -q "search stopped after" <<< "$status" || fail "the stopped study's runs are not listed as stopped and resumable: $status"
 pass "q stops the study (exit 3), its runs resume when it runs again"
 echo "$check passed, 0 failed"

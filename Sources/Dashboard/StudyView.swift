@@ -19,7 +19,7 @@ public struct StudyView: Sendable, Equatable {
     public var progress: Double
     public var searchTop1: Double?
     public var trainedTop1: Double?
-    /// `not started`, `running`, `interrupted`, `to train`, `finished`, `failed`.
+    /// `not started`, `running`, `stopped`, `interrupted`, `to train`, `finished`, `failed`.
     public var state: String
 
     public init(

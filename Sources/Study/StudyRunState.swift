@@ -8,8 +8,9 @@ public enum StudyRunState: Sendable, Equatable {
   case missing
   /// A worker holds its lock (host and pid).
   case running(owner: String)
-  /// Started and stopped, killed or crashed in its search (epochs done of planned).
-  case searchInterrupted(epochs: Int, of: Int)
+  /// Started and not finished in its search (epochs done of planned): `stopped` by the user (`q`, Ctrl-C), or
+  /// killed or crashed (interrupted), as `tailnas runs` tells them apart. Either way a worker resumes it.
+  case searchUnfinished(epochs: Int, of: Int, stopped: Bool)
   /// The search finished; its training has not started or did not finish (epochs done of planned).
   case trainingPending(epochs: Int, of: Int)
   /// Everything done.
@@ -17,12 +18,12 @@ public enum StudyRunState: Sendable, Equatable {
   /// The search or the training failed; the reason.
   case failed(String)
 
-  /// One word for tables: missing, running, interrupted, training, finished, failed.
+  /// One word for tables: missing, running, stopped, interrupted, to train, finished, failed.
   public var word: String {
     switch self {
     case .missing: "missing"
     case .running: "running"
-    case .searchInterrupted: "interrupted"
+    case .searchUnfinished(_, _, let stopped): stopped ? "stopped" : "interrupted"
     case .trainingPending: "to train"
     case .finished: "finished"
     case .failed: "failed"
@@ -32,7 +33,7 @@ public enum StudyRunState: Sendable, Equatable {
   /// Whether a worker has something to do for the run.
   public var needsWork: Bool {
     switch self {
-    case .missing, .searchInterrupted, .trainingPending: true
+    case .missing, .searchUnfinished, .trainingPending: true
     case .running, .finished, .failed: false
     }
   }
@@ -47,7 +48,9 @@ extension StudyRun {
     switch summary.status {
     case .failed: return .failed(summary.failure ?? "the search failed")
     case .finished: break
-    default: return .searchInterrupted(epochs: summary.epochsDone, of: summary.plannedEpochs ?? 0)
+    default:
+      return .searchUnfinished(
+        epochs: summary.epochsDone, of: summary.plannedEpochs ?? 0, stopped: summary.status == .stopped)
     }
     guard trains else { return .finished }
     guard let training = trainingRun, let trained = try? RunSummary(directory: training) else {

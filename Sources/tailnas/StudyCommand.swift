@@ -16,7 +16,7 @@ struct StudyCommand: ParsableCommand {
       A study file holds base settings (as --config: [data], [search], [train], ...) and a [grid] of lists, \
       e.g. method = ["darts", "hls"] and seed = [0, 1, 2]; each grid point is one run (the search, then the \
       training of its genotype unless [study] train = false) in <the file's folder>/<name>/runs/<id>, its id \
-      a hash of its settings. Running a study again skips finished runs, resumes interrupted ones and starts \
+      a hash of its settings. Running a study again skips finished runs, resumes stopped and interrupted ones and starts \
       the missing ones; a new grid value adds only its runs. Runs take a lock file while they run, so any \
       number of workers (local, GNU parallel, Slurm) may work on one study at once.
 

@@ -43,7 +43,7 @@ enum StudyExecution {
         return try RunSession.startSearch(
           configuration: run.search, runsDirectory: study.runsDirectory, at: run.directory, sinks: sinks,
           watching: .headless, status: status)
-      case .searchInterrupted, .trainingPending, .failed:
+      case .searchUnfinished, .trainingPending, .failed:
         guard let search = run.searchRun else { throw RunStoreError.missing(path: run.directory.path) }
         guard let training = run.training else {
           return try RunSession.resumeSearch(run: search, sinks: sinks, watching: .headless, status: status)
@@ -81,7 +81,7 @@ enum StudyExecution {
     return ExitCode(failed > 0 ? ExitStatus.failed : ExitStatus.success)
   }
 
-  /// Whether a worker takes a run in `state`: interrupted, unfinished or missing ones, and failed ones too
+  /// Whether a worker takes a run in `state`: stopped, interrupted, unfinished or missing ones, and failed ones too
   /// with `--retry-failed`.
   static func needsWork(_ state: StudyRunState, retryFailed: Bool) -> Bool {
     if case .failed = state { return retryFailed }
@@ -92,7 +92,8 @@ enum StudyExecution {
     switch state {
     case .missing: "not started"
     case .running(let owner): "running (\(owner))"
-    case .searchInterrupted(let epochs, let of): "search interrupted after \(epochs)/\(of) epochs"
+    case .searchUnfinished(let epochs, let of, let stopped):
+      "search \(stopped ? "stopped" : "interrupted") after \(epochs)/\(of) epochs"
     case .trainingPending(let epochs, let of): "searched; training at \(epochs)/\(of) epochs"
     case .finished: "finished"
     case .failed(let reason): "failed: \(reason)"

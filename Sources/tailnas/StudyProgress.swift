@@ -8,7 +8,7 @@ enum StudyProgress {
   /// `study quick: 3 finished, 1 running, 6 missing (of 10)`, from the runs' states.
   static func line(study: Study, states: [StudyRunState]) -> String {
     let words = states.map(\.word)
-    let order = ["finished", "running", "to train", "interrupted", "failed", "missing"]
+    let order = ["finished", "running", "to train", "stopped", "interrupted", "failed", "missing"]
     let parts = order.compactMap { word -> String? in
       let n = words.filter { $0 == word }.count
       return n > 0 ? "\(n) \(word)" : nil
