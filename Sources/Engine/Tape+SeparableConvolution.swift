@@ -6,12 +6,9 @@ extension Tape {
   /// [C, 1, k, k] (stride, padding, dilation) and W_p the 1x1 weights [C_out, C, 1, 1].
   ///
   /// Image by image, each plane of r is made while it is copied into the padded scratch plane, the
-  /// depthwise output d = w_d (*) r of the image is written where the pointwise product reads it, and that
-  /// product writes z: r is never stored. When the 1x1 weights learn, d is kept for their gradient (one
-  /// buffer of the input's size); otherwise (the architecture step's frozen weights) it stays in per-thread
-  /// scratch. Keeping d instead of correlating again in backward was measured on the Zen 4 machine: the
-  /// search step 0.97 of before (6 alternating pairs), the training step 0.99 (10), peaks 375 -> 588 MB and
-  /// 456 -> 611 MB. Backward reads x, d and dz and writes dx:
+  /// depthwise output d = w_d (*) r of the image stays in a per-thread scratch buffer, and the pointwise
+  /// product writes z: neither r nor d is ever stored in a tensor. Backward recomputes d instead of keeping
+  /// it (the depthwise pass is a small fraction of the 1x1 products), so it reads x and dz and writes dx:
   ///
   ///   dW_p = sum_n dz[n] d[n]^T,   dd = W_p^T dz,
   ///   dw_d[c] = sum over the image of dd[c] correlated with r[c] (as `depthwiseConv`),
@@ -86,15 +83,11 @@ extension Tape {
           oh: oh, ow: ow, accumulate: false)
       }
     }
-    // d of every image, kept for dW_p when the 1x1 weights learn, so that backward need not correlate again.
-    let kept = grad && pointwise.requiresGrad ? Tensor(uninitialized: [n * c * pitch]) : nil
-    let keptData = kept?.data
     parallel.forEachRange(n) { part, r in
       let padded = scratch.buffer(part: part, slot: 0, count: hp * wp)
       padded.update(repeating: 0, count: hp * wp)
-      let scratchMid = keptData == nil ? scratch.buffer(part: part, slot: 1, count: c * pitch) : nil
+      let mid = scratch.buffer(part: part, slot: 1, count: c * pitch)
       for b in r {
-        let mid = keptData.map { $0 + b * c * pitch } ?? scratchMid!
         depthwiseImage(b, padded: padded, into: mid)
         smallGemm(
           m: cout, n: ohw, k: c, pwp, lda: c, mid, ldb: pitch, yp + b * cout * ohw, ldc: ohw, accumulate: false)
@@ -118,8 +111,6 @@ extension Tape {
       // A pending dz (`PendingGradient`, from the normalised sum this output feeds) is written group by
       // group into scratch rows `pitch` apart, where the two products read it.
       let pending = y.takePendingGradient()
-      // `kept` is only reached through `keptData`: it lives as long as this closure.
-      defer { withExtendedLifetime(kept) {} }
       let gy = pending == nil ? y.grad : nil
       guard pending != nil || gy != nil else { return }
       // dx may be computed over dz's buffer: a group's dz is read in full (dd, dW_p) before its dx is written.
@@ -154,8 +145,7 @@ extension Tape {
         padded.update(repeating: 0, count: hp * wp)
         let gplane = scratch.buffer(part: part, slot: 1, count: hg * wg)
         gplane.update(repeating: 0, count: hg * wg)
-        let scratchMids =
-          keptData == nil ? scratch.buffer(part: part, slot: 2, count: min(group, r.count) * c * pitch) : nil
+        let mids = scratch.buffer(part: part, slot: 2, count: min(group, r.count) * c * pitch)
         let dds = scratch.buffer(part: part, slot: 3, count: min(group, r.count) * c * pitch)
         // dz[n] is copied to rows `pitch` apart before it is read as a GEMM's B, when its own rows alias.
         let dzCopy = pitch == ohw || pending != nil ? nil : scratch.buffer(part: part, slot: 8, count: cout * pitch)
@@ -169,8 +159,6 @@ extension Tape {
         var first = r.lowerBound
         while first < r.upperBound {
           let images = first..<min(first + group, r.upperBound)
-          // d of the group's images: kept from forward, or correlated again below into scratch.
-          let mids = keptData.map { $0 + first * c * pitch } ?? scratchMids!
           // dz of the group: the pending gradient's rows `pitch` apart, or dz's own rows `ohw` apart.
           let (dzs, dzPitch): (UnsafePointer<Float>, Int)
           if let pending, let dzGroup {
@@ -194,12 +182,12 @@ extension Tape {
               smallGemm(
                 m: c, n: ohw, k: cout, transposed, lda: cout, dz, ldb: pitch, dd, ldc: pitch, accumulate: false)
             }
-            guard (needPointwise && keptData == nil) || needDepthwise else { continue }
+            guard needPointwise || needDepthwise else { continue }
             for ch in 0..<c {
               preparePlane(
                 xp + (b * c + ch) * hw, h: h, w: w, padding: padding, deinterleave: s == 2, rectify: rectify,
                 affine: affine(ch), into: padded)
-              if needPointwise && keptData == nil {
+              if needPointwise {
                 depthwiseCorrelate(
                   padded, layout: layout, kernel: k, filter: dwp + ch * k * k, output: mids + (i * c + ch) * pitch,
                   outPitch: ow, oh: oh, ow: ow, accumulate: false)
