@@ -74,6 +74,20 @@ import Testing
       })
   }
 
+  /// Backward with frozen 1x1 weights (the architecture step's) or frozen depthwise filters, or both: only the
+  /// gradients that are asked for, each against the separate ops.
+  @Test(arguments: [(true, false), (false, true), (false, false)])
+  func separableConvWithFrozenWeights(pointwiseLearns: Bool, depthwiseLearns: Bool) {
+    var g = SplitMix64(seed: 29)
+    let inputs = [Check.random([3, 6, 10, 10], &g), Check.random([6, 1, 3, 3], &g), Check.random([5, 6, 1, 1], &g)]
+    inputs[1].requiresGrad = depthwiseLearns
+    inputs[2].requiresGrad = pointwiseLearns
+    Self.expectSame(
+      inputs,
+      fused: { tape, t in tape.separableConv(t[0], depthwise: t[1], pointwise: t[2], padding: 1, rectify: true) },
+      reference: { tape, t in Self.separateOps(tape, t, stride: 1, padding: 1, dilation: 1, rectify: true) })
+  }
+
   @Test(arguments: [1, 3])
   func separableConvOnOneOrThreeThreads(threads: Int) {
     var g = SplitMix64(seed: UInt64(70 + threads))
