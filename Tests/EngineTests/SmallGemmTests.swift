@@ -47,7 +47,10 @@ import Testing
     }
   }
 
-  @Test(arguments: [(16, 16, 1024, 1), (8, 12, 64, 3), (5, 7, 40, 2), (16, 8, 4, 2), (12, 20, 35, 1)])
+  @Test(arguments: [
+    (16, 16, 1024, 1), (8, 12, 64, 3), (5, 7, 40, 2), (16, 8, 4, 2), (12, 20, 35, 1), (16, 16, 1024, 2),
+    (32, 64, 256, 3), (8, 22, 96, 2), (4, 256, 48, 2),
+  ])
   func transposedMatchesNaiveProduct(m: Int, n: Int, k: Int, images: Int) {
     var g = SplitMix64(seed: UInt64(m * 977 + n * 31 + k + images))
     let (lda, ldb, ldc) = (k + 1, k + 16, n + 2)
