@@ -92,8 +92,7 @@ enum StudyExecution {
     switch state {
     case .missing: "not started"
     case .running(let owner): "running (\(owner))"
-    case .searchUnfinished(let epochs, let of, let stopped):
-      "search \(stopped ? "stopped" : "interrupted") after \(epochs)/\(of) epochs"
+    case .searchUnfinished(let epochs, let of, _): "search \(state.word) after \(epochs)/\(of) epochs"
     case .trainingPending(let epochs, let of): "searched; training at \(epochs)/\(of) epochs"
     case .finished: "finished"
     case .failed(let reason): "failed: \(reason)"
